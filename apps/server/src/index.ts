@@ -1,0 +1,2 @@
+// nemesisdb: placeholder, nothing is exported yet. The runnable `nemesisdb` server: command line, upstream v5 config file, logging, signals.
+export {};

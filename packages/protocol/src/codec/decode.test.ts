@@ -1,0 +1,212 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { exactJsonValue, mutatedJson, spelledJson } from './arbitraries.test-util.js';
+import { decode } from './decode.js';
+import { encode } from './encode.js';
+import { JsonDecodeError, MAX_NESTING_DEPTH } from './errors.js';
+import { JsonDouble } from './json-value.js';
+import { parseJson } from './parse.js';
+
+/** The outcome of reading a text: its value, or the failure kind. */
+function outcome(read: () => unknown): unknown {
+  try {
+    return { value: read() };
+  } catch (error) {
+    if (!(error instanceof JsonDecodeError)) throw error;
+    return { failure: error.failure };
+  }
+}
+
+describe('decode: integers are exact', () => {
+  it.each([
+    ['16351792548006066062', 16351792548006066062n],
+    ['18446744073709551615', 18446744073709551615n],
+    ['18446744073709551616', 18446744073709551616n],
+    ['-9223372036854775808', -9223372036854775808n],
+    ['123456789012345678901234567890', 123456789012345678901234567890n],
+    ['9007199254740992', 9007199254740992n],
+    ['-9007199254740992', -9007199254740992n],
+    ['9007199254740991', 9007199254740991],
+    ['-9007199254740991', -9007199254740991],
+    ['1234567890123456', 1234567890123456],
+  ])('%s', (text, expected) => {
+    expect(decode(text)).toBe(expected);
+    expect(decode(`{"tkn":${text}}`)).toEqual({ tkn: expected });
+    expect(decode(`[1,${text},"${text}"]`)).toEqual([1, expected, text]);
+  });
+
+  it('keeps a big integer that looks like a string marker inside strings untouched', () => {
+    expect(decode('{"a":"12345678901234567890","b":12345678901234567890}')).toEqual({
+      a: '12345678901234567890',
+      b: 12345678901234567890n,
+    });
+  });
+
+  it('does not confuse user strings holding NUL with rewritten numbers', () => {
+    expect(decode('["\\u0000B123",12345678901234567890]')).toEqual(['\u0000B123', 12345678901234567890n]);
+  });
+
+  it('reads doubles as numbers, or as JsonDouble when integral and exactNumbers is on', () => {
+    expect(decode('[60.0,6e1,1.5,1E3]')).toEqual([60, 60, 1.5, 1000]);
+    expect(decode('[60.0,6e1,1.5,1E3,60]', { exactNumbers: true })).toEqual([
+      new JsonDouble(60),
+      new JsonDouble(60),
+      1.5,
+      new JsonDouble(1000),
+      60,
+    ]);
+    expect(decode('{"duration":60.0}', { exactNumbers: true })).toEqual({ duration: new JsonDouble(60) });
+  });
+});
+
+describe('decode: the dialect of PROTOCOL.md §2.1', () => {
+  it.each([
+    ['empty', ''],
+    ['whitespace only', ' \n\t '],
+    ['syntax error', '{"a":}'],
+    ['trailing garbage', '{"a":1} x'],
+    ['two roots', '{"a":1}{"b":2}'],
+    ['trailing comma in an object', '{"a":1,}'],
+    ['trailing comma in an array', '[1,2,]'],
+    ['NaN', '{"a":NaN}'],
+    ['Infinity', '[Infinity]'],
+    ['single quotes', "{'a':1}"],
+    ['unquoted member name', '{a:1}'],
+    ['comment after the root', '{"a":1}/* late */'],
+    ['line comment after the root', '{"a":1}// late'],
+    ['unterminated comment', '/* {"a":1}'],
+    ['a lone slash', '{"a":1 / 2}'],
+    ['leading zero', '[01]'],
+    ['leading zero on a big integer', '[012345678901234567890]'],
+    ['big integer as a member name', '{12345678901234567890:1}'],
+    ['big integer glued to a string', '[12345678901234567890"a"]'],
+    ['plus sign', '[+1]'],
+    ['bare fraction', '[.5]'],
+    ['dangling exponent', '[1e]'],
+    ['hex', '[0x10]'],
+    ['raw control character in a string', '["a\u0001b"]'],
+    ['bad escape', '["\\x41"]'],
+    ['short unicode escape', '["\\u12"]'],
+    ['unterminated string', '["abc'],
+    ['unclosed array', '[1,2'],
+    ['byte order mark', '\ufeff{}'],
+    ['undefined', 'undefined'],
+  ])('rejects %s', (_name, text) => {
+    expect(() => decode(text)).toThrow(JsonDecodeError);
+    expect(() => decode(text, { exactNumbers: true })).toThrow(JsonDecodeError);
+  });
+
+  it('accepts comments before and inside the root value', () => {
+    expect(decode('/* lead */ {"a" /* in */ : // line\n 1, "b":[/**/2]}')).toEqual({ a: 1, b: [2] });
+    expect(decode('// first\n{"SH_NEW":{}}')).toEqual({ SH_NEW: {} });
+  });
+
+  it('keeps the first of duplicate members, at any depth', () => {
+    expect(decode('{"a":1,"a":2}')).toEqual({ a: 1 });
+    expect(decode('{"x":{"a":[1],"b":2,"a":[3]},"y":0}')).toEqual({ x: { a: [1], b: 2 }, y: 0 });
+    expect(decode('{"SH_NEW":{},"SH_NEW":{"x":1}}')).toEqual({ SH_NEW: {} });
+    expect(JSON.parse('{"a":1,"a":2}')).toEqual({ a: 2 }); // what a plain JSON.parse would do
+  });
+
+  it.each([
+    ['arrays', '[', ']'],
+    ['objects', '{"a":', '}'],
+  ])('accepts %s nested 1024 deep and rejects one level more', (_name, open, close) => {
+    const nest = (depth: number) => open.repeat(depth) + '1' + close.repeat(depth);
+    expect(() => decode(nest(MAX_NESTING_DEPTH))).not.toThrow();
+    expect(() => decode('/**/' + nest(MAX_NESTING_DEPTH))).not.toThrow();
+    for (const text of [nest(MAX_NESTING_DEPTH + 1), '/**/' + nest(MAX_NESTING_DEPTH + 1), nest(5000)]) {
+      expect(outcome(() => decode(text))).toEqual({ failure: 'depth' });
+    }
+  });
+
+  it('keeps "__proto__" as an own member without touching the prototype', () => {
+    for (const text of ['{"__proto__":{"polluted":1}}', '/**/{"__proto__":{"polluted":1}}', '{"__proto__":{"polluted":1},"__proto__":2}']) {
+      const value = decode(text) as Record<string, unknown>;
+      expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+      expect(Object.keys(value)).toEqual(['__proto__']);
+      expect(Object.getOwnPropertyDescriptor(value, '__proto__')?.value).toEqual({ polluted: 1 });
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    }
+  });
+});
+
+describe('decode: properties', () => {
+  it('round-trips every JSON value with exact integers, unicode strings and nesting', () => {
+    fc.assert(
+      fc.property(exactJsonValue, (value) => {
+        expect(decode(encode(value))).toEqual(value);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('round-trips integral doubles as JsonDouble with exactNumbers', () => {
+    const integral = fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => Number.isInteger(d) && !Object.is(d, -0));
+    fc.assert(
+      fc.property(fc.array(integral.map((d) => new JsonDouble(d))), (doubles) => {
+        expect(decode(encode(doubles), { exactNumbers: true })).toEqual(doubles);
+      }),
+    );
+  });
+
+  it('reads every spelling of a text as its meaning (whitespace, comments, duplicates, number forms)', () => {
+    fc.assert(
+      fc.property(spelledJson({ comments: true }), (spelled) => {
+        expect(decode(spelled.text)).toEqual(spelled.value);
+        expect(decode(spelled.text, { exactNumbers: true })).toEqual(spelled.exact);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('agrees with JSON.parse on every text without comments, duplicates or unsafe integers', () => {
+    fc.assert(
+      fc.property(spelledJson({ comments: false }), (spelled) => {
+        fc.pre(!spelled.hasDuplicate && !spelled.hasUnsafeInteger);
+        expect(decode(spelled.text)).toEqual(JSON.parse(spelled.text));
+      }),
+      { numRuns: 3000 },
+    );
+    fc.assert(
+      fc.property(fc.json(), (text) => {
+        fc.pre(!/\d{16}/.test(text)); // 16 digits or more may be beyond 2^53: bigint by design
+        expect(decode(text)).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('fast path and full reader agree on every mutated text, valid or not', () => {
+    fc.assert(
+      fc.property(mutatedJson, fc.boolean(), (text, exactNumbers) => {
+        const fast = outcome(() => decode(text, { exactNumbers }));
+        expect(fast).toEqual(outcome(() => parseJson(text, exactNumbers)));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('accepts exactly what JSON.parse accepts when a text has no comment, duplicate or unsafe integer', () => {
+    fc.assert(
+      fc.property(mutatedJson, (text) => {
+        fc.pre(!text.includes('/'));
+        const native = outcome(() => {
+          try {
+            return JSON.parse(text);
+          } catch {
+            throw new JsonDecodeError('syntax', 'native');
+          }
+        }) as { value?: unknown };
+        const ours = outcome(() => decode(text)) as { value?: unknown; failure?: string };
+        if ('value' in native) {
+          // Accepted by JSON.parse: we accept too (values differ only by duplicates / big integers).
+          expect(ours.failure).toBeUndefined();
+        } else {
+          expect(ours.failure).toBeDefined();
+        }
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});

@@ -1,0 +1,64 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { encode } from './encode.js';
+import { JsonDouble, formatDouble } from './json-value.js';
+
+describe('encode', () => {
+  it('writes bigints as their exact digits, never quoted', () => {
+    expect(encode({ SH_NEW_RSP: { st: 1, tkn: 16351792548006066062n } })).toBe(
+      '{"SH_NEW_RSP":{"st":1,"tkn":16351792548006066062}}',
+    );
+    expect(encode([-(2n ** 63n), 2n ** 64n - 1n, 10n ** 30n, 0n])).toBe(
+      '[-9223372036854775808,18446744073709551615,1000000000000000000000000000000,0]',
+    );
+    expect(encode(5n)).toBe('5');
+  });
+
+  it('writes JsonDouble with a fractional part, as upstream re-emits doubles', () => {
+    expect(encode({ a: new JsonDouble(24), b: new JsonDouble(1000), c: new JsonDouble(-3) })).toBe(
+      '{"a":24.0,"b":1000.0,"c":-3.0}',
+    );
+    expect(formatDouble(1e21)).toBe('1e+21');
+    expect(formatDouble(1.5)).toBe('1.5');
+    expect(formatDouble(Infinity)).toBe('null');
+    expect(JSON.stringify({ d: new JsonDouble(60) })).toBe('{"d":60}');
+  });
+
+  it('writes like JSON.stringify in the exact writer too (undefined, toJSON, non-finite, escapes)', () => {
+    const value = {
+      big: 1n,
+      skipped: undefined,
+      fn: () => 1,
+      list: [undefined, () => 1, NaN, -0, 'é/"\\\u0001\ud800'],
+      date: new Date(0),
+      nested: { toJSON: (key: string) => `key:${key}` },
+      boxed: [new Number(3), new String('s'), new Boolean(false)],
+    };
+    const { big: _big, ...plain } = value;
+    expect(encode(value)).toBe('{"big":1,' + JSON.stringify(plain).slice(1));
+  });
+
+  it('is JSON.stringify on values without bigint or JsonDouble', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(encode(value)).toBe(JSON.stringify(value));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('writes bigints reached through toJSON', () => {
+    expect(encode({ a: { toJSON: () => 12345678901234567890n } })).toBe('{"a":12345678901234567890}');
+  });
+
+  it('refuses cyclic values and values that are not JSON with a TypeError', () => {
+    const cyclic: Record<string, unknown> = { big: 1n };
+    cyclic.self = cyclic;
+    expect(() => encode(cyclic)).toThrow(TypeError);
+    const plainCycle: unknown[] = [];
+    plainCycle.push(plainCycle);
+    expect(() => encode(plainCycle)).toThrow(TypeError);
+    expect(() => encode(undefined)).toThrow(TypeError);
+    expect(() => encode(() => 1)).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,102 @@
+import { JsonDouble, formatDouble } from './json-value.js';
+
+/** Deepest value {@link encode} writes: twice what a request may nest, so deeper means cyclic in practice. */
+const MAX_ENCODE_DEPTH = 2048;
+
+/**
+ * Writes a value as compact JSON, exactly: `bigint` as its decimal digits (`18446744073709551615`,
+ * never quoted or rounded) and {@link JsonDouble} as a double literal (`60.0`). Everything else is
+ * written as `JSON.stringify` writes it (UTF-8 text, `/` and non-ASCII not escaped, `toJSON`
+ * honoured, `undefined` members left out, non-finite numbers as `null`).
+ *
+ * @throws TypeError when the value is cyclic or cannot be written (`undefined` or a function at the root).
+ */
+export function encode(value: unknown): string {
+  // JSON.stringify is native and several times faster than any writer in JavaScript, but throws
+  // on bigint. A type walk is far cheaper than writing, so only values that hold a bigint or a
+  // JsonDouble pay for the JavaScript writer.
+  const text = holdsExactNumber(value, 0) ? writeValue(value, '', 0) : stringifyNative(value);
+  if (text === undefined) throw new TypeError(`cannot encode ${typeof value} as JSON`);
+  return text;
+}
+
+function stringifyNative(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    // A bigint reached through toJSON, or a cycle: the writer handles the one, reports the other.
+    return writeValue(value, '', 0);
+  }
+}
+
+function holdsExactNumber(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object') return typeof value === 'bigint';
+  if (value === null) return false;
+  if (value instanceof JsonDouble) return true;
+  if (depth > MAX_ENCODE_DEPTH) throw cyclic();
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (holdsExactNumber(value[i], depth + 1)) return true;
+    }
+    return false;
+  }
+  const object = value as Record<string, unknown>;
+  for (const key in object) {
+    if (Object.hasOwn(object, key) && holdsExactNumber(object[key], depth + 1)) return true;
+  }
+  return false;
+}
+
+/** JSON.stringify's algorithm (SerializeJSONProperty) plus bigint and JsonDouble. */
+function writeValue(input: unknown, key: string, depth: number): string | undefined {
+  let value = input;
+  if (typeof value === 'object' && value !== null && !(value instanceof JsonDouble)) {
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') value = toJSON.call(value, key);
+  }
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'bigint':
+      return value.toString();
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      if (value instanceof JsonDouble) return formatDouble(value.value);
+      if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+        return JSON.stringify(value);
+      }
+      if (depth > MAX_ENCODE_DEPTH) throw cyclic();
+      return Array.isArray(value) ? writeArray(value, depth) : writeObject(value as Record<string, unknown>, depth);
+    default:
+      return undefined; // undefined, function, symbol
+  }
+}
+
+function writeArray(array: unknown[], depth: number): string {
+  let out = '[';
+  for (let i = 0; i < array.length; i++) {
+    if (i > 0) out += ',';
+    out += writeValue(array[i], String(i), depth + 1) ?? 'null';
+  }
+  return out + ']';
+}
+
+function writeObject(object: Record<string, unknown>, depth: number): string {
+  let out = '{';
+  let first = true;
+  for (const key of Object.keys(object)) {
+    const written = writeValue(object[key], key, depth + 1);
+    if (written === undefined) continue;
+    out += (first ? '' : ',') + JSON.stringify(key) + ':' + written;
+    first = false;
+  }
+  return out + '}';
+}
+
+function cyclic(): TypeError {
+  return new TypeError(`cannot encode a cyclic value (or one nested deeper than ${MAX_ENCODE_DEPTH})`);
+}

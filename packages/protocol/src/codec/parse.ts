@@ -1,0 +1,280 @@
+import { JsonDecodeError, MAX_NESTING_DEPTH } from './errors.js';
+import { JsonDouble, type ExactJsonValue } from './json-value.js';
+
+/**
+ * The complete JSON reader: the dialect NemesisDB v0.7.4 accepts, read into exact values.
+ *
+ * It is the reference the fast path in `decode.ts` is tested against, and the path taken for the
+ * inputs the fast path cannot hand to `JSON.parse`: comments, duplicate member names and `\u0000`
+ * escapes. Differences from `JSON.parse`, all deliberate and matching upstream (PROTOCOL.md §2.1):
+ * - `/* … *\/` and `// …` comments are whitespace before and inside the root value (not after it);
+ * - duplicate member names: the first occurrence wins;
+ * - nesting deeper than {@link MAX_NESTING_DEPTH} is an error;
+ * - integer literals outside the safe range become `bigint` (exact);
+ * - with `exactNumbers`, integral doubles (`60.0`, `1e3`) become {@link JsonDouble}.
+ */
+export function parseJson(text: string, exactNumbers: boolean): ExactJsonValue {
+  return new Parser(text, exactNumbers).parseDocument();
+}
+
+const enum Ch {
+  Tab = 0x09,
+  LineFeed = 0x0a,
+  CarriageReturn = 0x0d,
+  Space = 0x20,
+  Quote = 0x22,
+  Plus = 0x2b,
+  Comma = 0x2c,
+  Minus = 0x2d,
+  Dot = 0x2e,
+  Slash = 0x2f,
+  Zero = 0x30,
+  Nine = 0x39,
+  Colon = 0x3a,
+  Star = 0x2a,
+  UpperE = 0x45,
+  OpenBracket = 0x5b,
+  Backslash = 0x5c,
+  CloseBracket = 0x5d,
+  LowerE = 0x65,
+  OpenBrace = 0x7b,
+  CloseBrace = 0x7d,
+}
+
+const ESCAPES: Record<number, string> = {
+  [Ch.Quote]: '"',
+  [Ch.Backslash]: '\\',
+  [Ch.Slash]: '/',
+  0x62: '\b',
+  0x66: '\f',
+  0x6e: '\n',
+  0x72: '\r',
+  0x74: '\t',
+};
+
+class Parser {
+  private pos = 0;
+  private depth = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly exactNumbers: boolean,
+  ) {}
+
+  parseDocument(): ExactJsonValue {
+    this.skipSpace(true);
+    if (this.pos >= this.text.length) this.fail('empty document');
+    const value = this.parseValue();
+    // Upstream treats a comment after the root value as trailing garbage.
+    this.skipSpace(false);
+    if (this.pos < this.text.length) this.fail('unexpected text after the root value');
+    return value;
+  }
+
+  private parseValue(): ExactJsonValue {
+    const c = this.text.charCodeAt(this.pos);
+    switch (c) {
+      case Ch.OpenBrace:
+        return this.parseObject();
+      case Ch.OpenBracket:
+        return this.parseArray();
+      case Ch.Quote:
+        return this.parseString();
+      case 0x74 /* t */:
+        return this.parseLiteral('true', true);
+      case 0x66 /* f */:
+        return this.parseLiteral('false', false);
+      case 0x6e /* n */:
+        return this.parseLiteral('null', null);
+      default:
+        if (c === Ch.Minus || (c >= Ch.Zero && c <= Ch.Nine)) return this.parseNumber();
+        return this.fail('unexpected character');
+    }
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_NESTING_DEPTH) {
+      throw new JsonDecodeError('depth', `nesting deeper than ${MAX_NESTING_DEPTH}`, this.pos);
+    }
+    this.pos++;
+    this.skipSpace(true);
+  }
+
+  private parseObject(): ExactJsonValue {
+    this.enter();
+    const object: Record<string, ExactJsonValue> = {};
+    if (this.text.charCodeAt(this.pos) === Ch.CloseBrace) {
+      this.pos++;
+      this.depth--;
+      return object;
+    }
+    for (;;) {
+      if (this.text.charCodeAt(this.pos) !== Ch.Quote) this.fail('expected a member name');
+      const key = this.parseString();
+      this.skipSpace(true);
+      if (this.text.charCodeAt(this.pos) !== Ch.Colon) this.fail("expected ':'");
+      this.pos++;
+      this.skipSpace(true);
+      const value = this.parseValue();
+      if (!Object.hasOwn(object, key)) {
+        // defineProperty, not assignment: a member named "__proto__" must stay an own member
+        // (as JSON.parse makes it) instead of replacing the object's prototype.
+        if (key === '__proto__') {
+          Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+        } else {
+          object[key] = value;
+        }
+      }
+      this.skipSpace(true);
+      const c = this.text.charCodeAt(this.pos++);
+      if (c === Ch.CloseBrace) break;
+      if (c !== Ch.Comma) this.fail("expected ',' or '}'", this.pos - 1);
+      this.skipSpace(true);
+    }
+    this.depth--;
+    return object;
+  }
+
+  private parseArray(): ExactJsonValue {
+    this.enter();
+    const array: ExactJsonValue[] = [];
+    if (this.text.charCodeAt(this.pos) === Ch.CloseBracket) {
+      this.pos++;
+      this.depth--;
+      return array;
+    }
+    for (;;) {
+      array.push(this.parseValue());
+      this.skipSpace(true);
+      const c = this.text.charCodeAt(this.pos++);
+      if (c === Ch.CloseBracket) break;
+      if (c !== Ch.Comma) this.fail("expected ',' or ']'", this.pos - 1);
+      this.skipSpace(true);
+    }
+    this.depth--;
+    return array;
+  }
+
+  private parseString(): string {
+    const text = this.text;
+    let pos = this.pos + 1;
+    let chunkStart = pos;
+    let result = '';
+    for (;;) {
+      if (pos >= text.length) this.fail('unterminated string', this.pos);
+      const c = text.charCodeAt(pos);
+      if (c === Ch.Quote) break;
+      if (c < Ch.Space) this.fail('control character in string', pos);
+      if (c !== Ch.Backslash) {
+        pos++;
+        continue;
+      }
+      result += text.slice(chunkStart, pos);
+      const e = text.charCodeAt(pos + 1);
+      const simple = ESCAPES[e];
+      if (simple !== undefined) {
+        result += simple;
+        pos += 2;
+      } else if (e === 0x75 /* u */) {
+        const hex = text.slice(pos + 2, pos + 6);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('invalid \\u escape', pos);
+        result += String.fromCharCode(parseInt(hex, 16));
+        pos += 6;
+      } else {
+        this.fail('invalid escape', pos);
+      }
+      chunkStart = pos;
+    }
+    result += text.slice(chunkStart, pos);
+    this.pos = pos + 1;
+    return result;
+  }
+
+  private parseNumber(): number | bigint | JsonDouble {
+    const text = this.text;
+    const start = this.pos;
+    let pos = start;
+    if (text.charCodeAt(pos) === Ch.Minus) pos++;
+    const firstDigit = text.charCodeAt(pos);
+    if (firstDigit === Ch.Zero) {
+      pos++;
+    } else if (firstDigit > Ch.Zero && firstDigit <= Ch.Nine) {
+      pos = this.skipDigits(pos);
+    } else {
+      this.fail('invalid number', start);
+    }
+    let integer = true;
+    if (text.charCodeAt(pos) === Ch.Dot) {
+      integer = false;
+      const afterDot = this.skipDigits(pos + 1);
+      if (afterDot === pos + 1) this.fail('invalid number', start);
+      pos = afterDot;
+    }
+    const e = text.charCodeAt(pos);
+    if (e === Ch.LowerE || e === Ch.UpperE) {
+      integer = false;
+      pos++;
+      const sign = text.charCodeAt(pos);
+      if (sign === Ch.Plus || sign === Ch.Minus) pos++;
+      const afterExponent = this.skipDigits(pos);
+      if (afterExponent === pos) this.fail('invalid number', start);
+      pos = afterExponent;
+    }
+    this.pos = pos;
+    const literal = text.slice(start, pos);
+    const value = Number(literal);
+    if (integer) return Number.isSafeInteger(value) ? value : BigInt(literal);
+    if (this.exactNumbers && Number.isInteger(value)) return new JsonDouble(value);
+    return value;
+  }
+
+  private skipDigits(pos: number): number {
+    const text = this.text;
+    for (;;) {
+      const c = text.charCodeAt(pos); // NaN past the end, which is not a digit either
+      if (!(c >= Ch.Zero && c <= Ch.Nine)) return pos;
+      pos++;
+    }
+  }
+
+  private parseLiteral<T>(word: string, value: T): T {
+    if (!this.text.startsWith(word, this.pos)) this.fail('unexpected character');
+    this.pos += word.length;
+    return value;
+  }
+
+  /** Skips JSON whitespace and, where `comments` is true, comments as upstream reads them. */
+  private skipSpace(comments: boolean): void {
+    const text = this.text;
+    let pos = this.pos;
+    for (;;) {
+      const c = text.charCodeAt(pos);
+      if (c === Ch.Space || c === Ch.LineFeed || c === Ch.CarriageReturn || c === Ch.Tab) {
+        pos++;
+      } else if (comments && c === Ch.Slash) {
+        const next = text.charCodeAt(pos + 1);
+        if (next === Ch.Star) {
+          const end = text.indexOf('*/', pos + 2);
+          if (end < 0) this.fail('unterminated comment', pos);
+          pos = end + 2;
+        } else if (next === Ch.Slash) {
+          pos += 2;
+          while (pos < text.length) {
+            const d = text.charCodeAt(pos);
+            if (d === Ch.LineFeed || d === Ch.CarriageReturn) break;
+            pos++;
+          }
+        } else {
+          this.fail('unexpected character', pos);
+        }
+      } else {
+        this.pos = pos;
+        return;
+      }
+    }
+  }
+
+  private fail(message: string, position = this.pos): never {
+    throw new JsonDecodeError('syntax', `${message} at position ${position}`, position);
+  }
+}

@@ -1,0 +1,66 @@
+// @nemesisdb/protocol — the NemesisDB v0.7.4 wire protocol: statuses, the shapes of every request
+// and response (zod), and the lossless JSON codec. No I/O.
+
+export { decode, type DecodeOptions } from './codec/decode.js';
+export { encode } from './codec/encode.js';
+export { JsonDecodeError, MAX_NESTING_DEPTH, type JsonDecodeFailure } from './codec/errors.js';
+export {
+  JsonDouble,
+  formatDouble,
+  type ExactJsonObject,
+  type ExactJsonValue,
+  type JsonObject,
+  type JsonPrimitive,
+  type JsonValue,
+} from './codec/json-value.js';
+
+export { STATUS_MEANINGS, Status, isSuccess, statusName, type StatusCode, type StatusName } from './status.js';
+
+export {
+  COMMAND_NAMES,
+  TOKEN_COMMANDS,
+  commandFamily,
+  commands,
+  isCommandName,
+  type CommandName,
+  type RequestBody,
+  type RequestInput,
+  type ResponseBody,
+} from './schemas/commands.js';
+export {
+  ERR,
+  disabledBody,
+  errBody,
+  errEnvelope,
+  errorBody,
+  requestEnvelope,
+  responseName,
+  type DisabledBody,
+  type ErrBody,
+  type ErrEnvelope,
+  type ErrorBody,
+} from './schemas/envelope.js';
+export { protocolIssueParams, reportProtocolIssue, type ProtocolIssueParams } from './schemas/issues.js';
+export {
+  MAX_UINT64,
+  jsonArray,
+  jsonObject,
+  jsonValue,
+  readToken,
+  responseToken,
+  sessionToken,
+  uint64,
+  type UInt64,
+} from './schemas/primitives.js';
+export {
+  MISSING_PARAMETER,
+  PARAM_TYPE_INCORRECT,
+  checkRequest,
+  type RequestCheck,
+  type RequestRejection,
+} from './schemas/validate.js';
+export * as kvSchemas from './schemas/kv.js';
+export * as shSchemas from './schemas/sh.js';
+export * as svSchemas from './schemas/sv.js';
+export { KV_FIND_RESULTS, type KvFindResult } from './schemas/kv.js';
+export { sessionExpiry, shInfoExpiry, type SessionExpiry, type ShInfoExpiry } from './schemas/sh.js';

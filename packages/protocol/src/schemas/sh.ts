@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import { disabledBody, errorBody } from './envelope.js';
+import { reportProtocolIssue } from './issues.js';
+import {
+  jsonArray,
+  jsonObject,
+  readToken,
+  responseToken,
+  sessionToken,
+  stIs,
+  uint64,
+} from './primitives.js';
+import { Status } from '../status.js';
+
+/*
+ * SH commands: sessions (PROTOCOL.md §9). Request bodies ignore unknown members (`looseObject`),
+ * except SH_INFO, which must have exactly one. A missing or invalid `tkn` is answered with
+ * SessionNotExist (100), never ParamMissing/ValueTypeInvalid; see `checkRequest`.
+ */
+
+/** The `tkn` member alone; checked after the command's own parameters (see {@link withToken}). */
+const tokenMember = z.looseObject({ tkn: sessionToken });
+
+/**
+ * A session command's body: its own parameters are checked first (with their command-specific
+ * checks), `tkn` only after them, as upstream does (PROTOCOL.md §4). `pipe` gives that order; the
+ * cast restores the precise output type `pipe` cannot infer.
+ */
+function withToken<Own extends z.ZodType<Record<string, unknown>>>(own: Own) {
+  return (own as z.ZodType).pipe(tokenMember) as unknown as z.ZodType<z.output<Own> & { tkn: bigint }, z.input<Own> & { tkn: unknown }>;
+}
+
+// ---------------------------------------------------------------------------------- SH_NEW
+
+/** `expiry` of SH_NEW: `duration` in seconds (0 = never expires) and three flags (default false). */
+export const sessionExpiry = z.looseObject({
+  deleteSession: z.boolean().optional(),
+  duration: uint64,
+  extendOnGet: z.boolean().optional(),
+  extendOnSetAdd: z.boolean().optional(),
+});
+export type SessionExpiry = z.infer<typeof sessionExpiry>;
+
+/** SH_NEW: `name` and `shared` are accepted and ignored (§13 C1, C2). */
+export const shNewRequest = z.looseObject({ expiry: sessionExpiry.optional() });
+export const shNewResponse = z.union([
+  z.object({ st: stIs(Status.Ok), tkn: responseToken }),
+  z.object({ st: stIs(Status.SessionNewFail), tkn: responseToken }),
+  errorBody,
+]);
+
+// ---------------------------------------------------------------------------------- SH_END
+
+export const shEndRequest = tokenMember;
+export const shEndResponse = z.union([
+  z.object({ st: z.union([stIs(Status.Ok), stIs(Status.SessionNotExist)]), tkn: responseToken }),
+  errorBody,
+]);
+
+// ------------------------------------------------------------------------------ SH_END_ALL
+
+export const shEndAllRequest = z.looseObject({});
+export const shEndAllResponse = z.object({ cnt: z.number().int().nonnegative(), st: stIs(Status.Ok) });
+
+// ------------------------------------------------------------------------------- SH_EXISTS
+
+/** SH_EXISTS: items of `tkns` that are not tokens are ignored (not an error). */
+export const shExistsRequest = z.looseObject({ tkns: jsonArray });
+export const shExistsResponse = z.union([
+  z.object({ exist: z.array(responseToken), st: stIs(Status.Ok) }),
+  errorBody,
+]);
+
+// --------------------------------------------------------------------------------- SH_INFO
+
+/** SH_INFO: the body must have exactly one member (13 otherwise, checked before `tkn`). */
+export const shInfoRequest = z
+  .looseObject({})
+  .superRefine((body, ctx) => {
+    if (Object.keys(body).length !== 1) reportProtocolIssue(ctx, null, Status.CommandSyntax, '');
+  })
+  .pipe(tokenMember);
+
+export const shInfoExpiry = z.object({
+  deleteSession: z.boolean(),
+  duration: uint64,
+  extendOnGet: z.boolean(),
+  extendOnSetAdd: z.boolean(),
+  /** Whole seconds until expiry, truncated toward zero. */
+  remaining: z.number().int(),
+});
+export type ShInfoExpiry = z.infer<typeof shInfoExpiry>;
+
+export const shInfoResponse = z.union([
+  z.object({
+    expires: z.literal(false),
+    keyCnt: z.number().int().nonnegative(),
+    shared: z.boolean(),
+    st: stIs(Status.Ok),
+    tkn: responseToken,
+  }),
+  z.object({
+    expires: z.literal(true),
+    expiry: shInfoExpiry,
+    keyCnt: z.number().int().nonnegative(),
+    shared: z.boolean(),
+    st: stIs(Status.Ok),
+    tkn: responseToken,
+  }),
+  z.object({ keyCnt: z.null(), shared: z.null(), st: stIs(Status.SessionNotExist), tkn: responseToken }),
+  errorBody,
+]);
+
+// ----------------------------------------------------------------------------- SH_INFO_ALL
+
+export const shInfoAllRequest = z.looseObject({});
+export const shInfoAllResponse = z.object({
+  st: stIs(Status.Ok),
+  totalKeys: z.number().int().nonnegative(),
+  totalSessions: z.number().int().nonnegative(),
+});
+
+// --------------------------------------------------------------------------------- SH_SAVE
+
+/** SH_SAVE: `tkns`, when present, must be a non-empty array of tokens; absent saves every session. */
+export const shSaveRequest = z
+  .looseObject({ name: z.string(), tkns: jsonArray.optional() })
+  .superRefine((body, ctx) => {
+    if (body.tkns === undefined) return;
+    if (body.tkns.length === 0) {
+      reportProtocolIssue(ctx, 'tkns', Status.ValueSize, "'tkns' empty");
+    } else if (!body.tkns.every((item) => readToken(item) !== undefined)) {
+      reportProtocolIssue(ctx, 'tkns', Status.ValueTypeInvalid, "'tkns' contains invalid token");
+    }
+  })
+  .transform((body) => ({ ...body, tkns: body.tkns?.map((item) => readToken(item)!) }));
+
+/** SAVE replies (SH_SAVE and KV_SAVE share them). `duration` is milliseconds spent writing. */
+export const saveResponse = z.union([
+  z.object({ duration: z.number().nonnegative(), name: z.string(), st: stIs(Status.SaveComplete) }),
+  z.object({ name: z.string(), st: stIs(Status.SaveDirWriteFail) }),
+  z.object({ duration: z.number().nonnegative().optional(), name: z.string(), st: stIs(Status.SaveError) }),
+  disabledBody,
+  errorBody,
+]);
+export const shSaveResponse = saveResponse;
+
+// --------------------------------------------------------------------------------- SH_LOAD
+
+export const shLoadRequest = z.looseObject({ name: z.string() });
+/** SH_LOAD replies: exactly `st, name, sessions, keys` on success (upstream's test compares them). */
+export const shLoadResponse = z.union([
+  z.strictObject({
+    keys: z.number().int().nonnegative(),
+    name: z.string(),
+    sessions: z.number().int().nonnegative(),
+    st: z.union([stIs(Status.LoadComplete), stIs(Status.LoadError)]),
+  }),
+  z.object({ name: z.string(), st: stIs(Status.LoadError) }),
+  errorBody,
+]);
+
+// ---------------------------------------------------------------------- SH key commands
+
+const okBody = z.object({ st: stIs(Status.Ok) });
+const countBody = z.object({ cnt: z.number().int().nonnegative(), st: stIs(Status.Ok) });
+
+export const shSetRequest = withToken(z.looseObject({ keys: jsonObject }));
+export const shSetResponse = z.union([okBody, errorBody]);
+
+export const shAddRequest = shSetRequest;
+export const shAddResponse = shSetResponse;
+
+export const shGetRequest = withToken(z.looseObject({ keys: jsonArray }));
+export const shGetResponse = z.union([z.object({ keys: jsonObject, st: stIs(Status.Ok) }), errorBody]);
+
+/** SH_RMV: `keys` must not be empty (42, `m` = `"keys"`). */
+export const shRmvRequest = withToken(
+  z.looseObject({ keys: jsonArray }).superRefine((body, ctx) => {
+    if (body.keys.length === 0) reportProtocolIssue(ctx, 'keys', Status.ValueSize, 'keys');
+  }),
+);
+export const shRmvResponse = z.union([okBody, errorBody]);
+
+export const shClearRequest = tokenMember;
+export const shClearResponse = z.union([countBody, z.object({ cnt: z.literal(0), st: stIs(Status.Unknown) }), errorBody]);
+
+export const shCountRequest = tokenMember;
+export const shCountResponse = z.union([countBody, errorBody]);
+
+export const shContainsRequest = withToken(z.looseObject({ keys: jsonArray }));
+export const shContainsResponse = z.union([
+  z.object({ contains: z.array(z.string()), st: stIs(Status.Ok) }),
+  errorBody,
+]);
+
+export const shKeysRequest = tokenMember;
+export const shKeysResponse = z.union([z.object({ keys: z.array(z.string()), st: stIs(Status.Ok) }), errorBody]);
+
+export const shClearSetRequest = withToken(z.looseObject({ keys: jsonObject }));
+export const shClearSetResponse = shClearResponse;

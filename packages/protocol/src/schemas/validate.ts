@@ -1,0 +1,66 @@
+import type { z } from 'zod';
+import { TOKEN_COMMANDS, commands, type CommandName, type RequestBody } from './commands.js';
+import { protocolIssueParams } from './issues.js';
+import { Status } from '../status.js';
+
+/** The `m` upstream sends with ParamMissing (26). */
+export const MISSING_PARAMETER = 'Missing parameter';
+/** The `m` upstream sends with ValueTypeInvalid (41). */
+export const PARAM_TYPE_INCORRECT = 'Param type incorrect';
+
+/** A request body that failed its checks: the status and `m` to answer with (error form A). */
+export interface RequestRejection {
+  ok: false;
+  st: number;
+  m: string;
+}
+
+/** The outcome of {@link checkRequest}. */
+export type RequestCheck<C extends CommandName> = { ok: true; body: RequestBody<C> } | RequestRejection;
+
+/**
+ * Checks a command's body as NemesisDB v0.7.4 does (PROTOCOL.md §4) and says what to answer:
+ * - parameters are checked in alphabetical order of name and the first failure wins: absent →
+ *   26 `"Missing parameter"`, present with the wrong type → 41 `"Param type incorrect"`;
+ * - then the command-specific checks, with their own status and `m`;
+ * - for session commands, `tkn` is checked last and any problem with it is 100 (SessionNotExist).
+ */
+export function checkRequest<C extends CommandName>(command: C, body: unknown): RequestCheck<C> {
+  const result = commands[command].request.safeParse(body);
+  if (result.success) return { ok: true, body: result.data as RequestBody<C> };
+  return rejection(command, body, result.error.issues);
+}
+
+function rejection(command: CommandName, body: unknown, issues: readonly z.core.$ZodIssue[]): RequestRejection {
+  // zod reports every failing member at once (in the schema's order); upstream stops at the first
+  // in alphabetical order. Command-specific checks only run once all members are valid (zod skips
+  // refinements after a failure), and the `tkn` of session commands only after those (a pipe).
+  const issue = [...issues].sort(comparePaths)[0]!;
+  const custom = protocolIssueParams(issue);
+  if (custom) return { ok: false, st: custom.st, m: custom.m };
+  const member = issue.path[0];
+  if (member === undefined) return { ok: false, st: Status.CommandSyntax, m: '' };
+  if (member === 'tkn' && TOKEN_COMMANDS.has(command)) return { ok: false, st: Status.SessionNotExist, m: '' };
+  return valueAt(body, issue.path) === undefined
+    ? { ok: false, st: Status.ParamMissing, m: MISSING_PARAMETER }
+    : { ok: false, st: Status.ValueTypeInvalid, m: PARAM_TYPE_INCORRECT };
+}
+
+function comparePaths(a: z.core.$ZodIssue, b: z.core.$ZodIssue): number {
+  const length = Math.min(a.path.length, b.path.length);
+  for (let i = 0; i < length; i++) {
+    const x = String(a.path[i]);
+    const y = String(b.path[i]);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.path.length - b.path.length;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const segment of path) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, segment)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value;
+}
