@@ -38,10 +38,17 @@ export function readToken(value: unknown): bigint | undefined {
   }
 }
 
-/** A session token in a request: see {@link readToken}. Always a `bigint` once parsed. */
-export const sessionToken = z
-  .custom<bigint | number | string>((value) => readToken(value) !== undefined, 'expected a session token')
-  .transform((value) => readToken(value)!);
+/**
+ * A session token in a request: see {@link readToken}. Always a `bigint` once parsed. A token that
+ * is already a `bigint` (every 64-bit token a decoder reads) takes the first branch, which costs no
+ * transform: this schema is on the path of every session command.
+ */
+export const sessionToken = z.union([
+  z.custom<bigint>((value) => typeof value === 'bigint' && value >= 0n && value <= MAX_UINT64),
+  z
+    .custom<number | string>((value) => typeof value !== 'bigint' && readToken(value) !== undefined, 'expected a session token')
+    .transform((value) => readToken(value)!),
+]);
 
 /** A session token in a response: always a bare JSON integer; a `bigint` once parsed. */
 export const responseToken = z

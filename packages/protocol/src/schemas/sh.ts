@@ -15,20 +15,12 @@ import { Status } from '../status.js';
 /*
  * SH commands: sessions (PROTOCOL.md §9). Request bodies ignore unknown members (`looseObject`),
  * except SH_INFO, which must have exactly one. A missing or invalid `tkn` is answered with
- * SessionNotExist (100), never ParamMissing/ValueTypeInvalid; see `checkRequest`.
+ * SessionNotExist (100), never ParamMissing/ValueTypeInvalid, and only once the command's own
+ * parameters have passed their checks: `checkRequest` applies that order.
  */
 
-/** The `tkn` member alone; checked after the command's own parameters (see {@link withToken}). */
+/** The `tkn` member alone. */
 const tokenMember = z.looseObject({ tkn: sessionToken });
-
-/**
- * A session command's body: its own parameters are checked first (with their command-specific
- * checks), `tkn` only after them, as upstream does (PROTOCOL.md §4). `pipe` gives that order; the
- * cast restores the precise output type `pipe` cannot infer.
- */
-function withToken<Own extends z.ZodType<Record<string, unknown>>>(own: Own) {
-  return (own as z.ZodType).pipe(tokenMember) as unknown as z.ZodType<z.output<Own> & { tkn: bigint }, z.input<Own> & { tkn: unknown }>;
-}
 
 // ---------------------------------------------------------------------------------- SH_NEW
 
@@ -165,21 +157,19 @@ export const shLoadResponse = z.union([
 const okBody = z.object({ st: stIs(Status.Ok) });
 const countBody = z.object({ cnt: z.number().int().nonnegative(), st: stIs(Status.Ok) });
 
-export const shSetRequest = withToken(z.looseObject({ keys: jsonObject }));
+export const shSetRequest = z.looseObject({ keys: jsonObject, tkn: sessionToken });
 export const shSetResponse = z.union([okBody, errorBody]);
 
 export const shAddRequest = shSetRequest;
 export const shAddResponse = shSetResponse;
 
-export const shGetRequest = withToken(z.looseObject({ keys: jsonArray }));
+export const shGetRequest = z.looseObject({ keys: jsonArray, tkn: sessionToken });
 export const shGetResponse = z.union([z.object({ keys: jsonObject, st: stIs(Status.Ok) }), errorBody]);
 
 /** SH_RMV: `keys` must not be empty (42, `m` = `"keys"`). */
-export const shRmvRequest = withToken(
-  z.looseObject({ keys: jsonArray }).superRefine((body, ctx) => {
-    if (body.keys.length === 0) reportProtocolIssue(ctx, 'keys', Status.ValueSize, 'keys');
-  }),
-);
+export const shRmvRequest = z.looseObject({ keys: jsonArray, tkn: sessionToken }).superRefine((body, ctx) => {
+  if (body.keys.length === 0) reportProtocolIssue(ctx, 'keys', Status.ValueSize, 'keys');
+});
 export const shRmvResponse = z.union([okBody, errorBody]);
 
 export const shClearRequest = tokenMember;
@@ -188,7 +178,7 @@ export const shClearResponse = z.union([countBody, z.object({ cnt: z.literal(0),
 export const shCountRequest = tokenMember;
 export const shCountResponse = z.union([countBody, errorBody]);
 
-export const shContainsRequest = withToken(z.looseObject({ keys: jsonArray }));
+export const shContainsRequest = z.looseObject({ keys: jsonArray, tkn: sessionToken });
 export const shContainsResponse = z.union([
   z.object({ contains: z.array(z.string()), st: stIs(Status.Ok) }),
   errorBody,
@@ -197,5 +187,5 @@ export const shContainsResponse = z.union([
 export const shKeysRequest = tokenMember;
 export const shKeysResponse = z.union([z.object({ keys: z.array(z.string()), st: stIs(Status.Ok) }), errorBody]);
 
-export const shClearSetRequest = withToken(z.looseObject({ keys: jsonObject }));
+export const shClearSetRequest = z.looseObject({ keys: jsonObject, tkn: sessionToken });
 export const shClearSetResponse = shClearResponse;

@@ -26,16 +26,24 @@ export type RequestCheck<C extends CommandName> = { ok: true; body: RequestBody<
  * - for session commands, `tkn` is checked last and any problem with it is 100 (SessionNotExist).
  */
 export function checkRequest<C extends CommandName>(command: C, body: unknown): RequestCheck<C> {
-  const result = commands[command].request.safeParse(body);
+  const schema = commands[command].request;
+  const result = schema.safeParse(body);
   if (result.success) return { ok: true, body: result.data as RequestBody<C> };
-  return rejection(command, body, result.error.issues);
+  let issues = result.error.issues;
+  if (command !== 'SH_INFO' && TOKEN_COMMANDS.has(command) && issues.every((issue) => issue.path[0] === 'tkn')) {
+    // Only `tkn` failed, and zod skipped the command-specific checks because of it; upstream runs
+    // those first. Check again with a valid token to find out (failure path only). SH_INFO's own
+    // check (one member) already ran before its `tkn` check, in a pipe.
+    const again = schema.safeParse({ ...(body as object), tkn: 0n });
+    if (!again.success) issues = again.error.issues;
+  }
+  return rejection(command, body, issues);
 }
 
 function rejection(command: CommandName, body: unknown, issues: readonly z.core.$ZodIssue[]): RequestRejection {
   // zod reports every failing member at once (in the schema's order); upstream stops at the first
-  // in alphabetical order. Command-specific checks only run once all members are valid (zod skips
-  // refinements after a failure), and the `tkn` of session commands only after those (a pipe).
-  const issue = [...issues].sort(comparePaths)[0]!;
+  // in alphabetical order of name, except that a session command's `tkn` comes last.
+  const issue = [...issues].sort((a, b) => comparePaths(a, b, command))[0]!;
   const custom = protocolIssueParams(issue);
   if (custom) return { ok: false, st: custom.st, m: custom.m };
   const member = issue.path[0];
@@ -46,7 +54,11 @@ function rejection(command: CommandName, body: unknown, issues: readonly z.core.
     : { ok: false, st: Status.ValueTypeInvalid, m: PARAM_TYPE_INCORRECT };
 }
 
-function comparePaths(a: z.core.$ZodIssue, b: z.core.$ZodIssue): number {
+function comparePaths(a: z.core.$ZodIssue, b: z.core.$ZodIssue, command: CommandName): number {
+  if (TOKEN_COMMANDS.has(command)) {
+    const tokenA = a.path[0] === 'tkn';
+    if (tokenA !== (b.path[0] === 'tkn')) return tokenA ? 1 : -1;
+  }
   const length = Math.min(a.path.length, b.path.length);
   for (let i = 0; i < length; i++) {
     const x = String(a.path[i]);
