@@ -1,2 +1,30 @@
-// @nemesisdb/engine: placeholder, nothing is exported yet. Executes commands over the data: sessions, keys, exact expiry, persistence. Knows nothing of sockets and is testable with an injected clock.
-export {};
+// @nemesisdb/engine — executes every SH_, KV_ and SV_ command of NemesisDB v0.7.4 over sessions,
+// keys and exact expiry. Knows nothing of sockets.
+
+export { ENGINE_VERSION, Engine, type EngineOptions } from './engine.js';
+export { ManualClock, monotonicClock, type Clock } from './clock.js';
+export { MAX_TIMER_DELAY_MS, ManualScheduler, nodeScheduler, type Scheduler } from './scheduler.js';
+export { RandomTokens, type TokenSource } from './tokens.js';
+export { chain, isPromise, type MaybePromise } from './maybe-promise.js';
+export type { Envelope, ResponseBody } from './replies.js';
+export {
+  noPersistence,
+  type Dataset,
+  type LoadOutcome,
+  type Persistence,
+  type SaveOutcome,
+} from './persistence.js';
+export {
+  NO_SESSION,
+  type DataStore,
+  type ExpirySettings,
+  type KvEditResult,
+  type KvStore,
+  type NoSession,
+  type SessionInfo,
+  type SessionRecord,
+  type SessionStore,
+} from './store/store.js';
+export { MemoryStore, type MemoryStoreOptions } from './store/memory/memory-store.js';
+export { DEFAULT_SLICE_MS, DEFAULT_SLOT_MS } from './expiry/expiry-queue.js';
+export { JsonPathError } from './kv/jsonpath.js';

@@ -2,7 +2,8 @@
 // Run with `pnpm bench` (figures vary with the machine; compare the ratio column).
 import { parse as losslessParse, stringify as losslessStringify, isSafeNumber } from 'lossless-json';
 import { Bench } from 'tinybench';
-import { decode, encode } from '../src/index.js';
+// The built package, as users get it (run `pnpm build` first; turbo does for `pnpm bench`).
+import { decode, encode } from '@nemesisdb/protocol';
 
 const TOKEN = '16351792548006066062';
 

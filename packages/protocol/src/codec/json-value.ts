@@ -35,6 +35,11 @@ export interface ExactJsonObject {
 export class JsonDouble {
   constructor(readonly value: number) {}
 
+  /** Arithmetic and comparisons (`>`, `==`) see the number, as they would for a plain double. */
+  valueOf(): number {
+    return this.value;
+  }
+
   /** `JSON.stringify` support: a plain number (`60.0` becomes `60`). */
   toJSON(): number {
     return this.value;

@@ -1,0 +1,131 @@
+// Engine-only figures: commands per second without sockets, memory per session, and the
+// measurement behind the choice of bigint session keys. Run with `pnpm bench` (needs --expose-gc).
+import { randomBytes } from 'node:crypto';
+import { decode } from '@nemesisdb/protocol';
+import { Bench } from 'tinybench';
+// The built package, as users get it (run `pnpm build` first; turbo does for `pnpm bench`).
+import { Engine, isPromise } from '@nemesisdb/engine';
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with node --expose-gc');
+
+function opsPerSecond(bench: Bench, name: string): number {
+  const result = bench.getTask(name)?.result;
+  return result && 'throughput' in result ? result.throughput.mean : 0;
+}
+
+function sync<T>(value: T | Promise<T>): T {
+  if (isPromise(value)) throw new Error('the in-memory engine answers synchronously');
+  return value;
+}
+
+// ------------------------------------------------------------------ commands per second
+
+const SESSIONS = 100_000;
+const engine = new Engine();
+const tokens: bigint[] = [];
+for (let i = 0; i < SESSIONS; i++) {
+  const reply = sync(engine.executeRequest({ SH_NEW: {} })) as { SH_NEW_RSP: { tkn: bigint } };
+  tokens.push(reply.SH_NEW_RSP.tkn);
+  sync(engine.executeRequest(decode(`{"SH_SET":{"tkn":${reply.SH_NEW_RSP.tkn},"keys":{"name":"user${i}","visits":${i}}}}`, { exactNumbers: true })));
+  sync(engine.executeRequest(decode(`{"KV_SET":{"keys":{"key${i}":{"name":"user${i}","visits":${i}}}}}`, { exactNumbers: true })));
+}
+
+// Requests are decoded once up front: these figures are the engine alone (validation, store, reply).
+const shGet = tokens.map((tkn) => decode(`{"SH_GET":{"tkn":${tkn},"keys":["name","visits"]}}`, { exactNumbers: true }));
+const shSet = tokens.map((tkn) => decode(`{"SH_SET":{"tkn":${tkn},"keys":{"name":"someone","visits":7}}}`, { exactNumbers: true }));
+const kvGet = tokens.map((_, i) => decode(`{"KV_GET":{"keys":["key${i}"]}}`));
+const kvSet = tokens.map((_, i) => decode(`{"KV_SET":{"keys":{"key${i}":{"name":"someone","visits":7}}}}`));
+const shGetText = tokens.map((tkn) => `{"SH_GET":{"tkn":${tkn},"keys":["name","visits"]}}`);
+const shSetText = tokens.map((tkn) => `{"SH_SET":{"tkn":${tkn},"keys":{"name":"someone","visits":7}}}`);
+
+// Each task runs a batch of 1,000 commands so that the harness's own timing per call does not
+// dominate a sub-microsecond operation.
+const BATCH = 1000;
+let cursor = 0;
+const batch = (run: (i: number) => unknown) => () => {
+  for (let n = 0; n < BATCH; n++) {
+    run(cursor);
+    cursor = cursor + 1 === SESSIONS ? 0 : cursor + 1;
+  }
+};
+const newEngine = new Engine();
+
+const bench = new Bench({ time: 1500, warmup: true, warmupTime: 300 });
+bench
+  .add('SH_NEW', batch(() => newEngine.executeRequest({ SH_NEW: {} })))
+  .add('SH_SET (2 keys)', batch((i) => engine.executeRequest(shSet[i])))
+  .add('SH_GET (2 keys)', batch((i) => engine.executeRequest(shGet[i])))
+  .add('KV_SET', batch((i) => engine.executeRequest(kvSet[i])))
+  .add('KV_GET', batch((i) => engine.executeRequest(kvGet[i])))
+  .add('SH_SET text in, text out', batch((i) => engine.execute(shSetText[i]!)))
+  .add('SH_GET text in, text out', batch((i) => engine.execute(shGetText[i]!)));
+await bench.run();
+
+console.log(`\n@nemesisdb/engine (Node ${process.version}), ${SESSIONS.toLocaleString()} sessions with 2 keys`);
+console.table(
+  bench.tasks.map((task) => ({
+    command: task.name,
+    'ops/s': Math.round(opsPerSecond(bench, task.name) * BATCH),
+    'µs/op': Number((1e6 / (opsPerSecond(bench, task.name) * BATCH)).toFixed(2)),
+  })),
+);
+console.log('Target: ≥ 1,000,000 engine ops/s for SH_GET. "text in, text out" adds decode and encode.');
+engine.close();
+newEngine.close();
+
+// ------------------------------------------------------------------ memory per session
+
+function heapUsed(): number {
+  gc!();
+  gc!();
+  return process.memoryUsage().heapUsed;
+}
+
+{
+  const COUNT = 1_000_000;
+  const memoryEngine = new Engine();
+  const before = heapUsed();
+  for (let i = 0; i < COUNT; i++) {
+    const reply = sync(memoryEngine.executeRequest({ SH_NEW: {} })) as { SH_NEW_RSP: { tkn: bigint } };
+    // Decoded from text, as from the wire: each session owns its strings.
+    sync(memoryEngine.executeRequest(decode(`{"SH_SET":{"tkn":${reply.SH_NEW_RSP.tkn},"keys":{"name":"user${i}","visits":${i}}}}`, { exactNumbers: true })));
+  }
+  const perSession = (heapUsed() - before) / COUNT;
+  console.log(`\nMemory: ${perSession.toFixed(0)} bytes per session (1M sessions, 2 small keys each, heap delta / 1M). Target ≤ 400.`);
+  // Keep the engine alive until measured.
+  if (sync(memoryEngine.executeRequest({ SH_INFO_ALL: {} })) === undefined) console.log('unreachable');
+  memoryEngine.close();
+}
+
+// ------------------------------------------------------------------ token key representation
+
+{
+  const COUNT = 200_000;
+  const raw = Array.from({ length: COUNT }, () => randomBytes(8).readBigUInt64BE());
+  const byBigint = new Map<bigint, number>();
+  const byString = new Map<string, number>();
+  const byPair = new Map<number, Map<number, number>>();
+  raw.forEach((token, i) => {
+    byBigint.set(token, i);
+    byString.set(token.toString(), i);
+    const high = Number(token >> 32n);
+    let inner = byPair.get(high);
+    if (inner === undefined) byPair.set(high, (inner = new Map()));
+    inner.set(Number(token & 0xffffffffn), i);
+  });
+  // Probes are fresh values, as each request decodes its own token.
+  const probes = raw.slice(0, 4096).map((token) => BigInt(token.toString()));
+  let i = 0;
+  const keys = new Bench({ time: 500 });
+  keys
+    .add('Map<bigint> (decoded token as is)', () => byBigint.get(probes[i++ & 4095]!))
+    .add('Map<string> (token.toString())', () => byString.get(probes[i++ & 4095]!.toString()))
+    .add('two Map<number> levels (32-bit halves)', () => {
+      const token = probes[i++ & 4095]!;
+      return byPair.get(Number(token >> 32n))?.get(Number(token & 0xffffffffn));
+    });
+  await keys.run();
+  console.log(`\nSession key representation (lookup among ${COUNT.toLocaleString()} tokens):`);
+  console.table(keys.tasks.map((task) => ({ representation: task.name, 'ns/lookup': Number((1e9 / opsPerSecond(keys, task.name)).toFixed(0)) })));
+}

@@ -1,0 +1,24 @@
+import type { CommandName, RequestBody } from '@nemesisdb/protocol';
+import type { MaybePromise } from '../maybe-promise.js';
+import type { Persistence } from '../persistence.js';
+import type { ResponseBody } from '../replies.js';
+import type { DataStore } from '../store/store.js';
+
+/** What a command handler works with. */
+export interface CommandContext {
+  readonly store: DataStore;
+  readonly persistence: Persistence;
+  readonly serverVersion: string;
+}
+
+/** How one command is executed once its body passed `checkRequest`. */
+export interface CommandDefinition<C extends CommandName = CommandName> {
+  /** Which family answers errors for it (KV exceptions use `ERR`, SH ones `CMD_RSP`). */
+  readonly family: 'SH' | 'KV' | 'SV';
+  /** SAVE commands answer 14 while persistence is disabled, before looking at their body. */
+  readonly requiresPersistence?: boolean;
+  run(body: RequestBody<C>, context: CommandContext): MaybePromise<ResponseBody>;
+}
+
+/** A table of command definitions, one per name, checked against the protocol's command list. */
+export type CommandTable = { readonly [C in CommandName]: CommandDefinition<C> };

@@ -1,0 +1,62 @@
+import { Status } from '@nemesisdb/protocol';
+import { chain } from '../maybe-promise.js';
+import type { LoadOutcome, SaveOutcome } from '../persistence.js';
+import type { ResponseBody } from '../replies.js';
+import type { CommandDefinition } from './command.js';
+
+/** SAVE and LOAD of both families (PROTOCOL.md §9.7, §9.8, §10.13, §10.14, §11). */
+
+function saveBody(name: string, outcome: SaveOutcome): ResponseBody {
+  return outcome.st === Status.SaveDirWriteFail
+    ? { name, st: outcome.st }
+    : { duration: outcome.durationMs, name, st: outcome.st };
+}
+
+const loadFailed = (name: string): ResponseBody => ({ name, st: Status.LoadError });
+
+export const SH_SAVE: CommandDefinition<'SH_SAVE'> = {
+  family: 'SH',
+  requiresPersistence: true,
+  run: ({ name, tkns }, { store, persistence }) =>
+    chain(store.sessions.snapshot(tkns), (sessions) =>
+      chain(persistence.save(name, { kind: 'sessions', sessions }), (outcome) => saveBody(name, outcome)),
+    ),
+};
+
+export const KV_SAVE: CommandDefinition<'KV_SAVE'> = {
+  family: 'KV',
+  requiresPersistence: true,
+  run: ({ name }, { store, persistence }) =>
+    chain(store.kv.snapshot(), (keys) => chain(persistence.save(name, { kind: 'kv', keys }), (outcome) => saveBody(name, outcome))),
+};
+
+export const SH_LOAD: CommandDefinition<'SH_LOAD'> = {
+  family: 'SH',
+  run: ({ name }, { store, persistence }) =>
+    chain(persistence.load(name, 'sessions'), (outcome: LoadOutcome) => {
+      if (!outcome.ok || outcome.dataset.kind !== 'sessions') return loadFailed(name);
+      // Exactly these four members: upstream's own test compares the reply as a whole.
+      return chain(store.sessions.restore(outcome.dataset.sessions), ({ sessions, keys }) => ({
+        keys,
+        name,
+        sessions,
+        st: Status.LoadComplete,
+      }));
+    }),
+};
+
+export const KV_LOAD: CommandDefinition<'KV_LOAD'> = {
+  family: 'KV',
+  run: ({ name }, { store, persistence }) =>
+    chain(persistence.load(name, 'kv'), (outcome: LoadOutcome) => {
+      if (!outcome.ok || outcome.dataset.kind !== 'kv') return loadFailed(name);
+      const durationMs = outcome.durationMs;
+      return chain(store.kv.restore(outcome.dataset.keys), (keys) => ({
+        duration: durationMs,
+        keys,
+        name,
+        sessions: 0,
+        st: Status.LoadComplete,
+      }));
+    }),
+};

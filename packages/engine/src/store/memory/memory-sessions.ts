@@ -1,0 +1,330 @@
+import type { ExactJsonObject, ExactJsonValue, UInt64 } from '@nemesisdb/protocol';
+import type { Clock } from '../../clock.js';
+import { ExpiryQueue, type Expirable } from '../../expiry/expiry-queue.js';
+import { createMembers } from '../../objects.js';
+import type { Scheduler } from '../../scheduler.js';
+import type { TokenSource } from '../../tokens.js';
+import {
+  NO_SESSION,
+  type ExpirySettings,
+  type NoSession,
+  type SessionInfo,
+  type SessionRecord,
+  type SessionStore,
+} from '../store.js';
+
+/**
+ * Latest deadline a session can have: 2^53 − 1 ms (about 285,000 years). Longer durations (any
+ * uint is accepted, §14 D3) are kept exactly for SH_INFO and SH_SAVE, and simply never come due.
+ */
+const LATEST_DEADLINE = Number.MAX_SAFE_INTEGER;
+
+/** A session held in memory. Expiry fields live apart, so sessions that never expire stay small. */
+class MemorySession {
+  constructor(
+    readonly token: bigint,
+    public data: Map<string, ExactJsonValue>,
+    public expiry: SessionExpiry | null,
+    readonly shared: boolean,
+  ) {}
+}
+
+/** A session's expiry settings and deadline; also its entry in the expiry queue. */
+class SessionExpiry implements Expirable {
+  /** Engine-clock ms: the session is visible up to and including this millisecond. */
+  deadline = 0;
+  /** When the current period began (deadline − duration): SH_INFO's `remaining` counts from it. */
+  armedAt = 0;
+  dueSlot = -1;
+  duePrev: Expirable | null = null;
+  dueNext: Expirable | null = null;
+
+  constructor(
+    readonly session: MemorySession,
+    readonly settings: ExpirySettings,
+    /** The duration in ms, capped so that deadlines stay exact numbers. */
+    readonly durationMs: number,
+  ) {}
+
+  /** Starts a period at `now`: the deadline is `now + duration`. */
+  arm(now: number): void {
+    this.armedAt = now;
+    this.deadline = Math.min(now + this.durationMs, LATEST_DEADLINE);
+  }
+}
+
+function durationMs(seconds: UInt64): number {
+  const ms = typeof seconds === 'bigint' ? Number(seconds) * 1000 : seconds * 1000;
+  return Math.min(ms, LATEST_DEADLINE);
+}
+
+export interface MemorySessionsOptions {
+  clock: Clock;
+  scheduler: Scheduler;
+  tokens: TokenSource;
+}
+
+/**
+ * Sessions in memory, with exact expiry (PROTOCOL.md §7 and its improvement rules):
+ * - every operation that finds a session first applies any expiry that is due (`now > deadline`),
+ *   as if a sweep had run exactly at the deadline — so no session is ever seen unexpired after its
+ *   deadline, and an extend can never rescue one;
+ * - a `deleteSession: false` session has its keys cleared and is re-armed from its deadline
+ *   (deadline + duration), without drift;
+ * - the expiry queue reclaims sessions nobody touches, within ~25 ms, in slices.
+ */
+export class MemorySessions implements SessionStore {
+  private readonly sessions = new Map<bigint, MemorySession>();
+  private readonly queue: ExpiryQueue<SessionExpiry>;
+  /** Keys held by all sessions, kept up to date so SH_INFO_ALL does not walk every session. */
+  private keyTotal = 0;
+  /** Sessions removed or cleared by expiry since start (for metrics). */
+  expiredCount = 0;
+
+  constructor(private readonly options: MemorySessionsOptions) {
+    this.queue = new ExpiryQueue<SessionExpiry>({
+      clock: options.clock,
+      scheduler: options.scheduler,
+      onDue: (entry, now) => this.expire(entry, now),
+    });
+  }
+
+  /** Live sessions (for metrics; expiries not yet reclaimed may be counted until touched). */
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  close(): void {
+    this.queue.dispose();
+  }
+
+  /** Reclaims every session whose deadline has passed (the queue does this by itself, in slices). */
+  reclaimExpired(): void {
+    this.queue.drain(this.options.clock.now());
+  }
+
+  create(settings: ExpirySettings | undefined): bigint {
+    let token = this.options.tokens.next();
+    while (this.sessions.has(token)) token = this.options.tokens.next();
+    this.insert(token, new Map(), settings, false, this.options.clock.now());
+    return token;
+  }
+
+  end(token: bigint): boolean {
+    const session = this.live(token);
+    if (session === undefined) return false;
+    this.delete(session);
+    return true;
+  }
+
+  endAll(): number {
+    this.reclaimExpired(); // sessions past their deadline are not there to be ended
+    const count = this.sessions.size;
+    this.sessions.clear();
+    this.queue.clear();
+    this.keyTotal = 0;
+    return count;
+  }
+
+  existing(tokens: readonly bigint[]): bigint[] {
+    const found: bigint[] = [];
+    for (const token of tokens) if (this.live(token) !== undefined) found.push(token);
+    return found;
+  }
+
+  info(token: bigint): SessionInfo | NoSession {
+    const session = this.live(token);
+    if (session === undefined) return NO_SESSION;
+    const expiry = session.expiry;
+    if (expiry === null) return { keyCount: session.data.size, shared: session.shared };
+    return {
+      keyCount: session.data.size,
+      shared: session.shared,
+      expiry: { ...expiry.settings, remainingSeconds: remainingSeconds(expiry, this.options.clock.now()) },
+    };
+  }
+
+  totals(): { sessions: number; keys: number } {
+    this.reclaimExpired();
+    return { sessions: this.sessions.size, keys: this.keyTotal };
+  }
+
+  set(token: bigint, keys: ExactJsonObject, overwrite: boolean): void | NoSession {
+    const session = this.live(token);
+    if (session === undefined) return NO_SESSION;
+    const data = session.data;
+    const before = data.size;
+    for (const key in keys) {
+      if (overwrite || !data.has(key)) data.set(key, keys[key]!);
+    }
+    this.keyTotal += data.size - before;
+    if (session.expiry?.settings.extendOnSetAdd) this.extend(session.expiry);
+  }
+
+  get(token: bigint, keys: readonly ExactJsonValue[]): ExactJsonObject | NoSession {
+    const session = this.live(token);
+    if (session === undefined) return NO_SESSION;
+    const found = createMembers();
+    const data = session.data;
+    for (const key of keys) {
+      if (typeof key !== 'string') continue;
+      const value = data.get(key);
+      if (value !== undefined) found[key] = value;
+    }
+    if (session.expiry?.settings.extendOnGet) this.extend(session.expiry);
+    return found;
+  }
+
+  remove(token: bigint, keys: readonly ExactJsonValue[]): void | NoSession {
+    const session = this.live(token);
+    if (session === undefined) return NO_SESSION;
+    for (const key of keys) {
+      if (typeof key === 'string' && session.data.delete(key)) this.keyTotal--;
+    }
+  }
+
+  clear(token: bigint): number | NoSession {
+    const session = this.live(token);
+    if (session === undefined) return NO_SESSION;
+    return this.clearData(session);
+  }
+
+  count(token: bigint): number | NoSession {
+    const session = this.live(token);
+    return session === undefined ? NO_SESSION : session.data.size;
+  }
+
+  contains(token: bigint, keys: readonly ExactJsonValue[]): string[] | NoSession {
+    const session = this.live(token);
+    if (session === undefined) return NO_SESSION;
+    const present: string[] = [];
+    for (const key of keys) if (typeof key === 'string' && session.data.has(key)) present.push(key);
+    return present;
+  }
+
+  keys(token: bigint): string[] | NoSession {
+    const session = this.live(token);
+    return session === undefined ? NO_SESSION : [...session.data.keys()];
+  }
+
+  clearSet(token: bigint, keys: ExactJsonObject): number | NoSession {
+    const session = this.live(token);
+    if (session === undefined) return NO_SESSION;
+    const removed = this.clearData(session);
+    for (const key in keys) session.data.set(key, keys[key]!);
+    this.keyTotal += session.data.size;
+    return removed;
+  }
+
+  snapshot(tokens?: readonly bigint[]): SessionRecord[] {
+    const records: SessionRecord[] = [];
+    const add = (session: MemorySession | undefined) => {
+      if (session === undefined) return;
+      const keys = createMembers();
+      for (const [key, value] of session.data) keys[key] = value;
+      records.push({ token: session.token, shared: session.shared, expiry: session.expiry?.settings, keys });
+    };
+    if (tokens === undefined) {
+      this.reclaimExpired();
+      for (const session of this.sessions.values()) add(session);
+    } else {
+      for (const token of tokens) add(this.live(token));
+    }
+    return records;
+  }
+
+  restore(records: Iterable<SessionRecord>): { sessions: number; keys: number } {
+    const now = this.options.clock.now();
+    let sessions = 0;
+    let keys = 0;
+    for (const record of records) {
+      if (this.live(record.token) !== undefined) continue; // an existing session is left untouched
+      const data = new Map<string, ExactJsonValue>();
+      for (const key in record.keys) data.set(key, record.keys[key]!);
+      this.insert(record.token, data, record.expiry, record.shared, now);
+      sessions++;
+      keys += data.size;
+    }
+    return { sessions, keys };
+  }
+
+  // ----------------------------------------------------------------------------- internals
+
+  private insert(token: bigint, data: Map<string, ExactJsonValue>, settings: ExpirySettings | undefined, shared: boolean, now: number): void {
+    const session = new MemorySession(token, data, null, shared);
+    if (settings !== undefined && !isZero(settings.durationSeconds)) {
+      const expiry = new SessionExpiry(session, settings, durationMs(settings.durationSeconds));
+      expiry.arm(now);
+      session.expiry = expiry;
+      this.queue.add(expiry);
+    }
+    this.sessions.set(token, session);
+    this.keyTotal += data.size;
+  }
+
+  /** The session of `token` unless there is none or it has just expired (applying that expiry). */
+  private live(token: bigint): MemorySession | undefined {
+    const session = this.sessions.get(token);
+    if (session === undefined) return undefined;
+    const expiry = session.expiry;
+    if (expiry !== null) {
+      const now = this.options.clock.now();
+      if (now > expiry.deadline) {
+        this.queue.remove(expiry);
+        this.expire(expiry, now);
+        if (expiry.settings.deleteSession) return undefined;
+      }
+    }
+    return session;
+  }
+
+  /** Applies a due expiry: delete the session, or clear its keys and start its next period. */
+  private expire(expiry: SessionExpiry, now: number): void {
+    const session = expiry.session;
+    this.expiredCount++;
+    if (expiry.settings.deleteSession) {
+      this.sessions.delete(session.token);
+      this.keyTotal -= session.data.size;
+      return;
+    }
+    this.clearData(session);
+    // Re-arm from the deadline, not from now: the periods never drift. A session untouched for
+    // several periods skips to the one that contains `now`.
+    const periods = Math.max(1, Math.ceil((now - expiry.deadline) / expiry.durationMs));
+    expiry.deadline = Math.min(expiry.deadline + periods * expiry.durationMs, LATEST_DEADLINE);
+    expiry.armedAt = expiry.deadline - expiry.durationMs;
+    this.queue.add(expiry);
+  }
+
+  private extend(expiry: SessionExpiry): void {
+    expiry.arm(this.options.clock.now());
+    this.queue.move(expiry);
+  }
+
+  private delete(session: MemorySession): void {
+    if (session.expiry !== null) this.queue.remove(session.expiry);
+    this.sessions.delete(session.token);
+    this.keyTotal -= session.data.size;
+  }
+
+  private clearData(session: MemorySession): number {
+    const removed = session.data.size;
+    // A new map rather than clear(): a cleared Map keeps its grown backing store.
+    if (removed > 0) session.data = new Map();
+    this.keyTotal -= removed;
+    return removed;
+  }
+}
+
+function isZero(value: UInt64): boolean {
+  return value === 0 || value === 0n;
+}
+
+/** Whole seconds left, truncated toward zero: duration − elapsed seconds rounded up. */
+function remainingSeconds(expiry: SessionExpiry, now: number): UInt64 {
+  const elapsedSeconds = Math.ceil((now - expiry.armedAt) / 1000);
+  const duration = expiry.settings.durationSeconds;
+  if (typeof duration === 'number') return Math.max(0, duration - elapsedSeconds);
+  const remaining = duration - BigInt(elapsedSeconds);
+  return remaining > BigInt(Number.MAX_SAFE_INTEGER) ? remaining : Number(remaining);
+}
