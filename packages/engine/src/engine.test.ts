@@ -126,3 +126,28 @@ describe('SV_INFO (§8)', () => {
     expect(reply.serverVersion).toMatch(/^\d+\.\d+\.\d+/);
   });
 });
+
+describe('stats and command counts (for metrics)', () => {
+  it('counts replies by command and status, and sizes the data', async () => {
+    const h = harness();
+    const tkn = await h.session({ duration: 1, deleteSession: true });
+    await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1,"b":2}}}`);
+    await h.send('{"SH_SET":{"tkn":1,"keys":{}}}');
+    await h.send('{"KV_SET":{"keys":{"k":1}}}');
+    await h.send('not json');
+    await h.send('{"KV_NOPE":{}}');
+    expect(await h.engine.stats()).toEqual({ sessions: 1, sessionKeys: 2, kvKeys: 1, expiredSessions: 0 });
+    h.advance(1100);
+    expect(await h.engine.stats()).toEqual({ sessions: 0, sessionKeys: 0, kvKeys: 1, expiredSessions: 1 });
+    expect(h.engine.commandCounts()).toEqual(
+      expect.arrayContaining([
+        { command: 'SH_NEW', st: 1, count: 1 },
+        { command: 'SH_SET', st: 1, count: 1 },
+        { command: 'SH_SET', st: 100, count: 1 },
+        { command: 'KV_SET', st: 1, count: 1 },
+        { command: 'ERR', st: 3, count: 1 },
+        { command: 'ERR', st: 10, count: 1 },
+      ]),
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import {
+  ERR,
   JsonDecodeError,
   Status,
   checkRequest,
@@ -13,10 +14,10 @@ import { COMMAND_TABLE } from './commands/table.js';
 import { isPromise, type MaybePromise } from './maybe-promise.js';
 import { isJsonObject } from './objects.js';
 import { noPersistence, type Persistence } from './persistence.js';
-import { ErrReply, errEnvelope, errorBody, type Envelope, type ResponseBody } from './replies.js';
+import { CONSTANT_BODIES, ErrReply, errEnvelope, errorBody, type Envelope, type ResponseBody } from './replies.js';
 import type { Scheduler } from './scheduler.js';
 import { MemoryStore } from './store/memory/memory-store.js';
-import type { DataStore } from './store/store.js';
+import type { DataStore, StoreStats } from './store/store.js';
 
 /**
  * The version this engine reports in SV_INFO unless told otherwise: the package's own. Read at run
@@ -37,28 +38,77 @@ export interface EngineOptions {
   serverVersion?: string;
 }
 
-const JSON_INVALID = errEnvelope(Status.JsonInvalid);
-const NOT_ONE_COMMAND = errEnvelope(Status.CommandSyntax);
-const KV_NOT_EXIST = errEnvelope(Status.CommandNotExist);
-const KV_FAILED = errEnvelope(Status.Unknown);
 const SYNTAX_BODY = errorBody(Status.CommandSyntax);
 const NOT_EXIST_BODY = errorBody(Status.CommandNotExist);
 const FAILED_BODY = errorBody(Status.Unknown);
 const DISABLED_BODY: ResponseBody = { m: '', st: Status.CommandDisabled };
 
-/** Precomputed per command: its definition and its response name. */
+/**
+ * A reply before it is written: the envelope's member name and the body. Kept apart (rather than
+ * as an envelope object) so the text path writes `{"<name>":<body>}` without building and walking
+ * a wrapper object per request.
+ */
+class Reply {
+  constructor(
+    /** `<CMD>_RSP` or `ERR`. */
+    readonly name: string,
+    readonly body: ResponseBody,
+    /** The command it answers, for metrics; `ERR` when the request named no known command. */
+    readonly command: string,
+  ) {}
+
+  envelope(): Envelope {
+    return { [this.name]: this.body };
+  }
+}
+
+const ERR_COMMAND = 'ERR';
+const errReply = (st: number) => new Reply(ERR, errEnvelope(st)[ERR]!, ERR_COMMAND);
+const JSON_INVALID = errReply(Status.JsonInvalid);
+const NOT_ONE_COMMAND = errReply(Status.CommandSyntax);
+const KV_NOT_EXIST = errReply(Status.CommandNotExist);
+const KV_FAILED = errReply(Status.Unknown);
+
+/** Precomputed per command: its definition, its response name and the text that opens a reply. */
 interface Route {
   readonly name: CommandName;
   readonly responseName: string;
+  /** `{"<CMD>_RSP":` */
+  readonly prefix: string;
   readonly definition: CommandDefinition;
 }
 
 const ROUTES = new Map<string, Route>(
   Object.entries(COMMAND_TABLE).map(([name, definition]) => [
     name,
-    { name: name as CommandName, responseName: `${name}_RSP`, definition: definition as CommandDefinition },
+    {
+      name: name as CommandName,
+      responseName: `${name}_RSP`,
+      prefix: `{"${name}_RSP":`,
+      definition: definition as CommandDefinition,
+    },
   ]),
 );
+
+/**
+ * Bodies that never change (`{"st":1}` and the error bodies above) are written once: the text of
+ * a reply is then a concatenation, with no encoding at all.
+ */
+const CONSTANT_TEXT = new WeakMap<ResponseBody, string>();
+for (const body of [SYNTAX_BODY, NOT_EXIST_BODY, FAILED_BODY, DISABLED_BODY, ...CONSTANT_BODIES, JSON_INVALID.body, NOT_ONE_COMMAND.body, KV_NOT_EXIST.body, KV_FAILED.body]) {
+  CONSTANT_TEXT.set(body, encode(body));
+}
+
+function encodeBody(body: ResponseBody): string {
+  return CONSTANT_TEXT.get(body) ?? encode(body);
+}
+
+/** How many replies of each status a command gave; requests that named no command count as `ERR`. */
+export interface CommandCount {
+  command: CommandName | 'ERR';
+  st: number;
+  count: number;
+}
 
 /**
  * The NemesisDB database: takes a request and returns its response, exactly as PROTOCOL.md
@@ -75,6 +125,8 @@ const ROUTES = new Map<string, Route>(
 export class Engine {
   readonly store: DataStore;
   private readonly context: CommandContext;
+  /** Replies by command and status, for metrics: `counts.get(command)[st]`. */
+  private readonly counts = new Map<string, Map<number, number>>();
 
   constructor(options: EngineOptions = {}) {
     this.store = options.store ?? new MemoryStore({ clock: options.clock, scheduler: options.scheduler });
@@ -91,11 +143,11 @@ export class Engine {
     try {
       request = decode(text, { exactNumbers: true });
     } catch (error) {
-      if (error instanceof JsonDecodeError) return encode(JSON_INVALID);
+      if (error instanceof JsonDecodeError) return this.write(JSON_INVALID);
       throw error;
     }
-    const reply = this.executeRequest(request);
-    return isPromise(reply) ? reply.then(encode) : encode(reply);
+    const reply = this.dispatch(request);
+    return isPromise(reply) ? reply.then((ready) => this.write(ready)) : this.write(reply);
   }
 
   /**
@@ -103,6 +155,46 @@ export class Engine {
    * envelope. The engine keeps references to values in the request: do not change them afterwards.
    */
   executeRequest(request: unknown): MaybePromise<Envelope> {
+    const reply = this.dispatch(request);
+    if (isPromise(reply)) return reply.then((ready) => this.count(ready).envelope());
+    return this.count(reply).envelope();
+  }
+
+  /** Replies given so far, by command and status (for metrics). */
+  commandCounts(): CommandCount[] {
+    const counts: CommandCount[] = [];
+    for (const [command, byStatus] of this.counts) {
+      for (const [st, count] of byStatus) counts.push({ command: command as CommandCount['command'], st, count });
+    }
+    return counts;
+  }
+
+  /** Sizes of the data (sessions, keys, expiries so far). */
+  stats(): MaybePromise<StoreStats> {
+    return this.store.stats();
+  }
+
+  /** Stops the store's timers. The engine must not be used afterwards. */
+  close(): MaybePromise<void> {
+    return this.store.close();
+  }
+
+  private write(reply: Reply): string {
+    this.count(reply);
+    const route = ROUTES.get(reply.command);
+    const prefix = route !== undefined && route.responseName === reply.name ? route.prefix : `{${JSON.stringify(reply.name)}:`;
+    return prefix + encodeBody(reply.body) + '}';
+  }
+
+  private count(reply: Reply): Reply {
+    let byStatus = this.counts.get(reply.command);
+    if (byStatus === undefined) this.counts.set(reply.command, (byStatus = new Map()));
+    const st = reply.body.st as number;
+    byStatus.set(st, (byStatus.get(st) ?? 0) + 1);
+    return reply;
+  }
+
+  private dispatch(request: unknown): MaybePromise<Reply> {
     // PROTOCOL.md §3: one object with exactly one member, the command.
     if (!isJsonObject(request)) return NOT_ONE_COMMAND;
     let name: string | undefined;
@@ -114,49 +206,48 @@ export class Engine {
 
     const body = request[name];
     const route = ROUTES.get(name);
-    if (route === undefined) return this.unknownCommand(name, body);
-    if (!isJsonObject(body)) return { [route.responseName]: SYNTAX_BODY };
+    if (route === undefined) return unknownCommand(name, body);
+    if (!isJsonObject(body)) return new Reply(route.responseName, SYNTAX_BODY, route.name);
     return this.run(route, body);
   }
 
-  /** Stops the store's timers. The engine must not be used afterwards. */
-  close(): MaybePromise<void> {
-    return this.store.close();
-  }
-
-  private unknownCommand(name: string, body: unknown): Envelope {
-    const responseName = `${name}_RSP`;
-    // The body is checked before the name (§3 steps 4–6); each family answers "no such command"
-    // in its own envelope, and upstream's cached-name defect (§14 D1) is not reproduced.
-    if (!isJsonObject(body)) return { [responseName]: SYNTAX_BODY };
-    const underscore = name.indexOf('_');
-    if (underscore < 0) return { [responseName]: SYNTAX_BODY };
-    if (name.slice(0, underscore) === 'KV') return KV_NOT_EXIST;
-    return { [responseName]: NOT_EXIST_BODY };
-  }
-
-  private run(route: Route, body: object): MaybePromise<Envelope> {
-    const { definition, responseName } = route;
+  private run(route: Route, body: object): MaybePromise<Reply> {
+    const { definition, responseName, name } = route;
     if (definition.requiresPersistence && !this.context.persistence.enabled) {
-      return { [responseName]: DISABLED_BODY };
+      return new Reply(responseName, DISABLED_BODY, name);
     }
-    const check = checkRequest(route.name, body);
-    if (!check.ok) return { [responseName]: errorBody(check.st, check.m) };
+    const check = checkRequest(name, body);
+    if (!check.ok) return new Reply(responseName, errorBody(check.st, check.m), name);
 
-    const fail = (error: unknown): Envelope => this.failure(route, error);
-    let reply: MaybePromise<ResponseBody>;
+    let result: MaybePromise<ResponseBody>;
     try {
-      reply = definition.run(check.body as never, this.context);
+      result = definition.run(check.body as never, this.context);
     } catch (error) {
-      return fail(error);
+      return failure(route, error);
     }
-    if (isPromise(reply)) return reply.then((result) => ({ [responseName]: result }), fail);
-    return { [responseName]: reply };
+    if (isPromise(result)) {
+      return result.then(
+        (ready) => new Reply(responseName, ready, name),
+        (error: unknown) => failure(route, error),
+      );
+    }
+    return new Reply(responseName, result, name);
   }
+}
 
-  /** An exception inside a command: KV answers `ERR` 1000, SH and SV their own form A (§3 step 7). */
-  private failure(route: Route, error: unknown): Envelope {
-    if (error instanceof ErrReply) return errEnvelope(error.st);
-    return route.definition.family === 'KV' ? KV_FAILED : { [route.responseName]: FAILED_BODY };
-  }
+function unknownCommand(name: string, body: unknown): Reply {
+  const responseName = `${name}_RSP`;
+  // The body is checked before the name (§3 steps 4–6); each family answers "no such command"
+  // in its own envelope, and upstream's cached-name defect (§14 D1) is not reproduced.
+  if (!isJsonObject(body)) return new Reply(responseName, SYNTAX_BODY, ERR_COMMAND);
+  const underscore = name.indexOf('_');
+  if (underscore < 0) return new Reply(responseName, SYNTAX_BODY, ERR_COMMAND);
+  if (name.slice(0, underscore) === 'KV') return KV_NOT_EXIST;
+  return new Reply(responseName, NOT_EXIST_BODY, ERR_COMMAND);
+}
+
+/** An exception inside a command: KV answers `ERR` 1000, SH and SV their own form A (§3 step 7). */
+function failure(route: Route, error: unknown): Reply {
+  if (error instanceof ErrReply) return errReply(error.st);
+  return route.definition.family === 'KV' ? KV_FAILED : new Reply(route.responseName, FAILED_BODY, route.name);
 }

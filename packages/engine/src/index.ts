@@ -1,7 +1,7 @@
 // @nemesisdb/engine — executes every SH_, KV_ and SV_ command of NemesisDB v0.7.4 over sessions,
 // keys and exact expiry. Knows nothing of sockets.
 
-export { ENGINE_VERSION, Engine, type EngineOptions } from './engine.js';
+export { ENGINE_VERSION, Engine, type CommandCount, type EngineOptions } from './engine.js';
 export { ManualClock, monotonicClock, type Clock } from './clock.js';
 export { MAX_TIMER_DELAY_MS, ManualScheduler, nodeScheduler, type Scheduler } from './scheduler.js';
 export { RandomTokens, type TokenSource } from './tokens.js';
@@ -24,6 +24,7 @@ export {
   type SessionInfo,
   type SessionRecord,
   type SessionStore,
+  type StoreStats,
 } from './store/store.js';
 export { MemoryStore, type MemoryStoreOptions } from './store/memory/memory-store.js';
 export { DEFAULT_SLICE_MS, DEFAULT_SLOT_MS } from './expiry/expiry-queue.js';

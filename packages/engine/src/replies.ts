@@ -1,4 +1,4 @@
-import { ERR } from '@nemesisdb/protocol';
+import { ERR, Status } from '@nemesisdb/protocol';
 
 /** A response body: the object inside `{"<CMD>_RSP": …}`. */
 export type ResponseBody = { readonly [member: string]: unknown };
@@ -22,3 +22,15 @@ export class ErrReply extends Error {
     super(`ERR ${st}`);
   }
 }
+
+/** `{"st":1}`: the whole body of most successful writes. */
+export const OK_BODY: ResponseBody = { st: Status.Ok };
+
+/** A session command on a token with no (live) session: form A, like a bad token. */
+export const NO_SESSION_BODY: ResponseBody = errorBody(Status.SessionNotExist);
+
+/** KV_FIND with a path that does not parse or evaluate. */
+export const PATH_INVALID_BODY: ResponseBody = { st: Status.PathInvalid };
+
+/** Bodies that never change, which the engine writes out once and reuses. */
+export const CONSTANT_BODIES: readonly ResponseBody[] = [OK_BODY, NO_SESSION_BODY, PATH_INVALID_BODY];

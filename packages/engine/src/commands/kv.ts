@@ -1,7 +1,7 @@
 import { Status } from '@nemesisdb/protocol';
 import { JsonPathError } from '../kv/jsonpath.js';
 import { chain, isPromise, type MaybePromise } from '../maybe-promise.js';
-import type { ResponseBody } from '../replies.js';
+import { OK_BODY, PATH_INVALID_BODY, type ResponseBody } from '../replies.js';
 import type { CommandDefinition } from './command.js';
 
 /**
@@ -9,8 +9,8 @@ import type { CommandDefinition } from './command.js';
  * KV_UPDATE path that does not parse) is answered `{"ERR":{"m":"","st":1000}}` by the engine.
  */
 
-const OK: ResponseBody = { st: Status.Ok };
-const PATH_INVALID: ResponseBody = { st: Status.PathInvalid };
+const OK = OK_BODY;
+const PATH_INVALID = PATH_INVALID_BODY;
 
 export const KV_SET: CommandDefinition<'KV_SET'> = {
   family: 'KV',

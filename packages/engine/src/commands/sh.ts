@@ -1,14 +1,12 @@
 import { Status, readToken, type RequestBody } from '@nemesisdb/protocol';
 import { chain } from '../maybe-promise.js';
-import { errorBody, type ResponseBody } from '../replies.js';
+import { NO_SESSION_BODY, OK_BODY, type ResponseBody } from '../replies.js';
 import { NO_SESSION, type ExpirySettings, type SessionInfo } from '../store/store.js';
 import type { CommandDefinition } from './command.js';
 
 /** SH commands (PROTOCOL.md §9): sessions and the keys inside them. */
 
-const OK: ResponseBody = { st: Status.Ok };
-/** A session key command on a token with no (live) session: error form A, like a bad token. */
-const NO_SESSION_BODY = errorBody(Status.SessionNotExist);
+const OK = OK_BODY;
 
 function expirySettings(body: RequestBody<'SH_NEW'>): ExpirySettings | undefined {
   const expiry = body.expiry;

@@ -15,6 +15,19 @@ export interface DataStore {
   readonly kv: KvStore;
   /** Releases timers and connections. */
   close(): MaybePromise<void>;
+  /** Sizes for health checks and metrics (cheap: no walk over the data). */
+  stats(): MaybePromise<StoreStats>;
+}
+
+export interface StoreStats {
+  /** Sessions held (sessions past their deadline count until reclaimed, within ~25 ms). */
+  sessions: number;
+  /** Keys held by all sessions. */
+  sessionKeys: number;
+  /** Keys in the global KV map. */
+  kvKeys: number;
+  /** Expiries applied since start (sessions deleted, or cleared and re-armed). */
+  expiredSessions: number;
 }
 
 /** How a session expires, as SH_NEW gives it (duration 0 or no expiry: never). */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { exactJsonValue, mutatedJson, spelledJson } from './arbitraries.test-util.js';
-import { decode } from './decode.js';
+import { decode, decodeScanned } from './decode.js';
 import { encode } from './encode.js';
 import { JsonDecodeError, MAX_NESTING_DEPTH } from './errors.js';
 import { JsonDouble } from './json-value.js';
@@ -177,13 +177,25 @@ describe('decode: properties', () => {
     );
   });
 
-  it('fast path and full reader agree on every mutated text, valid or not', () => {
+  it('fast paths and full reader agree on every mutated text, valid or not', () => {
     fc.assert(
       fc.property(mutatedJson, fc.boolean(), (text, exactNumbers) => {
-        const fast = outcome(() => decode(text, { exactNumbers }));
-        expect(fast).toEqual(outcome(() => parseJson(text, exactNumbers)));
+        const reader = outcome(() => parseJson(text, exactNumbers));
+        expect(outcome(() => decode(text, { exactNumbers }))).toEqual(reader);
+        // decode reads small texts with the reader itself: check the scanning path on them too.
+        expect(outcome(() => decodeScanned(text, exactNumbers))).toEqual(reader);
       }),
       { numRuns: 5000 },
+    );
+  });
+
+  it('reads texts above the small-text size through the scan as their meaning', () => {
+    fc.assert(
+      fc.property(fc.array(spelledJson({ comments: true }), { minLength: 8, maxLength: 30 }), (parts) => {
+        const text = '[' + parts.map((part) => part.text).join(',') + ']';
+        expect(decode(text, { exactNumbers: true })).toEqual(parts.map((part) => part.exact));
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -29,8 +29,15 @@ export function decode(text: string, options?: DecodeOptions): ExactJsonValue {
     const value = decodeUnscanned(text);
     if (value !== RETRY) return value;
   }
+  // Small texts are read faster by the reader alone than by scan + rewrite + JSON.parse + walk:
+  // for a 64-byte SH_GET with a 64-bit token, 660 ns against 1,390 ns (the crossover is near
+  // 600 bytes on the reference machine). Every session request is such a text.
+  if (text.length <= SMALL_TEXT) return parseJson(text, exactNumbers);
   return decodeScanned(text, exactNumbers);
 }
+
+/** Longest text read by the reader directly when JSON.parse alone cannot read it exactly. */
+const SMALL_TEXT = 512;
 
 /** Returned by the unscanned path when only the full scan can decide. */
 const RETRY = Symbol('retry');
@@ -59,8 +66,11 @@ function decodeUnscanned(text: string): ExactJsonValue | typeof RETRY {
   return reviveTree(value, false, 1) === colons ? value : RETRY;
 }
 
-/** The full path: a precise scan of the whole text, then JSON.parse, or the reader for comments. */
-function decodeScanned(text: string, exactNumbers: boolean): ExactJsonValue {
+/**
+ * The full path: a precise scan of the whole text, then JSON.parse, or the reader for comments.
+ * Exported for the tests, which check it against the reader on texts of every size.
+ */
+export function decodeScanned(text: string, exactNumbers: boolean): ExactJsonValue {
   const plan = scan(text, exactNumbers);
   if (plan === SLOW_PATH) return parseJson(text, exactNumbers);
   const value = parseNatively(text, plan, exactNumbers);

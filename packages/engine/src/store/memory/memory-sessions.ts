@@ -89,9 +89,14 @@ export class MemorySessions implements SessionStore {
     });
   }
 
-  /** Live sessions (for metrics; expiries not yet reclaimed may be counted until touched). */
+  /** Sessions held (for metrics; expiries not yet reclaimed are counted until they are). */
   get size(): number {
     return this.sessions.size;
+  }
+
+  /** Keys held by all sessions. */
+  get keyCount(): number {
+    return this.keyTotal;
   }
 
   close(): void {

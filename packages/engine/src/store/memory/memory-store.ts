@@ -1,7 +1,7 @@
 import { monotonicClock, type Clock } from '../../clock.js';
 import { nodeScheduler, type Scheduler } from '../../scheduler.js';
 import { RandomTokens, type TokenSource } from '../../tokens.js';
-import type { DataStore } from '../store.js';
+import type { DataStore, StoreStats } from '../store.js';
 import { MemoryKv } from './memory-kv.js';
 import { MemorySessions } from './memory-sessions.js';
 
@@ -29,5 +29,14 @@ export class MemoryStore implements DataStore {
 
   close(): void {
     this.sessions.close();
+  }
+
+  stats(): StoreStats {
+    return {
+      sessions: this.sessions.size,
+      sessionKeys: this.sessions.keyCount,
+      kvKeys: this.kv.size,
+      expiredSessions: this.sessions.expiredCount,
+    };
   }
 }

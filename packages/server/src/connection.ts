@@ -1,0 +1,222 @@
+import type { Socket } from 'node:net';
+import type { Engine } from '@nemesisdb/engine';
+import { isPromise } from '@nemesisdb/engine';
+import type { WebSocket } from 'ws';
+import type { LatencyHistogram } from './metrics.js';
+import type { Logger } from './options.js';
+
+/** Replies the transport itself produces (PROTOCOL.md §1, §3). */
+const BINARY_REPLY = '{"ERR":{"m":"","st":2}}';
+const FAILED_REPLY = '{"ERR":{"m":"","st":1000}}';
+
+/** WebSocket close codes used by the server. */
+export const CloseCode = {
+  GoingAway: 1001,
+  PolicyViolation: 1008,
+} as const;
+
+export interface ConnectionLimits {
+  maxBufferedBytes: number;
+  drainTimeoutMs: number;
+}
+
+/** Requests that may wait behind an asynchronous one before reading pauses. */
+const MAX_BACKLOG = 1024;
+
+/**
+ * One client connection: requests in, replies out, in order.
+ *
+ * - Every text message is one request. Requests of one connection are executed strictly one after
+ *   the other (PROTOCOL.md §1): while the engine answers one asynchronously (a save, a remote
+ *   store), the next ones wait in `backlog`, and reading pauses if it grows.
+ * - The replies to all requests parsed from one read leave in one write at the end of the tick,
+ *   framed by the connection itself, so N pipelined requests cost one buffer and one syscall.
+ * - Replies are never dropped (§14 D13). When more than `maxBufferedBytes` wait in the socket's
+ *   buffer, the connection stops reading requests until it drains; one that does not drain within
+ *   `drainTimeoutMs` is closed with a logged reason.
+ */
+export class Connection {
+  /** Sweeps of the keepalive timer since the last message or pong. */
+  idleSweeps = 0;
+  private readonly backlog: { data: Buffer; isBinary: boolean }[] = [];
+  /** An asynchronous reply is being waited for. */
+  private busy = false;
+  /** Replies waiting for the end of the tick, to leave in one write. */
+  private readonly outgoing: string[] = [];
+  /** Their UTF-8 sizes (reused between flushes). */
+  private readonly lengths: number[] = [];
+  /** Why reading is paused: the client is not reading replies, or requests are piling up. */
+  private pausedForDrain = false;
+  private pausedForBacklog = false;
+  private drainTimer: NodeJS.Timeout | null = null;
+  private closeCode = 0;
+  private closeReason = '';
+
+  constructor(
+    readonly ws: WebSocket,
+    private readonly socket: Socket,
+    private readonly engine: Engine,
+    private readonly limits: ConnectionLimits,
+    private readonly latency: LatencyHistogram,
+    private readonly logger: Logger | undefined,
+    readonly remote: string,
+  ) {
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
+    ws.on('pong', () => {
+      this.idleSweeps = 0;
+    });
+  }
+
+  /** Requests received and not answered yet. */
+  get inFlight(): number {
+    return this.backlog.length + (this.busy ? 1 : 0);
+  }
+
+  /** Closes with `code` once every request received so far has been answered. */
+  closeWhenAnswered(code: number, reason: string): void {
+    this.closeCode = code;
+    this.closeReason = reason;
+    if (this.inFlight === 0) this.closeNow();
+  }
+
+  /** Sends the close frame after every reply written so far. */
+  private closeNow(): void {
+    this.flush();
+    this.ws.close(this.closeCode, this.closeReason);
+  }
+
+  /** Releases timers (the socket is gone). */
+  dispose(): void {
+    if (this.drainTimer !== null) clearTimeout(this.drainTimer);
+    this.drainTimer = null;
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    this.idleSweeps = 0;
+    if (this.busy) {
+      this.backlog.push({ data, isBinary });
+      if (this.backlog.length >= MAX_BACKLOG && !this.pausedForBacklog) {
+        this.pausedForBacklog = true;
+        this.ws.pause();
+      }
+      return;
+    }
+    this.execute(data, isBinary);
+  }
+
+  private execute(data: Buffer, isBinary: boolean): void {
+    if (isBinary) return this.write(BINARY_REPLY);
+    const started = performance.now();
+    let reply: string | Promise<string>;
+    try {
+      // ws has already checked the text is valid UTF-8 (else it closed with 1007).
+      reply = this.engine.execute(data.toString());
+    } catch (error) {
+      this.logger?.error({ err: error, remote: this.remote }, 'request failed');
+      reply = FAILED_REPLY;
+    }
+    if (!isPromise(reply)) {
+      this.latency.observe((performance.now() - started) / 1000);
+      return this.write(reply);
+    }
+    this.busy = true;
+    reply.then(
+      (text) => {
+        this.latency.observe((performance.now() - started) / 1000);
+        this.finish(text);
+      },
+      (error: unknown) => {
+        this.logger?.error({ err: error, remote: this.remote }, 'request failed');
+        this.finish(FAILED_REPLY);
+      },
+    );
+  }
+
+  /** An asynchronous reply is ready: send it, then run the requests that waited for it. */
+  private finish(text: string): void {
+    this.busy = false;
+    this.write(text);
+    while (!this.busy && this.backlog.length > 0) {
+      const next = this.backlog.shift()!;
+      this.execute(next.data, next.isBinary);
+    }
+    if (this.pausedForBacklog && this.backlog.length < MAX_BACKLOG / 2) {
+      this.pausedForBacklog = false;
+      if (!this.pausedForDrain) this.ws.resume();
+    }
+    if (this.closeCode !== 0 && this.inFlight === 0) this.closeNow();
+  }
+
+  private write(text: string): void {
+    if (this.ws.readyState !== this.ws.OPEN) return; // the client left; nobody to answer
+    if (this.outgoing.length === 0) process.nextTick(this.flush);
+    this.outgoing.push(text);
+  }
+
+  /**
+   * Writes every reply produced since the last flush (all the requests of one read, typically) as
+   * WebSocket frames in one buffer and one socket write. ws's own `send` allocates two buffers and
+   * makes two writes per message; frames written whole on the socket interleave safely with the
+   * control frames ws writes itself.
+   */
+  private readonly flush = (): void => {
+    const outgoing = this.outgoing;
+    if (outgoing.length === 0 || this.socket.destroyed) {
+      outgoing.length = 0;
+      return;
+    }
+    const lengths = this.lengths;
+    let size = 0;
+    for (let i = 0; i < outgoing.length; i++) {
+      const bytes = Buffer.byteLength(outgoing[i]!);
+      lengths[i] = bytes;
+      size += bytes + (bytes < 126 ? 2 : bytes < 65536 ? 4 : 10);
+    }
+    const buffer = Buffer.allocUnsafe(size);
+    let offset = 0;
+    for (let i = 0; i < outgoing.length; i++) offset = writeTextFrame(buffer, offset, outgoing[i]!, lengths[i]!);
+    outgoing.length = 0;
+    this.socket.write(buffer);
+    if (!this.pausedForDrain && this.ws.bufferedAmount > this.limits.maxBufferedBytes) this.pauseForDrain();
+  };
+
+  /** Stops reading requests until the client has read the replies waiting for it. */
+  private pauseForDrain(): void {
+    this.pausedForDrain = true;
+    this.ws.pause();
+    this.socket.once('drain', this.resumeAfterDrain);
+    this.drainTimer = setTimeout(() => {
+      this.logger?.warn(
+        { remote: this.remote, bufferedBytes: this.ws.bufferedAmount, drainTimeoutMs: this.limits.drainTimeoutMs },
+        'closing a connection that does not read its replies',
+      );
+      this.ws.terminate();
+    }, this.limits.drainTimeoutMs);
+    this.drainTimer.unref();
+  }
+
+  private readonly resumeAfterDrain = (): void => {
+    if (this.drainTimer !== null) clearTimeout(this.drainTimer);
+    this.drainTimer = null;
+    this.pausedForDrain = false;
+    if (!this.pausedForBacklog) this.ws.resume();
+  };
+}
+
+/** Writes `text` as one unmasked, final text frame (RFC 6455 §5.2) at `offset`; returns the end. */
+function writeTextFrame(buffer: Buffer, offset: number, text: string, bytes: number): number {
+  buffer[offset++] = 0x81; // FIN + text
+  if (bytes < 126) {
+    buffer[offset++] = bytes;
+  } else if (bytes < 65536) {
+    buffer[offset++] = 126;
+    buffer.writeUInt16BE(bytes, offset);
+    offset += 2;
+  } else {
+    buffer[offset++] = 127;
+    buffer.writeUInt32BE(Math.floor(bytes / 2 ** 32), offset);
+    buffer.writeUInt32BE(bytes >>> 0, offset + 4);
+    offset += 8;
+  }
+  return offset + buffer.write(text, offset, 'utf8');
+}
