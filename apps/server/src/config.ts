@@ -1,0 +1,432 @@
+// The server's settings: embedded defaults < upstream config file < NEMESISDB_* environment
+// variables < command-line flags (PROTOCOL.md §12). Everything here is pure apart from the file
+// system calls, which are injectable, so every rule is unit-tested without starting a process.
+import * as nodeFs from 'node:fs';
+import { isIP } from 'node:net';
+import { join, resolve } from 'node:path';
+import { JsonDecodeError, JsonDouble, decode } from '@nemesisdb/protocol';
+import { DEFAULT_HOST, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PAYLOAD, DEFAULT_PORT, MAX_MAX_PAYLOAD } from '@nemesisdb/server';
+import { z } from 'zod';
+import { parseArgs, type CliFlags } from './args.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The only config file version this server reads (upstream v0.7.4 writes and requires 5). */
+export const CONFIG_VERSION = 5;
+/** Smallest `maxPayload` (upstream's lower bound; the upper one is ours, §14 D21). */
+export const MIN_MAX_PAYLOAD = 64;
+/** Upstream's `persist.path` default (shipped `server/configs/default.jsonc`). */
+export const DEFAULT_PERSIST_PATH = './data';
+/** Highest `--max-connections`: far beyond what one process serves, low enough to be a number. */
+export const MAX_MAX_CONNECTIONS = 1_000_000;
+
+/** Settings the server runs with, after every layer was applied and checked. */
+export interface ResolvedConfig {
+  host: string;
+  port: number;
+  maxPayload: number;
+  maxConnections: number;
+  /** Upstream pins its thread to this CPU core; Node has no such thing, so it is read and ignored. */
+  core: number;
+  persist: {
+    enabled: boolean;
+    /** Absolute (resolved against the working directory, as upstream does). */
+    path: string;
+  };
+  logLevel: LogLevel;
+  /** The config file read, absolute; null when none was given. */
+  configFile: string | null;
+  /**
+   * Upstream's start-up load (`--loadName`, `--loadPath`, §11.4), checked but not performed yet.
+   * `path` is absolute: `--loadPath`, else the persist path.
+   */
+  load: { name: string; path: string } | null;
+}
+
+/** A setting that cannot be used. `message` is the one line printed to stderr. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(
+    /** Where the bad value came from, spelt as the user wrote it: `maxPayload`, `--port`, `NEMESISDB_PORT`. */
+    readonly key: string,
+    /** What is wrong, without the `config error: ` prefix. */
+    readonly problem: string,
+  ) {
+    super(`config error: ${problem}`);
+  }
+}
+
+export type ConfigResult =
+  | { kind: 'config'; config: ResolvedConfig }
+  /** `--help` / `--version`: print `output` to stdout, exit with `code`. */
+  | { kind: 'exit'; code: number; output: string }
+  | { kind: 'error'; error: ConfigError };
+
+/** The file system calls config resolution makes (tests may replace them). */
+export interface ConfigFs {
+  /** The file's text (UTF-8); throws a Node error (`code` ENOENT, EISDIR, …) when unreadable. */
+  readFile(path: string): string;
+  /** Whether `path` is a directory; false when it does not exist; throws on other errors. */
+  isDirectory(path: string): boolean;
+  /** Creates and removes a file in `dir` (upstream's writability check); throws when it cannot. */
+  probeWritable(dir: string): void;
+}
+
+export const nodeConfigFs: ConfigFs = {
+  readFile: (path) => nodeFs.readFileSync(path, 'utf8'),
+  isDirectory: (path) => {
+    try {
+      return nodeFs.statSync(path).isDirectory();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
+      throw error;
+    }
+  },
+  probeWritable: (dir) => {
+    const probe = join(dir, `.nemesisdb-write-test-${process.pid}-${Date.now()}`);
+    nodeFs.writeFileSync(probe, '', { flag: 'wx' });
+    nodeFs.unlinkSync(probe);
+  },
+};
+
+export interface ResolveConfigInput {
+  /** The command line without `node` and the script (`process.argv.slice(2)`). */
+  argv: readonly string[];
+  /** Environment variables; only `NEMESISDB_*` ones are read. Default: none. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Relative paths (config file, persist path, load path) are resolved against this. Default: process.cwd(). */
+  cwd?: string;
+  fs?: Partial<ConfigFs>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules: one zod schema and one sentence per setting, shared by the file, env and flag layers.
+
+const RULE = {
+  version: `must be ${CONFIG_VERSION} (the config version this server reads)`,
+  host: 'must be an IPv4 or IPv6 address or a host name',
+  port: 'must be an integer from 0 to 65535',
+  maxPayload: `must be an integer from ${MIN_MAX_PAYLOAD} to ${MAX_MAX_PAYLOAD}`,
+  maxConnections: `must be an integer from 1 to ${MAX_MAX_CONNECTIONS}`,
+  core: 'must be a non-negative integer',
+  enabled: 'must be true or false',
+  path: 'must be a string',
+  persist: 'must be an object with "enabled" and "path"',
+  logLevel: `must be one of ${LOG_LEVELS.join(', ')}`,
+} as const;
+
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+/** An integer in [min, max]. z.int() also refuses bigints and JsonDouble (`1024.0`), as upstream's uint check does. */
+const intIn = (min: number, max: number, rule: string) => z.int({ error: rule }).min(min, { error: rule }).max(max, { error: rule });
+
+const schemas = {
+  host: z.string({ error: RULE.host }).refine((host) => isIP(host) !== 0 || HOST_NAME.test(host), { error: RULE.host }),
+  port: intIn(0, 65535, RULE.port),
+  maxPayload: intIn(MIN_MAX_PAYLOAD, MAX_MAX_PAYLOAD, RULE.maxPayload),
+  maxConnections: intIn(1, MAX_MAX_CONNECTIONS, RULE.maxConnections),
+  core: z.int({ error: RULE.core }).min(0, { error: RULE.core }),
+  enabled: z.boolean({ error: RULE.enabled }),
+  path: z.string({ error: RULE.path }),
+  logLevel: z.enum(LOG_LEVELS, { error: RULE.logLevel }),
+};
+
+/**
+ * Upstream's config file, version 5 (§12.2). Required keys are required as upstream requires them
+ * (a file is a complete configuration, and a misspelt key must not silently fall back to a
+ * default), except `core`, whose absence crashes upstream (§14 D14). Unknown keys are ignored.
+ * `version` comes first so that a file of another version reports that, not its first odd key.
+ */
+const fileSchema = z.object({
+  version: z.literal(CONFIG_VERSION, { error: RULE.version }),
+  ip: schemas.host,
+  port: schemas.port,
+  maxPayload: schemas.maxPayload,
+  core: schemas.core.optional(),
+  persist: z.object({ enabled: schemas.enabled, path: schemas.path }, { error: RULE.persist }),
+});
+
+/** A value for a message: short, on one line. */
+function show(value: unknown): string {
+  let text: string;
+  if (value instanceof JsonDouble) text = value.toString();
+  else if (typeof value === 'bigint') text = value.toString();
+  else if (Array.isArray(value)) text = 'an array';
+  else if (value !== null && typeof value === 'object') text = 'an object';
+  else text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function invalid(key: string, rule: string, value: unknown): ConfigError {
+  return new ConfigError(key, `${key} ${rule} (got ${show(value)})`);
+}
+
+/** Checks one value against its rule; `key` names it as its source spells it. */
+function check<T>(schema: z.ZodType<T>, key: string, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw invalid(key, result.error.issues[0]?.message ?? 'is invalid', value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layers. Each yields the settings it sets, each with the key that set it (for later messages).
+
+interface Sourced<T> {
+  value: T;
+  key: string;
+}
+
+interface Layer {
+  host?: Sourced<string>;
+  port?: Sourced<number>;
+  maxPayload?: Sourced<number>;
+  maxConnections?: Sourced<number>;
+  core?: Sourced<number>;
+  persistEnabled?: Sourced<boolean>;
+  persistPath?: Sourced<string>;
+  logLevel?: Sourced<LogLevel>;
+}
+
+function defaults(): Required<Layer> {
+  return {
+    host: { value: DEFAULT_HOST, key: 'host' },
+    port: { value: DEFAULT_PORT, key: 'port' },
+    maxPayload: { value: DEFAULT_MAX_PAYLOAD, key: 'maxPayload' },
+    maxConnections: { value: DEFAULT_MAX_CONNECTIONS, key: 'maxConnections' },
+    core: { value: 0, key: 'core' },
+    persistEnabled: { value: false, key: 'persist.enabled' },
+    persistPath: { value: DEFAULT_PERSIST_PATH, key: 'persist.path' },
+    logLevel: { value: 'info', key: 'logLevel' },
+  };
+}
+
+function readConfigFile(file: string, fs: ConfigFs): Layer {
+  let text: string;
+  try {
+    text = fs.readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code ?? String(error);
+    throw new ConfigError('--config', `cannot read config file ${file}: ${why}`);
+  }
+  let data: unknown;
+  try {
+    // The protocol's reader accepts comments (upstream's shipped file is .jsonc) and keeps
+    // `1024.0` apart from `1024`, so a uint setting written as a double is refused like upstream.
+    data = decode(withoutTrailingComments(text.replace(/^\uFEFF/, '')), { exactNumbers: true });
+  } catch (error) {
+    if (!(error instanceof JsonDecodeError)) throw error;
+    throw new ConfigError('--config', `config file ${file} is not valid JSON: ${error.message.replace(/\s*\n\s*/g, ' ')}`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError('--config', `config file ${file} must hold a JSON object (got ${show(data)})`);
+  }
+  const result = fileSchema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue?.path ?? [];
+    const key = path.map(String).join('.');
+    let value: unknown = data;
+    for (const part of path) value = (value as Record<PropertyKey, unknown> | undefined)?.[part as PropertyKey];
+    const rule = issue?.message ?? 'is invalid';
+    if (value === undefined) throw new ConfigError(key, `${key} is missing from the config file (it ${rule})`);
+    throw invalid(key, rule, value);
+  }
+  const file5 = result.data;
+  return {
+    host: { value: file5.ip, key: 'ip' },
+    port: { value: file5.port, key: 'port' },
+    maxPayload: { value: file5.maxPayload, key: 'maxPayload' },
+    ...(file5.core === undefined ? {} : { core: { value: file5.core, key: 'core' } }),
+    persistEnabled: { value: file5.persist.enabled, key: 'persist.enabled' },
+    persistPath: { value: file5.persist.path, key: 'persist.path' },
+  };
+}
+
+/**
+ * The text without comments after the root value. The protocol's reader takes comments before and
+ * inside the root value only (that is what requests need), but a hand-edited config file may well
+ * end with one. Strings are skipped so that `"http://x"` is not taken for a comment.
+ */
+export function withoutTrailingComments(text: string): string {
+  let end = 0; // just past the last character that is neither whitespace nor inside a comment
+  for (let i = 0; i < text.length; ) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      end = ++i;
+    } else if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) return text; // unterminated: let the reader report it
+      i = close + 2;
+    } else {
+      if (!/\s/.test(c ?? '')) end = i + 1;
+      i++;
+    }
+  }
+  return text.slice(0, end);
+}
+
+/** Text (env, flags) to the value a schema checks: digits become a number, anything else stays text and fails with the rule. */
+function fromIntText(text: string): unknown {
+  return /^\s*\d+\s*$/.test(text) ? Number(text) : text;
+}
+
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
+const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
+function fromBoolText(text: string): unknown {
+  const word = text.trim().toLowerCase();
+  return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : text;
+}
+
+/** Environment variables read, with the setting each one sets. */
+export const ENV_VARS = {
+  host: 'NEMESISDB_HOST',
+  port: 'NEMESISDB_PORT',
+  maxPayload: 'NEMESISDB_MAX_PAYLOAD',
+  maxConnections: 'NEMESISDB_MAX_CONNECTIONS',
+  persistEnabled: 'NEMESISDB_PERSIST_ENABLED',
+  persistPath: 'NEMESISDB_PERSIST_PATH',
+  logLevel: 'NEMESISDB_LOG_LEVEL',
+} as const;
+
+function readEnv(env: Readonly<Record<string, string | undefined>>): Layer {
+  const layer: Layer = {};
+  // An empty variable counts as unset: `NEMESISDB_PORT= nemesisdb` is a common way to clear one.
+  const get = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
+  let text: string | undefined;
+  if ((text = get(ENV_VARS.host)) !== undefined) layer.host = { value: check(schemas.host, ENV_VARS.host, text.trim()), key: ENV_VARS.host };
+  if ((text = get(ENV_VARS.port)) !== undefined) layer.port = { value: check(schemas.port, ENV_VARS.port, fromIntText(text)), key: ENV_VARS.port };
+  if ((text = get(ENV_VARS.maxPayload)) !== undefined) {
+    layer.maxPayload = { value: check(schemas.maxPayload, ENV_VARS.maxPayload, fromIntText(text)), key: ENV_VARS.maxPayload };
+  }
+  if ((text = get(ENV_VARS.maxConnections)) !== undefined) {
+    layer.maxConnections = { value: check(schemas.maxConnections, ENV_VARS.maxConnections, fromIntText(text)), key: ENV_VARS.maxConnections };
+  }
+  if ((text = get(ENV_VARS.persistEnabled)) !== undefined) {
+    layer.persistEnabled = { value: check(schemas.enabled, ENV_VARS.persistEnabled, fromBoolText(text)), key: ENV_VARS.persistEnabled };
+  }
+  if ((text = get(ENV_VARS.persistPath)) !== undefined) layer.persistPath = { value: text, key: ENV_VARS.persistPath };
+  if ((text = get(ENV_VARS.logLevel)) !== undefined) {
+    layer.logLevel = { value: check(schemas.logLevel, ENV_VARS.logLevel, text.trim().toLowerCase()), key: ENV_VARS.logLevel };
+  }
+  return layer;
+}
+
+function readFlags(flags: CliFlags): Layer {
+  const layer: Layer = {};
+  if (flags.host !== undefined) layer.host = { value: check(schemas.host, '--host', flags.host.trim()), key: '--host' };
+  if (flags.port !== undefined) layer.port = { value: check(schemas.port, '--port', fromIntText(flags.port)), key: '--port' };
+  if (flags.maxPayload !== undefined) {
+    layer.maxPayload = { value: check(schemas.maxPayload, '--max-payload', fromIntText(flags.maxPayload)), key: '--max-payload' };
+  }
+  if (flags.maxConnections !== undefined) {
+    layer.maxConnections = { value: check(schemas.maxConnections, '--max-connections', fromIntText(flags.maxConnections)), key: '--max-connections' };
+  }
+  if (flags.persistEnabled !== undefined) layer.persistEnabled = { value: flags.persistEnabled, key: '--persist-enabled' };
+  if (flags.persistPath !== undefined) layer.persistPath = { value: flags.persistPath, key: '--persist-path' };
+  if (flags.logLevel !== undefined) {
+    layer.logLevel = { value: check(schemas.logLevel, '--log-level', flags.logLevel.trim().toLowerCase()), key: '--log-level' };
+  }
+  return layer;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks that need the merged result or the file system.
+
+/** A directory problem in words, or null when `dir` is an existing (and, if asked, writable) directory. */
+function directoryProblem(fs: ConfigFs, dir: string, writable: boolean): string | null {
+  let isDirectory: boolean;
+  try {
+    isDirectory = fs.isDirectory(dir);
+  } catch (error) {
+    return `it cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
+  }
+  if (!isDirectory) return 'it does not exist or is not a directory';
+  if (!writable) return null;
+  try {
+    fs.probeWritable(dir);
+  } catch (error) {
+    return `it is not writable: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
+  }
+  return null;
+}
+
+/** A dataset name used as a path component (rule of §14 D6): no escaping the directory. */
+function isDatasetName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
+}
+
+/** Resolves the settings from the already-read flags (see {@link resolveConfig}). */
+export function resolveFromFlags(flags: CliFlags, input: Omit<ResolveConfigInput, 'argv'> = {}): ResolvedConfig {
+  const fs: ConfigFs = { ...nodeConfigFs, ...input.fs };
+  const cwd = input.cwd ?? process.cwd();
+  const env = input.env ?? {};
+
+  const configFile = flags.config === undefined ? null : resolve(cwd, flags.config);
+  const layers = [defaults(), configFile === null ? {} : readConfigFile(configFile, fs), readEnv(env), readFlags(flags)];
+  // Each layer holds only the settings it sets, so a plain assign gives the highest one per key.
+  const merged: Required<Layer> = Object.assign({}, ...layers);
+
+  // Upstream checks the persist directory only when persistence is enabled: it must be non-empty,
+  // exist and accept a new file. The path is relative to the working directory, not to the file.
+  const persistPath = resolve(cwd, merged.persistPath.value);
+  if (merged.persistEnabled.value) {
+    const { key, value } = merged.persistPath;
+    const problem = value.trim() === '' ? 'it is empty' : directoryProblem(fs, persistPath, true);
+    if (problem !== null) {
+      throw new ConfigError(key, `${key} must be an existing writable directory when persistence is enabled (got ${show(value)}: ${problem})`);
+    }
+  }
+
+  // Start-up load (§11.4). Upstream crashes on --loadPath without --loadName (§14 D14).
+  let load: ResolvedConfig['load'] = null;
+  if (flags.loadPath !== undefined && flags.loadName === undefined) {
+    throw new ConfigError('--loadPath', '--loadPath needs --loadName (the dataset to load from that directory)');
+  }
+  if (flags.loadName !== undefined) {
+    if (!isDatasetName(flags.loadName)) {
+      throw invalid('--loadName', 'must be a dataset name: not empty, not "." or "..", without "/", "\\" or NUL', flags.loadName);
+    }
+    let path = persistPath;
+    if (flags.loadPath !== undefined) {
+      path = resolve(cwd, flags.loadPath);
+      const problem = flags.loadPath.trim() === '' ? 'it is empty' : directoryProblem(fs, path, false);
+      if (problem !== null) throw new ConfigError('--loadPath', `--loadPath must be an existing directory (got ${show(flags.loadPath)}: ${problem})`);
+    }
+    load = { name: flags.loadName, path };
+  }
+
+  return {
+    host: merged.host.value,
+    port: merged.port.value,
+    maxPayload: merged.maxPayload.value,
+    maxConnections: merged.maxConnections.value,
+    core: merged.core.value,
+    persist: { enabled: merged.persistEnabled.value, path: persistPath },
+    logLevel: merged.logLevel.value,
+    configFile,
+    load,
+  };
+}
+
+/**
+ * Reads the command line, the config file it names and the `NEMESISDB_*` environment variables,
+ * and returns the settings to run with, text to print (`--help`, `--version`) or the first problem
+ * found. Never exits or prints: the caller does.
+ */
+export function resolveConfig(input: ResolveConfigInput): ConfigResult {
+  const args = parseArgs(input.argv);
+  if (args.kind === 'exit') return args;
+  if (args.kind === 'error') return { kind: 'error', error: new ConfigError('argv', args.message) };
+  try {
+    return { kind: 'config', config: resolveFromFlags(args.flags, input) };
+  } catch (error) {
+    if (error instanceof ConfigError) return { kind: 'error', error };
+    throw error;
+  }
+}

@@ -1,0 +1,147 @@
+import { EventEmitter } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { resolveConfig, type ResolvedConfig } from './config.js';
+import { createLogger } from './logging.js';
+import { handleSignals, run, type Running } from './main.js';
+
+/** Log lines captured in memory, parsed. */
+function memoryLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({ level: 'debug', pretty: false, destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  return { logger, lines, messages: () => lines.map((line) => line.msg) };
+}
+
+function config(argv: string[] = []): ResolvedConfig {
+  const result = resolveConfig({ argv: ['--host', '127.0.0.1', '--port', '0', ...argv], env: {} });
+  if (result.kind !== 'config') throw new Error(JSON.stringify(result));
+  return result.config;
+}
+
+const running: Running[] = [];
+const clients: WebSocket[] = [];
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.terminate();
+  await Promise.all(running.splice(0).map((server) => server.stop({ timeoutMs: 500 })));
+});
+
+async function start(argv: string[] = []) {
+  const log = memoryLogger();
+  const server = await run(config(argv), log.logger);
+  running.push(server);
+  return { server, ...log };
+}
+
+async function connect(url: string) {
+  const ws = new WebSocket(url);
+  clients.push(ws);
+  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+  ws.on('error', () => {});
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const request = (text: string) =>
+    new Promise<string>((resolve) => {
+      ws.once('message', (data) => resolve(String(data)));
+      ws.send(text);
+    });
+  return { ws, closed, request };
+}
+
+describe('run', () => {
+  it('serves the engine and logs "listening" with the real URL', async () => {
+    const { server, lines } = await start();
+    expect(server.server.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+    const listening = lines.find((line) => line.msg === 'listening');
+    expect(listening).toMatchObject({ level: 30, url: server.server.url, maxPayload: 1024 * 1024, persist: { enabled: false } });
+    const client = await connect(server.server.url);
+    const reply = JSON.parse(await client.request('{"SH_NEW":{}}')) as { SH_NEW_RSP: { st: number } };
+    expect(reply.SH_NEW_RSP.st).toBe(1);
+  });
+
+  it('applies maxPayload: a larger message closes the connection with 1009', async () => {
+    const { server } = await start(['--max-payload', '64']);
+    const client = await connect(server.server.url);
+    client.ws.send(JSON.stringify({ KV_SET: { keys: { k: 'x'.repeat(100) } } }));
+    expect(await client.closed).toBe(1009);
+  });
+
+  it('warns that start-up load and persistence are not implemented yet', async () => {
+    const { messages } = await start(['--loadName=sessions', '--log-level', 'warn']);
+    expect(messages()).toContain('start-up load is not implemented yet: nothing was loaded');
+  });
+
+  it('stop closes connections with 1001 and can be called twice', async () => {
+    const { server } = await start();
+    const client = await connect(server.server.url);
+    await Promise.all([server.stop(), server.stop()]);
+    expect(await client.closed).toBe(1001);
+  });
+});
+
+describe('handleSignals', () => {
+  function fakeProcess() {
+    const emitter = new EventEmitter();
+    const exits: number[] = [];
+    let exited: (code: number) => void = () => {};
+    const nextExit = () => new Promise<number>((resolve) => (exited = resolve));
+    return {
+      process: emitter as unknown as Pick<NodeJS.Process, 'on' | 'off'>,
+      emit: (signal: NodeJS.Signals) => emitter.emit(signal, signal),
+      exits,
+      exit: (code: number) => {
+        exits.push(code);
+        exited(code);
+      },
+      nextExit,
+      listeners: () => emitter.listenerCount('SIGINT') + emitter.listenerCount('SIGTERM'),
+    };
+  }
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s stops gracefully and exits 0; the client sees 1001', async (signal) => {
+    const { server, logger, messages } = await start();
+    const client = await connect(server.server.url);
+    const fake = fakeProcess();
+    const remove = handleSignals(server, logger, { process: fake.process, exit: fake.exit });
+    const exit = fake.nextExit();
+    fake.emit(signal);
+    expect(await exit).toBe(0);
+    expect(await client.closed).toBe(1001);
+    expect(messages()).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
+    remove();
+    expect(fake.listeners()).toBe(0);
+  });
+
+  it('waits for a server still starting, then stops it', async () => {
+    const { logger } = memoryLogger();
+    const fake = fakeProcess();
+    const starting = run(config(), logger);
+    handleSignals(starting, logger, { process: fake.process, exit: fake.exit });
+    const exit = fake.nextExit();
+    fake.emit('SIGTERM');
+    expect(await exit).toBe(0);
+    const started = await starting;
+    await expect(connect(started.server.url)).rejects.toThrow();
+  });
+
+  it('a second signal exits 1 at once', async () => {
+    const { logger, messages } = memoryLogger();
+    const hung = { stop: () => new Promise<void>(() => {}), server: { connections: 0 } } as unknown as Running;
+    const fake = fakeProcess();
+    const remove = handleSignals(hung, logger, { process: fake.process, exit: fake.exit, forceExitMs: 60_000 });
+    fake.emit('SIGTERM');
+    fake.emit('SIGINT');
+    expect(fake.exits).toEqual([1]);
+    expect(messages()).toContain('second signal: exiting now');
+    remove();
+  });
+
+  it('exits 1 when stopping hangs past forceExitMs', async () => {
+    const { logger, messages } = memoryLogger();
+    const hung = { stop: () => new Promise<void>(() => {}), server: { connections: 0 } } as unknown as Running;
+    const fake = fakeProcess();
+    handleSignals(hung, logger, { process: fake.process, exit: fake.exit, forceExitMs: 50 });
+    const exit = fake.nextExit();
+    fake.emit('SIGTERM');
+    expect(await exit).toBe(1);
+    expect(messages()).toContain('shutdown took too long: exiting');
+  });
+});

@@ -1,0 +1,171 @@
+// Starting and stopping the server process: config → engine → WebSocket server → signals.
+import { Engine, noPersistence } from '@nemesisdb/engine';
+import { DEFAULT_CLOSE_TIMEOUT_MS, startServer, type NemesisServer } from '@nemesisdb/server';
+import { VERSION } from './args.js';
+import { resolveConfig, type ResolvedConfig } from './config.js';
+import { createLogger, type Logger } from './logging.js';
+
+/** A started server and how to stop it. */
+export interface Running {
+  readonly config: ResolvedConfig;
+  readonly engine: Engine;
+  readonly server: NemesisServer;
+  /** Stops gracefully: no new connections, in-flight requests answered, connections closed with 1001. */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+/** Starts an engine and a server with `config`; logs "listening" with the URL once it accepts connections. */
+export async function run(config: ResolvedConfig, logger: Logger): Promise<Running> {
+  // TODO(persistence): the engine's file persistence is not written yet. Until it is, SAVE
+  // commands answer 14 (disabled) and LOAD commands find nothing, whatever `persist` says; then
+  // pass a file persistence rooted at `config.persist.path` with `enabled: config.persist.enabled`.
+  if (config.persist.enabled) {
+    logger.warn({ path: config.persist.path }, 'persistence is not implemented yet: SH_SAVE and KV_SAVE answer 14 (disabled)');
+  }
+  // TODO(persistence): start-up load (§11.4) of `config.load` before the server listens; any failure
+  // must exit 1. Only the arguments are checked so far.
+  if (config.load !== null) {
+    logger.warn({ loadName: config.load.name, loadPath: config.load.path }, 'start-up load is not implemented yet: nothing was loaded');
+  }
+  if (config.core !== 0) logger.debug({ core: config.core }, 'config "core" is ignored (Node does not pin threads)');
+
+  const engine = new Engine({ persistence: noPersistence });
+  let server: NemesisServer;
+  try {
+    server = await startServer({
+      engine,
+      host: config.host,
+      port: config.port,
+      maxPayload: config.maxPayload,
+      maxConnections: config.maxConnections,
+      logger,
+      version: VERSION,
+    });
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  logger.info(
+    {
+      url: server.url,
+      version: VERSION,
+      maxPayload: config.maxPayload,
+      maxConnections: config.maxConnections,
+      persist: config.persist,
+      configFile: config.configFile,
+    },
+    'listening',
+  );
+
+  let stopping: Promise<void> | null = null;
+  return {
+    config,
+    engine,
+    server,
+    stop: (options = {}) =>
+      (stopping ??= (async () => {
+        await server.close({ timeoutMs: options.timeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS });
+        await engine.close();
+      })()),
+  };
+}
+
+export interface SignalOptions {
+  /** How long connections get to close before they are cut. */
+  closeTimeoutMs?: number;
+  /** Exit 1 if stopping takes longer than this (a hung close must not keep the process alive). */
+  forceExitMs?: number;
+  /** Tests replace these. */
+  exit?: (code: number) => void;
+  process?: Pick<NodeJS.Process, 'on' | 'off'>;
+}
+
+/**
+ * SIGINT/SIGTERM: stop gracefully and exit 0; exit 1 if that takes more than `forceExitMs`; a
+ * second signal exits 1 at once (the operator asked twice). Upstream saves nothing on shutdown
+ * and neither do we. Returns a function removing the handlers.
+ *
+ * `running` may be the server still starting: the handlers must be in place before "listening"
+ * is logged, because whoever reads that line may signal at once (a signal in between would kill
+ * the process with Node's default action instead of a clean exit 0).
+ */
+export function handleSignals(running: Running | Promise<Running>, logger: Logger, options: SignalOptions = {}): () => void {
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const target = options.process ?? process;
+  const forceExitMs = options.forceExitMs ?? 10_000;
+  let received: NodeJS.Signals | null = null;
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (received !== null) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      exit(1);
+      return;
+    }
+    received = signal;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error({ forceExitMs }, 'shutdown took too long: exiting');
+      exit(1);
+    }, forceExitMs);
+    void Promise.resolve(running)
+      .then((started) => started.stop({ timeoutMs: options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS }))
+      .then(
+        () => {
+          clearTimeout(force);
+          logger.info({}, 'stopped');
+          exit(0);
+        },
+        (error: unknown) => {
+          clearTimeout(force);
+          logger.error({ err: error }, 'shutdown failed');
+          exit(1);
+        },
+      );
+  };
+  target.on('SIGINT', onSignal);
+  target.on('SIGTERM', onSignal);
+  return () => {
+    target.off('SIGINT', onSignal);
+    target.off('SIGTERM', onSignal);
+  };
+}
+
+/**
+ * The `nemesisdb` command: resolves the settings, starts the server and stops it on a signal.
+ * Bad settings print one line to stderr and exit 1 before anything is logged.
+ */
+export async function main(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const result = resolveConfig({ argv, env, cwd: process.cwd() });
+  if (result.kind === 'exit') {
+    process.stdout.write(result.output);
+    process.exitCode = result.code; // no process.exit(): let a piped stdout drain
+    return;
+  }
+  if (result.kind === 'error') {
+    process.stderr.write(`${result.error.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const { config } = result;
+  const logger = createLogger({ level: config.logLevel });
+  // A crash is logged as one JSON line like everything else, then the process ends as Node would.
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ err: error }, 'uncaught exception');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ err: reason }, 'unhandled promise rejection');
+    process.exit(1);
+  });
+
+  const starting = run(config, logger);
+  handleSignals(starting, logger);
+  try {
+    await starting;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EADDRINUSE' ? 'the address is in use' : code === 'EADDRNOTAVAIL' ? 'the address is not available here' : undefined;
+    logger.fatal({ err: error, host: config.host, port: config.port }, why ? `cannot listen: ${why}` : 'cannot start');
+    process.exit(1);
+  }
+}
