@@ -29,3 +29,7 @@ export {
 export { MemoryStore, type MemoryStoreOptions } from './store/memory/memory-store.js';
 export { DEFAULT_SLICE_MS, DEFAULT_SLOT_MS } from './expiry/expiry-queue.js';
 export { JsonPathError } from './kv/jsonpath.js';
+export { DEFAULT_SAVE_SLICE_MS, FilePersistence, type FilePersistenceOptions, type LoadProgress } from './persist/file-persistence.js';
+export { isValidDatasetName } from './persist/layout.js';
+export type { DatasetKind } from './persistence.js';
+export type { KvEntry, Snapshot } from './store/store.js';

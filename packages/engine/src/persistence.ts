@@ -1,9 +1,15 @@
-import type { ExactJsonObject } from '@nemesisdb/protocol';
 import type { MaybePromise } from './maybe-promise.js';
-import type { SessionRecord } from './store/store.js';
+import type { KvEntry, SessionRecord } from './store/store.js';
 
-/** A dataset's content: SH_SAVE writes sessions, KV_SAVE writes keys (PROTOCOL.md §11). */
-export type Dataset = { kind: 'sessions'; sessions: SessionRecord[] } | { kind: 'kv'; keys: ExactJsonObject };
+/**
+ * A dataset's content: SH_SAVE writes sessions, KV_SAVE writes keys (PROTOCOL.md §11). When saved,
+ * these are snapshots read lazily; when loaded, arrays.
+ */
+export type Dataset =
+  | { kind: 'sessions'; sessions: Iterable<SessionRecord> & { readonly size?: number } }
+  | { kind: 'kv'; keys: Iterable<KvEntry> & { readonly size?: number } };
+
+export type DatasetKind = Dataset['kind'];
 
 /** How a save went: 121 written, 122 metadata not writable, 123 data not writable. */
 export interface SaveOutcome {
@@ -25,7 +31,8 @@ export interface Persistence {
   /** `persist.enabled`: SAVE commands answer 14 when false. */
   readonly enabled: boolean;
   save(name: string, dataset: Dataset): MaybePromise<SaveOutcome>;
-  load(name: string, kind: Dataset['kind']): MaybePromise<LoadOutcome>;
+  /** Loads the newest save of `name`; `kind` must match what it holds. */
+  load(name: string, kind: DatasetKind): MaybePromise<LoadOutcome>;
 }
 
 /** No persistence configured: saving is disabled and there is no dataset to load. */

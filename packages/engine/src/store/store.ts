@@ -59,6 +59,19 @@ export interface SessionRecord {
   keys: ExactJsonObject;
 }
 
+/**
+ * A point-in-time view of data, read lazily (a save encodes it in slices while serving). Iterate it
+ * once; iterating to the end, or `close()`, releases it.
+ */
+export interface Snapshot<T> extends Iterable<T> {
+  /** How many items it holds. */
+  readonly size: number;
+  close(): void;
+}
+
+/** A KV key and its value. */
+export type KvEntry = readonly [key: string, value: ExactJsonValue];
+
 /** Returned by session key operations when no (unexpired) session has the token. */
 export const NO_SESSION: unique symbol = Symbol('no session');
 export type NoSession = typeof NO_SESSION;
@@ -90,8 +103,11 @@ export interface SessionStore {
   /** Clears then sets; returns how many keys the clear removed. */
   clearSet(token: bigint, keys: ExactJsonObject): MaybePromise<number | NoSession>;
 
-  /** The live sessions (all, or those of `tokens` that exist), as of now. */
-  snapshot(tokens?: readonly bigint[]): MaybePromise<SessionRecord[]>;
+  /**
+   * The live sessions (all, or those of `tokens` that exist), as they are now: reading the
+   * snapshot later, while the sessions keep changing, still gives this moment's state.
+   */
+  snapshot(tokens?: readonly bigint[]): MaybePromise<Snapshot<SessionRecord>>;
   /** Adds sessions whose tokens are not in use (others skipped); expiry restarts now. */
   restore(records: Iterable<SessionRecord>): MaybePromise<{ sessions: number; keys: number }>;
 }
@@ -121,8 +137,8 @@ export interface KvStore {
   update(key: string, path: string, value: ExactJsonValue): MaybePromise<KvEditResult>;
   /** KV_ARR_APPEND: onto the array at `key`, or at member `name` of the object there. */
   append(key: string, items: readonly ExactJsonValue[], name: string | undefined): MaybePromise<KvEditResult>;
-  /** Every key and value, as of now (KV_SAVE). */
-  snapshot(): MaybePromise<ExactJsonObject>;
-  /** Stores every member of `keys`, overwriting (KV_LOAD); returns how many. */
-  restore(keys: ExactJsonObject): MaybePromise<number>;
+  /** Every key and value as they are now (KV_SAVE), however they change while it is read. */
+  snapshot(): MaybePromise<Snapshot<KvEntry>>;
+  /** Stores every entry, overwriting (KV_LOAD); returns how many. */
+  restore(entries: Iterable<KvEntry>): MaybePromise<number>;
 }

@@ -1,11 +1,13 @@
 import type { ExactJsonObject, ExactJsonValue, KvFindResult } from '@nemesisdb/protocol';
 import { replaceSelected, selectPaths } from '../../kv/jsonpath.js';
 import { createMembers, isJsonObject } from '../../objects.js';
-import type { KvEditResult, KvStore } from '../store.js';
+import type { KvEditResult, KvEntry, KvStore, Snapshot } from '../store.js';
 
 /** The global KV map (PROTOCOL.md §10): independent keys that never expire. */
 export class MemoryKv implements KvStore {
   private readonly map = new Map<string, ExactJsonValue>();
+  /** Snapshots not yet read to the end: while any is open, values are copied before edits in place. */
+  private openSnapshots = 0;
 
   get size(): number {
     return this.map.size;
@@ -79,14 +81,15 @@ export class MemoryKv implements KvStore {
   update(key: string, path: string, value: ExactJsonValue): KvEditResult {
     const current = this.map.get(key);
     if (current === undefined) return { status: 'no-key' };
-    const { root, count } = replaceSelected(current, path, value);
+    const { root, count } = replaceSelected(this.editable(key, current), path, value);
     if (root !== current) this.map.set(key, root);
     return { status: 'done', count };
   }
 
   append(key: string, items: readonly ExactJsonValue[], name: string | undefined): KvEditResult {
-    const current = this.map.get(key);
-    if (current === undefined) return { status: 'no-key' };
+    const found = this.map.get(key);
+    if (found === undefined) return { status: 'no-key' };
+    const current = this.editable(key, found);
     let target: ExactJsonValue | undefined = current;
     if (name !== undefined) target = isJsonObject(current) && Object.hasOwn(current, name) ? current[name] : undefined;
     // Upstream answers 1 without appending when `name` holds a non-array (§14 D11): we say 1000.
@@ -95,18 +98,57 @@ export class MemoryKv implements KvStore {
     return { status: 'done', count: items.length };
   }
 
-  snapshot(): ExactJsonObject {
-    const keys = createMembers();
-    for (const [key, value] of this.map) keys[key] = value;
-    return keys;
+  snapshot(): Snapshot<KvEntry> {
+    // Keys and values as they are now, without copying values: set/remove replace map entries and
+    // leave the captured values alone; edits in place copy a value first while a snapshot is open.
+    const keys: string[] = [];
+    const values: ExactJsonValue[] = [];
+    this.map.forEach((value, key) => {
+      keys.push(key);
+      values.push(value);
+    });
+    this.openSnapshots++;
+    let open = true;
+    const close = () => {
+      if (open) this.openSnapshots--;
+      open = false;
+    };
+    return {
+      size: keys.length,
+      close,
+      *[Symbol.iterator]() {
+        try {
+          for (let i = 0; i < keys.length; i++) yield [keys[i]!, values[i]!] as const;
+        } finally {
+          close();
+        }
+      },
+    };
   }
 
-  restore(keys: ExactJsonObject): number {
+  restore(entries: Iterable<KvEntry>): number {
     let count = 0;
-    for (const key in keys) {
-      this.map.set(key, keys[key]!);
+    for (const [key, value] of entries) {
+      this.map.set(key, value);
       count++;
     }
     return count;
   }
+
+  /** The value of `key`, safe to change in place (a copy while a snapshot may hold the original). */
+  private editable(key: string, value: ExactJsonValue): ExactJsonValue {
+    if (this.openSnapshots === 0 || typeof value !== 'object' || value === null) return value;
+    const copy = structuredCloneJson(value);
+    this.map.set(key, copy);
+    return copy;
+  }
+}
+
+/** A deep copy of a JSON value (bigint and JsonDouble are immutable and shared). */
+function structuredCloneJson(value: ExactJsonValue): ExactJsonValue {
+  if (Array.isArray(value)) return value.map(structuredCloneJson);
+  if (!isJsonObject(value)) return value;
+  const copy = createMembers();
+  for (const key in value) copy[key] = structuredCloneJson(value[key]!);
+  return copy;
 }

@@ -11,6 +11,7 @@ import {
   type SessionInfo,
   type SessionRecord,
   type SessionStore,
+  type Snapshot,
 } from '../store.js';
 
 /**
@@ -21,6 +22,9 @@ const LATEST_DEADLINE = Number.MAX_SAFE_INTEGER;
 
 /** A session held in memory. Expiry fields live apart, so sessions that never expire stay small. */
 class MemorySession {
+  /** `data` is held by a snapshot being read: copy it before changing it. */
+  captured = false;
+
   constructor(
     readonly token: bigint,
     public data: Map<string, ExactJsonValue>,
@@ -80,6 +84,8 @@ export class MemorySessions implements SessionStore {
   private keyTotal = 0;
   /** Sessions removed or cleared by expiry since start (for metrics). */
   expiredCount = 0;
+  /** Snapshots not yet read to the end: while any is open, captured key maps are copied on write. */
+  private openSnapshots = 0;
 
   constructor(private readonly options: MemorySessionsOptions) {
     this.queue = new ExpiryQueue<SessionExpiry>({
@@ -157,7 +163,7 @@ export class MemorySessions implements SessionStore {
   set(token: bigint, keys: ExactJsonObject, overwrite: boolean): void | NoSession {
     const session = this.live(token);
     if (session === undefined) return NO_SESSION;
-    const data = session.data;
+    const data = this.writable(session);
     const before = data.size;
     for (const key in keys) {
       if (overwrite || !data.has(key)) data.set(key, keys[key]!);
@@ -183,8 +189,9 @@ export class MemorySessions implements SessionStore {
   remove(token: bigint, keys: readonly ExactJsonValue[]): void | NoSession {
     const session = this.live(token);
     if (session === undefined) return NO_SESSION;
+    const data = this.writable(session);
     for (const key of keys) {
-      if (typeof key === 'string' && session.data.delete(key)) this.keyTotal--;
+      if (typeof key === 'string' && data.delete(key)) this.keyTotal--;
     }
   }
 
@@ -216,26 +223,56 @@ export class MemorySessions implements SessionStore {
     const session = this.live(token);
     if (session === undefined) return NO_SESSION;
     const removed = this.clearData(session);
-    for (const key in keys) session.data.set(key, keys[key]!);
-    this.keyTotal += session.data.size;
+    const data = this.writable(session);
+    for (const key in keys) data.set(key, keys[key]!);
+    this.keyTotal += data.size;
     return removed;
   }
 
-  snapshot(tokens?: readonly bigint[]): SessionRecord[] {
-    const records: SessionRecord[] = [];
-    const add = (session: MemorySession | undefined) => {
-      if (session === undefined) return;
-      const keys = createMembers();
-      for (const [key, value] of session.data) keys[key] = value;
-      records.push({ token: session.token, shared: session.shared, expiry: session.expiry?.settings, keys });
-    };
+  snapshot(tokens?: readonly bigint[]): Snapshot<SessionRecord> {
+    // Capturing costs one pass over the sessions (no copies); the records are built as the
+    // snapshot is read, from the key maps as they were now: a change meanwhile copies a captured
+    // map first (see `writable`), and ends, expiries and clears drop or replace maps, never empty
+    // them in place.
+    let sessions: MemorySession[];
     if (tokens === undefined) {
       this.reclaimExpired();
-      for (const session of this.sessions.values()) add(session);
+      sessions = Array.from(this.sessions.values());
     } else {
-      for (const token of tokens) add(this.live(token));
+      const unique = new Set<bigint>();
+      sessions = [];
+      for (const token of tokens) {
+        const session = unique.has(token) ? undefined : this.live(token);
+        unique.add(token);
+        if (session !== undefined) sessions.push(session);
+      }
     }
-    return records;
+    const maps = sessions.map((session) => {
+      session.captured = true;
+      return session.data;
+    });
+    this.openSnapshots++;
+    let open = true;
+    const close = () => {
+      if (open) this.openSnapshots--;
+      open = false;
+    };
+    return {
+      size: sessions.length,
+      close,
+      *[Symbol.iterator]() {
+        try {
+          for (let i = 0; i < sessions.length; i++) {
+            const session = sessions[i]!;
+            const keys = createMembers();
+            for (const [key, value] of maps[i]!) keys[key] = value;
+            yield { token: session.token, shared: session.shared, expiry: session.expiry?.settings, keys };
+          }
+        } finally {
+          close();
+        }
+      },
+    };
   }
 
   restore(records: Iterable<SessionRecord>): { sessions: number; keys: number } {
@@ -310,6 +347,15 @@ export class MemorySessions implements SessionStore {
     if (session.expiry !== null) this.queue.remove(session.expiry);
     this.sessions.delete(session.token);
     this.keyTotal -= session.data.size;
+  }
+
+  /** The session's key map, ready to be changed (copied first if a snapshot holds it). */
+  private writable(session: MemorySession): Map<string, ExactJsonValue> {
+    if (session.captured) {
+      session.captured = false;
+      if (this.openSnapshots > 0) session.data = new Map(session.data);
+    }
+    return session.data;
   }
 
   private clearData(session: MemorySession): number {
