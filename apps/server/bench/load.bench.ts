@@ -43,9 +43,9 @@ const SCENARIOS = only
 async function startServer(): Promise<{ child: ChildProcess; port: number }> {
   // LOAD_SERVER_NODE_ARGS (e.g. "--cpu-prof") profiles the server under load.
   const nodeArgs = process.env.LOAD_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, CLI, '--host', '127.0.0.1', '--port', '0', '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, '--host', '127.0.0.1', '--port', '0', '--log-level', 'info'], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NEMESISDB_LOG_LEVEL: 'info' },
+    env: process.env,
   });
   const port = await new Promise<number>((resolve, reject) => {
     let seen = '';
