@@ -17,6 +17,7 @@ export interface CliFlags {
   maxPayload?: string;
   maxConnections?: string;
   persistEnabled?: boolean;
+  journal?: string;
   persistPath?: string;
   config?: string;
   logLevel?: string;
@@ -64,9 +65,10 @@ function program(): Command {
       .option('--persist-enabled', 'enable SH_SAVE/KV_SAVE (default off)')
       .option('--no-persist-enabled', 'disable SH_SAVE/KV_SAVE, whatever the config file says')
       .option('--persist-path <dir>', 'directory of saved datasets, relative to the working directory (default ./data)')
+      .option('--journal <fsync>', 'journal every change (beyond upstream): always, everysec, no (fsync policy) or off (default off)')
       .option('--config <file>', 'upstream NemesisDB config file (JSON with comments, config version 5)')
       // Upstream's own camelCase spellings, kept exactly so its start scripts keep working.
-      .option('--loadName <name>', 'dataset to load at start-up (not implemented yet)')
+      .option('--loadName <name>', 'dataset to load at start-up, before listening')
       .option('--loadPath <dir>', 'directory holding the --loadName dataset (default: the persist path)')
       .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default info)')
       .allowExcessArguments(false)

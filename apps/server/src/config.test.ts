@@ -73,7 +73,7 @@ describe('defaults', () => {
       maxPayload: 1024 * 1024,
       maxConnections: 10_000,
       core: 0,
-      persist: { enabled: false, path: '/srv/data' },
+      persist: { enabled: false, path: '/srv/data', journal: null },
       logLevel: 'info',
       configFile: null,
       load: null,
@@ -81,7 +81,7 @@ describe('defaults', () => {
   });
 
   it('does not check the persist directory while persistence is off', () => {
-    expect(configOf([], { dirs: [] }).persist).toEqual({ enabled: false, path: '/srv/data' });
+    expect(configOf([], { dirs: [] }).persist).toEqual({ enabled: false, path: '/srv/data', journal: null });
   });
 });
 
@@ -93,7 +93,7 @@ describe('config file', () => {
       port: 1987,
       maxPayload: 1024,
       core: 0,
-      persist: { enabled: false, path: '/srv/data' },
+      persist: { enabled: false, path: '/srv/data', journal: null },
       configFile: '/srv/default.jsonc',
     });
   });
@@ -133,7 +133,7 @@ describe('config file', () => {
 
   it('resolves persist.path against the working directory, not the file', () => {
     const world = { cwd: '/work', files: { '/etc/ndb/nemesis.json': file({ persist: { enabled: true, path: 'store' } }) }, dirs: ['/work/store'] };
-    expect(configOf(['--config', '/etc/ndb/nemesis.json'], world).persist).toEqual({ enabled: true, path: '/work/store' });
+    expect(configOf(['--config', '/etc/ndb/nemesis.json'], world).persist).toEqual({ enabled: true, path: '/work/store', journal: null });
   });
 
   it('port 0 is allowed (a free port)', () => {
@@ -163,7 +163,7 @@ describe('precedence: defaults < file < environment < flags', () => {
       port: 1000,
       maxPayload: 100,
       maxConnections: 10_000,
-      persist: { enabled: false, path: '/srv/from-file' },
+      persist: { enabled: false, path: '/srv/from-file', journal: null },
       logLevel: 'info',
     });
   });
@@ -174,7 +174,7 @@ describe('precedence: defaults < file < environment < flags', () => {
       port: 2000,
       maxPayload: 200,
       maxConnections: 20,
-      persist: { enabled: true, path: '/srv/from-env' },
+      persist: { enabled: true, path: '/srv/from-env', journal: null },
       logLevel: 'warn',
     });
   });
@@ -185,7 +185,7 @@ describe('precedence: defaults < file < environment < flags', () => {
       port: 3000,
       maxPayload: 300,
       maxConnections: 30,
-      persist: { enabled: false, path: '/srv/from-flag' },
+      persist: { enabled: false, path: '/srv/from-flag', journal: null },
       logLevel: 'debug',
     });
   });
@@ -196,7 +196,7 @@ describe('precedence: defaults < file < environment < flags', () => {
   });
 
   it('--persist-enabled turns persistence on over a file that turns it off', () => {
-    expect(configOf(['--config', 'nemesis.json', '--persist-enabled'], world).persist).toEqual({ enabled: true, path: '/srv/from-file' });
+    expect(configOf(['--config', 'nemesis.json', '--persist-enabled'], world).persist).toEqual({ enabled: true, path: '/srv/from-file', journal: null });
   });
 
   it('an empty environment variable counts as unset', () => {
@@ -388,3 +388,24 @@ describe('with the real file system', () => {
   });
 });
 
+
+describe('the journal setting (beyond upstream)', () => {
+  const world: World = { cwd: '/srv', files: {}, dirs: ['/srv/data'] };
+
+  it('is off by default and set by flag, env or file, in that order of precedence', () => {
+    expect(configOf([], world).persist.journal).toBeNull();
+    expect(configOf(['--persist-enabled', '--journal', 'always'], world).persist.journal).toBe('always');
+    expect(configOf(['--persist-enabled'], { ...world, env: { NEMESISDB_JOURNAL: 'everysec' } }).persist.journal).toBe('everysec');
+    expect(configOf(['--persist-enabled', '--journal', 'no'], { ...world, env: { NEMESISDB_JOURNAL: 'always' } }).persist.journal).toBe('no');
+    const files = { '/srv/n.json': JSON.stringify({ version: 5, ip: '127.0.0.1', port: 1, maxPayload: 1024, persist: { enabled: true, path: 'data', journal: { fsync: 'always' } } }) };
+    expect(configOf(['--config', 'n.json'], { ...world, files }).persist.journal).toBe('always');
+    expect(configOf(['--config', 'n.json', '--journal', 'off'], { ...world, files }).persist.journal).toBeNull();
+  });
+
+  it.each([
+    [['--journal', 'sometimes', '--persist-enabled'], 'config error: --journal must be "always", "everysec", "no" or "off" (got "sometimes")'],
+    [['--journal', 'always'], 'config error: --journal needs persistence enabled (persist.enabled, --persist-enabled or NEMESISDB_PERSIST_ENABLED)'],
+  ])('%j → %s', (argv, message) => {
+    expect(errorOf(argv, world)).toBe(message);
+  });
+});

@@ -64,11 +64,6 @@ describe('run', () => {
     expect(await client.closed).toBe(1009);
   });
 
-  it('warns that start-up load and persistence are not implemented yet', async () => {
-    const { messages } = await start(['--loadName=sessions', '--log-level', 'warn']);
-    expect(messages()).toContain('start-up load is not implemented yet: nothing was loaded');
-  });
-
   it('stop closes connections with 1001 and can be called twice', async () => {
     const { server } = await start();
     const client = await connect(server.server.url);

@@ -1,9 +1,11 @@
 // Starting and stopping the server process: config → engine → WebSocket server → signals.
-import { Engine, noPersistence } from '@nemesisdb/engine';
+import { join } from 'node:path';
+import { Engine, FilePersistence, Journal } from '@nemesisdb/engine';
 import { DEFAULT_CLOSE_TIMEOUT_MS, startServer, type NemesisServer } from '@nemesisdb/server';
 import { VERSION } from './args.js';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import { createLogger, type Logger } from './logging.js';
+import { StartupLoadError, loadAtStartup } from './startup-load.js';
 
 /** A started server and how to stop it. */
 export interface Running {
@@ -16,22 +18,22 @@ export interface Running {
 
 /** Starts an engine and a server with `config`; logs "listening" with the URL once it accepts connections. */
 export async function run(config: ResolvedConfig, logger: Logger): Promise<Running> {
-  // TODO(persistence): the engine's file persistence is not written yet. Until it is, SAVE
-  // commands answer 14 (disabled) and LOAD commands find nothing, whatever `persist` says; then
-  // pass a file persistence rooted at `config.persist.path` with `enabled: config.persist.enabled`.
-  if (config.persist.enabled) {
-    logger.warn({ path: config.persist.path }, 'persistence is not implemented yet: SH_SAVE and KV_SAVE answer 14 (disabled)');
-  }
-  // TODO(persistence): start-up load (§11.4) of `config.load` before the server listens; any failure
-  // must exit 1. Only the arguments are checked so far.
-  if (config.load !== null) {
-    logger.warn({ loadName: config.load.name, loadPath: config.load.path }, 'start-up load is not implemented yet: nothing was loaded');
-  }
   if (config.core !== 0) logger.debug({ core: config.core }, 'config "core" is ignored (Node does not pin threads)');
 
-  const engine = new Engine({ persistence: noPersistence });
+  // SAVE commands write under persist.path when persist.enabled; LOAD commands read there either way.
+  const persistence = new FilePersistence({ path: config.persist.path, enabled: config.persist.enabled });
+  const engine = new Engine({ persistence, serverVersion: VERSION });
   let server: NemesisServer;
+  let journal: Journal | null = null;
   try {
+    // The start-up load happens before the server listens (§11.4): clients never see a partial dataset.
+    if (config.load !== null) await loadAtStartup(engine, config.load, logger);
+    // Then the journal: its checkpoint and logs are newer than any dataset.
+    if (config.persist.journal !== null) {
+      const opened = await Journal.open(engine, { directory: join(config.persist.path, 'journal'), fsync: config.persist.journal, logger });
+      journal = opened.journal;
+      logger.info({ fsync: config.persist.journal, ...opened.report }, 'journal recovered');
+    }
     server = await startServer({
       engine,
       host: config.host,
@@ -42,6 +44,7 @@ export async function run(config: ResolvedConfig, logger: Logger): Promise<Runni
       version: VERSION,
     });
   } catch (error) {
+    await journal?.close().catch(() => {});
     await engine.close();
     throw error;
   }
@@ -65,6 +68,8 @@ export async function run(config: ResolvedConfig, logger: Logger): Promise<Runni
     stop: (options = {}) =>
       (stopping ??= (async () => {
         await server.close({ timeoutMs: options.timeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS });
+        // A last checkpoint: the next start loads it instead of replaying the log.
+        await journal?.close();
         await engine.close();
       })()),
   };
@@ -163,6 +168,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
   try {
     await starting;
   } catch (error) {
+    if (error instanceof StartupLoadError) {
+      logger.fatal({ loadName: config.load?.name, loadPath: config.load?.path }, error.message);
+      process.exit(1);
+    }
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EADDRINUSE' ? 'the address is in use' : code === 'EADDRNOTAVAIL' ? 'the address is not available here' : undefined;
     logger.fatal({ err: error, host: config.host, port: config.port }, why ? `cannot listen: ${why}` : 'cannot start');

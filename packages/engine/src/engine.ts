@@ -19,6 +19,14 @@ import type { Scheduler } from './scheduler.js';
 import { MemoryStore } from './store/memory/memory-store.js';
 import type { DataStore, StoreStats } from './store/store.js';
 
+/** Where the engine journals changes (implemented by `Journal`). */
+export interface JournalSink {
+  append(record: string): Promise<void> | undefined;
+  expired(token: bigint): void;
+  durability(): Promise<void> | null;
+  compact(): Promise<void>;
+}
+
 /**
  * The version this engine reports in SV_INFO unless told otherwise: the package's own. Read at run
  * time (from `src/` in tests and from `dist/` when built, both one level below package.json).
@@ -75,6 +83,8 @@ interface Route {
   readonly responseName: string;
   /** `{"<CMD>_RSP":` */
   readonly prefix: string;
+  /** `{"<CMD>":`, for journal records. */
+  readonly requestPrefix: string;
   readonly definition: CommandDefinition;
 }
 
@@ -85,6 +95,7 @@ const ROUTES = new Map<string, Route>(
       name: name as CommandName,
       responseName: `${name}_RSP`,
       prefix: `{"${name}_RSP":`,
+      requestPrefix: `{"${name}":`,
       definition: definition as CommandDefinition,
     },
   ]),
@@ -127,6 +138,7 @@ export class Engine {
   private readonly context: CommandContext;
   /** Replies by command and status, for metrics: `counts.get(command)[st]`. */
   private readonly counts = new Map<string, Map<number, number>>();
+  private journal: JournalSink | null = null;
 
   constructor(options: EngineOptions = {}) {
     this.store = options.store ?? new MemoryStore({ clock: options.clock, scheduler: options.scheduler });
@@ -167,6 +179,23 @@ export class Engine {
       for (const [st, count] of byStatus) counts.push({ command: command as CommandCount['command'], st, count });
     }
     return counts;
+  }
+
+  /**
+   * From now on, journal every change that succeeds (see `Journal.open`, which calls this once it
+   * has replayed the journal into the engine).
+   */
+  attachJournal(journal: JournalSink): void {
+    this.journal = journal;
+    this.store.sessions.onExpired = (token) => journal.expired(token);
+  }
+
+  /**
+   * With a journal synced on every write: settles once every change applied so far is on disk,
+   * or null when there is nothing to wait for. A server holds replies until then (group commit).
+   */
+  pendingDurability(): Promise<void> | null {
+    return this.journal === null ? null : this.journal.durability();
   }
 
   /** Sizes of the data (sessions, keys, expiries so far). */
@@ -227,11 +256,28 @@ export class Engine {
     }
     if (isPromise(result)) {
       return result.then(
-        (ready) => new Reply(responseName, ready, name),
+        (ready) => this.done(route, check.body, ready),
         (error: unknown) => failure(route, error),
       );
     }
-    return new Reply(responseName, result, name);
+    return this.done(route, check.body, result);
+  }
+
+  /** A command's body is ready: journal it if it changed data, and make the reply. */
+  private done(route: Route, request: object, body: ResponseBody): Reply {
+    const journal = this.journal;
+    if (journal !== null && (route.definition.journaled || route.definition.checkpoints)) {
+      const st = body.st;
+      if (st === Status.Ok || st === Status.LoadComplete || st === Status.SaveComplete) {
+        if (route.definition.journaled) {
+          // SH_NEW is journaled with the token it produced, so a replay recreates that session.
+          const record = route.name === 'SH_NEW' ? { ...request, tkn: body.tkn } : request;
+          journal.append(route.requestPrefix + encode(record) + '}')?.catch(() => {});
+        }
+        if (route.definition.checkpoints) void journal.compact();
+      }
+    }
+    return new Reply(route.responseName, body, route.name);
   }
 }
 

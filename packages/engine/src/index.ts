@@ -1,7 +1,7 @@
 // @nemesisdb/engine — executes every SH_, KV_ and SV_ command of NemesisDB v0.7.4 over sessions,
 // keys and exact expiry. Knows nothing of sockets.
 
-export { ENGINE_VERSION, Engine, type CommandCount, type EngineOptions } from './engine.js';
+export { ENGINE_VERSION, Engine, type CommandCount, type EngineOptions, type JournalSink } from './engine.js';
 export { ManualClock, monotonicClock, type Clock } from './clock.js';
 export { MAX_TIMER_DELAY_MS, ManualScheduler, nodeScheduler, type Scheduler } from './scheduler.js';
 export { RandomTokens, type TokenSource } from './tokens.js';
@@ -33,3 +33,5 @@ export { DEFAULT_SAVE_SLICE_MS, FilePersistence, type FilePersistenceOptions, ty
 export { isValidDatasetName } from './persist/layout.js';
 export type { DatasetKind } from './persistence.js';
 export type { KvEntry, Snapshot } from './store/store.js';
+export { DEFAULT_COMPACT_BYTES, Journal, type JournalOptions, type RecoveryReport } from './journal/journal.js';
+export type { FsyncPolicy } from './journal/journal-file.js';

@@ -13,6 +13,7 @@ const FAILED_REPLY = '{"ERR":{"m":"","st":1000}}';
 export const CloseCode = {
   GoingAway: 1001,
   PolicyViolation: 1008,
+  InternalError: 1011,
 } as const;
 
 export interface ConnectionLimits {
@@ -51,6 +52,10 @@ export class Connection {
   private drainTimer: NodeJS.Timeout | null = null;
   private closeCode = 0;
   private closeReason = '';
+  /** Replies waiting for the journal to make their changes durable, with their group's number. */
+  private readonly held: { text: string; group: number }[] = [];
+  private lastBarrier: Promise<void> | null = null;
+  private lastGroup = 0;
 
   constructor(
     readonly ws: WebSocket,
@@ -69,7 +74,7 @@ export class Connection {
 
   /** Requests received and not answered yet. */
   get inFlight(): number {
-    return this.backlog.length + (this.busy ? 1 : 0);
+    return this.backlog.length + (this.busy ? 1 : 0) + this.held.length;
   }
 
   /** Closes with `code` once every request received so far has been answered. */
@@ -105,7 +110,7 @@ export class Connection {
   }
 
   private execute(data: Buffer, isBinary: boolean): void {
-    if (isBinary) return this.write(BINARY_REPLY);
+    if (isBinary) return this.emit(BINARY_REPLY);
     const started = performance.now();
     let reply: string | Promise<string>;
     try {
@@ -117,7 +122,7 @@ export class Connection {
     }
     if (!isPromise(reply)) {
       this.latency.observe((performance.now() - started) / 1000);
-      return this.write(reply);
+      return this.emit(reply);
     }
     this.busy = true;
     reply.then(
@@ -135,7 +140,7 @@ export class Connection {
   /** An asynchronous reply is ready: send it, then run the requests that waited for it. */
   private finish(text: string): void {
     this.busy = false;
-    this.write(text);
+    this.emit(text);
     while (!this.busy && this.backlog.length > 0) {
       const next = this.backlog.shift()!;
       this.execute(next.data, next.isBinary);
@@ -144,6 +149,37 @@ export class Connection {
       this.pausedForBacklog = false;
       if (!this.pausedForDrain) this.ws.resume();
     }
+    if (this.closeCode !== 0 && this.inFlight === 0) this.closeNow();
+  }
+
+  /**
+   * Sends a reply, or holds it while the journal (`fsync: "always"`) has changes not yet on disk:
+   * a reply never acknowledges a change that a crash could still lose. Replies of one group leave
+   * together once its sync is done (group commit), still in request order.
+   */
+  private emit(text: string): void {
+    const barrier = this.engine.pendingDurability();
+    if (barrier === null && this.held.length === 0) return this.write(text);
+    if (barrier !== null && barrier !== this.lastBarrier) {
+      const group = ++this.lastGroup;
+      this.lastBarrier = barrier;
+      barrier.then(
+        () => this.release(group),
+        (error: unknown) => {
+          this.logger?.error({ err: error, remote: this.remote }, 'journal failed: closing the connection without acknowledging');
+          this.held.length = 0;
+          this.ws.close(CloseCode.InternalError, 'journal failed');
+        },
+      );
+    }
+    this.held.push({ text, group: this.lastGroup });
+  }
+
+  private release(group: number): void {
+    const held = this.held;
+    let count = 0;
+    while (count < held.length && held[count]!.group <= group) this.write(held[count++]!.text);
+    held.splice(0, count);
     if (this.closeCode !== 0 && this.inFlight === 0) this.closeNow();
   }
 

@@ -47,6 +47,8 @@ async function client(url: string) {
     ws,
     closed,
     next,
+    /** Replies received and not taken yet. */
+    waiting: () => replies.length,
     async request(text: string | Buffer, binary = false): Promise<unknown> {
       ws.send(text, { binary });
       return decode(await next());
@@ -161,6 +163,34 @@ describe('order and flow', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(server.connections).toBe(1);
+  });
+});
+
+describe('durability (a journal synced on every write)', () => {
+  it('holds replies until their changes are durable, then sends them in order', async () => {
+    const engine = new Engine();
+    let release: () => void = () => {};
+    let barrier: Promise<void> | null = null;
+    engine.attachJournal({
+      append: () => {
+        barrier ??= new Promise<void>((resolve) => (release = resolve));
+        return barrier;
+      },
+      expired: () => {},
+      durability: () => barrier,
+      compact: () => Promise.resolve(),
+    });
+    const server = await serve({ engine });
+    const c = await client(server.url);
+    c.ws.send('{"KV_SET":{"keys":{"a":1}}}');
+    c.ws.send('{"KV_GET":{"keys":["a"]}}');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(c.waiting()).toBe(0); // both replies held: the GET's reads the SET's change
+    const durable = barrier!;
+    barrier = null;
+    release();
+    await durable;
+    expect(await c.replies(2)).toEqual(['{"KV_SET_RSP":{"st":1}}', '{"KV_GET_RSP":{"keys":{"a":1},"st":1}}']);
   });
 });
 

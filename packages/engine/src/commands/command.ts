@@ -17,6 +17,10 @@ export interface CommandDefinition<C extends CommandName = CommandName> {
   readonly family: 'SH' | 'KV' | 'SV';
   /** SAVE commands answer 14 while persistence is disabled, before looking at their body. */
   readonly requiresPersistence?: boolean;
+  /** Changes data: journaled when it succeeds (see `Journal`). */
+  readonly journaled?: boolean;
+  /** Writes or reads a whole dataset: the journal takes a checkpoint after it succeeds. */
+  readonly checkpoints?: boolean;
   run(body: RequestBody<C>, context: CommandContext): MaybePromise<ResponseBody>;
 }
 

@@ -17,6 +17,7 @@ const loadFailed = (name: string): ResponseBody => ({ name, st: Status.LoadError
 export const SH_SAVE: CommandDefinition<'SH_SAVE'> = {
   family: 'SH',
   requiresPersistence: true,
+  checkpoints: true,
   run: ({ name, tkns }, { store, persistence }) =>
     chain(store.sessions.snapshot(tkns), (sessions) =>
       chain(persistence.save(name, { kind: 'sessions', sessions }), (outcome) => saveBody(name, outcome)),
@@ -26,12 +27,15 @@ export const SH_SAVE: CommandDefinition<'SH_SAVE'> = {
 export const KV_SAVE: CommandDefinition<'KV_SAVE'> = {
   family: 'KV',
   requiresPersistence: true,
+  checkpoints: true,
   run: ({ name }, { store, persistence }) =>
     chain(store.kv.snapshot(), (keys) => chain(persistence.save(name, { kind: 'kv', keys }), (outcome) => saveBody(name, outcome))),
 };
 
 export const SH_LOAD: CommandDefinition<'SH_LOAD'> = {
   family: 'SH',
+  journaled: true,
+  checkpoints: true,
   run: ({ name }, { store, persistence }) =>
     chain(persistence.load(name, 'sessions'), (outcome: LoadOutcome) => {
       if (!outcome.ok || outcome.dataset.kind !== 'sessions') return loadFailed(name);
@@ -47,6 +51,8 @@ export const SH_LOAD: CommandDefinition<'SH_LOAD'> = {
 
 export const KV_LOAD: CommandDefinition<'KV_LOAD'> = {
   family: 'KV',
+  journaled: true,
+  checkpoints: true,
   run: ({ name }, { store, persistence }) =>
     chain(persistence.load(name, 'kv'), (outcome: LoadOutcome) => {
       if (!outcome.ok || outcome.dataset.kind !== 'kv') return loadFailed(name);

@@ -43,17 +43,20 @@ function infoBody(token: bigint, info: SessionInfo): ResponseBody {
 
 export const SH_NEW: CommandDefinition<'SH_NEW'> = {
   family: 'SH',
+  journaled: true,
   run: (body, { store }) => chain(store.sessions.create(expirySettings(body)), (tkn) => ({ st: Status.Ok, tkn })),
 };
 
 export const SH_END: CommandDefinition<'SH_END'> = {
   family: 'SH',
+  journaled: true,
   run: ({ tkn }, { store }) =>
     chain(store.sessions.end(tkn), (ended) => ({ st: ended ? Status.Ok : Status.SessionNotExist, tkn })),
 };
 
 export const SH_END_ALL: CommandDefinition<'SH_END_ALL'> = {
   family: 'SH',
+  journaled: true,
   run: (_body, { store }) => chain(store.sessions.endAll(), (cnt) => ({ cnt, st: Status.Ok })),
 };
 
@@ -85,11 +88,13 @@ export const SH_INFO_ALL: CommandDefinition<'SH_INFO_ALL'> = {
 
 export const SH_SET: CommandDefinition<'SH_SET'> = {
   family: 'SH',
+  journaled: true,
   run: ({ tkn, keys }, { store }) => chain(store.sessions.set(tkn, keys, true), (r) => (r === NO_SESSION ? NO_SESSION_BODY : OK)),
 };
 
 export const SH_ADD: CommandDefinition<'SH_ADD'> = {
   family: 'SH',
+  journaled: true,
   run: ({ tkn, keys }, { store }) => chain(store.sessions.set(tkn, keys, false), (r) => (r === NO_SESSION ? NO_SESSION_BODY : OK)),
 };
 
@@ -101,11 +106,13 @@ export const SH_GET: CommandDefinition<'SH_GET'> = {
 
 export const SH_RMV: CommandDefinition<'SH_RMV'> = {
   family: 'SH',
+  journaled: true,
   run: ({ tkn, keys }, { store }) => chain(store.sessions.remove(tkn, keys), (r) => (r === NO_SESSION ? NO_SESSION_BODY : OK)),
 };
 
 export const SH_CLEAR: CommandDefinition<'SH_CLEAR'> = {
   family: 'SH',
+  journaled: true,
   run: ({ tkn }, { store }) =>
     chain(store.sessions.clear(tkn), (cnt) => (cnt === NO_SESSION ? NO_SESSION_BODY : { cnt, st: Status.Ok })),
 };
@@ -132,6 +139,7 @@ export const SH_KEYS: CommandDefinition<'SH_KEYS'> = {
 
 export const SH_CLEAR_SET: CommandDefinition<'SH_CLEAR_SET'> = {
   family: 'SH',
+  journaled: true,
   run: ({ tkn, keys }, { store }) =>
     chain(store.sessions.clearSet(tkn, keys), (cnt) => (cnt === NO_SESSION ? NO_SESSION_BODY : { cnt, st: Status.Ok })),
 };

@@ -40,7 +40,9 @@ export interface LoadProgress {
   name: string;
   bytesRead: number;
   totalBytes: number;
+  /** Sessions read so far (a session dataset). */
   sessions: number;
+  /** Keys read so far (a KV dataset). */
   keys: number;
 }
 
@@ -119,7 +121,11 @@ export class FilePersistence implements Persistence {
     }
   }
 
-  async load(name: string, kind: DatasetKind): Promise<LoadOutcome> {
+  /**
+   * Loads the newest save of `name`. `kind` must match what it holds (§14 D10); `'any'` takes
+   * whatever it holds, as the start-up load does (it reads `saveDataType` to know).
+   */
+  async load(name: string, kind: DatasetKind | 'any'): Promise<LoadOutcome> {
     const started = Date.now();
     if (!isValidDatasetName(name)) return { ok: false, reason: 'bad-name' };
     const directory = datasetDirectory(this.root, name);
@@ -143,7 +149,8 @@ export class FilePersistence implements Persistence {
       const metadata = decodeMetadata(metadataText);
       if (metadata.status !== COMPLETE) return { ok: false, reason: 'incomplete' };
       const holds = metadata.saveDataType === SaveDataType.Sessions ? 'sessions' : metadata.saveDataType === SaveDataType.Kv ? 'kv' : undefined;
-      if (holds !== kind) return { ok: false, reason: 'wrong-kind' };
+      if (holds === undefined || (kind !== 'any' && holds !== kind)) return { ok: false, reason: 'wrong-kind' };
+      kind = holds;
       files = dataFilesInOrder(await readdir(join(save, 'data')));
     } catch (error) {
       return { ok: false, reason: error instanceof DamagedDataset ? 'damaged' : 'incomplete' };
@@ -157,10 +164,7 @@ export class FilePersistence implements Persistence {
       for (let i = 0; i < files.length; i++) {
         const text = await readFile(join(dataDirectory, files[i]!), 'utf8');
         if (kind === 'sessions') {
-          for (const record of decodeSessionFile(text)) {
-            sessions.push(record);
-            progress.keys += Object.keys(record.keys).length;
-          }
+          for (const record of decodeSessionFile(text)) sessions.push(record);
           progress.sessions = sessions.length;
         } else {
           const members = decodeKvFile(text);
@@ -170,7 +174,7 @@ export class FilePersistence implements Persistence {
         progress.bytesRead += sizes[i]!;
         this.options.onLoadProgress?.({ ...progress });
       }
-      const dataset: Dataset = kind === 'sessions' ? { kind, sessions } : { kind, keys };
+      const dataset: Dataset = kind === 'sessions' ? { kind: 'sessions', sessions } : { kind: 'kv', keys };
       return { ok: true, dataset, durationMs: Date.now() - started };
     } catch (error) {
       if (error instanceof DamagedDataset) return { ok: false, reason: 'damaged' };

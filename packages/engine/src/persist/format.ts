@@ -3,7 +3,6 @@ import {
   MAX_UINT64,
   decode,
   encode,
-  uint64,
   type ExactJsonObject,
   type ExactJsonValue,
 } from '@nemesisdb/protocol';
@@ -112,24 +111,33 @@ function readSessionRecord(value: ExactJsonValue, index: number): SessionRecord 
   if (typeof token !== 'bigint' || token < 0n || token > MAX_UINT64) return fail('"tkn" is not a token');
   if (typeof shared !== 'boolean') return fail('"shared" is not a boolean');
   if (!isJsonObject(expiry)) return fail('"expiry" is not an object');
-  const duration = uint64.safeParse(expiry.duration);
-  if (!duration.success) return fail('"duration" is not an unsigned integer');
-  const flags = [expiry.deleteSession, expiry.extendOnGet, expiry.extendOnSetAdd];
-  if (!flags.every((flag) => flag === undefined || typeof flag === 'boolean')) return fail('an expiry flag is not a boolean');
-  const never = duration.data === 0 || duration.data === 0n;
+  const duration = expiry.duration;
+  // A uint (§2.2), checked inline: this runs for every session of a load.
+  const isUint =
+    (typeof duration === 'number' && Number.isSafeInteger(duration) && duration >= 0) ||
+    (typeof duration === 'bigint' && duration >= 0n && duration <= MAX_UINT64);
+  if (!isUint) return fail('"duration" is not an unsigned integer');
+  if (!isFlag(expiry.deleteSession) || !isFlag(expiry.extendOnGet) || !isFlag(expiry.extendOnSetAdd)) {
+    return fail('an expiry flag is not a boolean');
+  }
+  const never = duration === 0 || duration === 0n;
   return {
     token,
     shared,
     expiry: never
       ? undefined
       : {
-          durationSeconds: duration.data,
+          durationSeconds: duration,
           deleteSession: expiry.deleteSession === true,
           extendOnGet: expiry.extendOnGet === true,
           extendOnSetAdd: expiry.extendOnSetAdd === true,
         },
     keys,
   };
+}
+
+function isFlag(value: unknown): boolean {
+  return value === undefined || typeof value === 'boolean';
 }
 
 // ---------------------------------------------------------------------------------- KV

@@ -77,6 +77,8 @@ export const NO_SESSION: unique symbol = Symbol('no session');
 export type NoSession = typeof NO_SESSION;
 
 export interface SessionStore {
+  /** Told of every expiry the store applies by itself (the journal records them). */
+  onExpired?: (token: bigint) => void;
   /** Creates a session with a fresh token (never 0, never one in use) and returns the token. */
   create(expiry: ExpirySettings | undefined): MaybePromise<bigint>;
   /** Ends a session and drops its keys; false when there was none. */

@@ -32,9 +32,23 @@ export function decode(text: string, options?: DecodeOptions): ExactJsonValue {
   // Small texts are read faster by the reader alone than by scan + rewrite + JSON.parse + walk:
   // for a 64-byte SH_GET with a 64-bit token, 660 ns against 1,390 ns (the crossover is near
   // 600 bytes on the reference machine). Every session request is such a text.
-  if (text.length <= SMALL_TEXT) return parseJson(text, exactNumbers);
+  if (text.length <= SMALL_TEXT || denseInLongIntegers(text)) return parseJson(text, exactNumbers);
   return decodeScanned(text, exactNumbers);
 }
+
+/**
+ * Whether a large text holds long integer literals densely (judged from its start), as a dataset
+ * of sessions does: one 64-bit token per ~180 bytes. Rewriting that many literals costs more than
+ * the reader: 1.0 s against 0.8 s for 55 MB of sessions on the reference machine.
+ */
+function denseInLongIntegers(text: string): boolean {
+  const sample = text.length > DENSITY_SAMPLE ? text.slice(0, DENSITY_SAMPLE) : text;
+  const found = sample.match(LONG_DIGITS);
+  return found !== null && found.length * 1024 >= sample.length;
+}
+
+const DENSITY_SAMPLE = 16 * 1024;
+const LONG_DIGITS = /\d{16}/g;
 
 /** Longest text read by the reader directly when JSON.parse alone cannot read it exactly. */
 const SMALL_TEXT = 512;

@@ -86,6 +86,7 @@ export class MemorySessions implements SessionStore {
   expiredCount = 0;
   /** Snapshots not yet read to the end: while any is open, captured key maps are copied on write. */
   private openSnapshots = 0;
+  onExpired?: (token: bigint) => void;
 
   constructor(private readonly options: MemorySessionsOptions) {
     this.queue = new ExpiryQueue<SessionExpiry>({
@@ -324,6 +325,7 @@ export class MemorySessions implements SessionStore {
   private expire(expiry: SessionExpiry, now: number): void {
     const session = expiry.session;
     this.expiredCount++;
+    this.onExpired?.(session.token);
     if (expiry.settings.deleteSession) {
       this.sessions.delete(session.token);
       this.keyTotal -= session.data.size;
