@@ -18,6 +18,12 @@ export interface CliFlags {
   maxConnections?: string;
   persistEnabled?: boolean;
   journal?: string;
+  maxBufferedBytes?: string;
+  maxDataBytes?: string;
+  authTokenFile?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  allowedOrigins?: string;
   persistPath?: string;
   config?: string;
   logLevel?: string;
@@ -65,6 +71,12 @@ function program(): Command {
       .option('--persist-enabled', 'enable SH_SAVE/KV_SAVE (default off)')
       .option('--no-persist-enabled', 'disable SH_SAVE/KV_SAVE, whatever the config file says')
       .option('--persist-path <dir>', 'directory of saved datasets, relative to the working directory (default ./data)')
+      .option('--max-buffered-bytes <bytes>', 'replies buffered for one connection before its reading pauses (default 4 MiB)')
+      .option('--max-data-bytes <bytes>', 'refuse commands that add data past this much heap in use (default: no ceiling)')
+      .option('--auth-token-file <file>', 'file of bearer tokens clients must present, one per line (or NEMESISDB_AUTH_TOKEN)')
+      .option('--tls-cert <file>', 'PEM certificate chain: serve wss:// (with --tls-key)')
+      .option('--tls-key <file>', 'PEM private key of --tls-cert')
+      .option('--allowed-origins <list>', 'comma-separated browser origins allowed to connect (default: any)')
       .option('--journal <fsync>', 'journal every change (beyond upstream): always, everysec, no (fsync policy) or off (default off)')
       .option('--config <file>', 'upstream NemesisDB config file (JSON with comments, config version 5)')
       // Upstream's own camelCase spellings, kept exactly so its start scripts keep working.

@@ -72,6 +72,11 @@ describe('defaults', () => {
       port: 1987,
       maxPayload: 1024 * 1024,
       maxConnections: 10_000,
+      maxBufferedBytes: 4 * 1024 * 1024,
+      maxDataBytes: null,
+      authTokens: [],
+      tls: null,
+      allowedOrigins: null,
       core: 0,
       persist: { enabled: false, path: '/srv/data', journal: null },
       logLevel: 'info',
@@ -407,5 +412,46 @@ describe('the journal setting (beyond upstream)', () => {
     [['--journal', 'always'], 'config error: --journal needs persistence enabled (persist.enabled, --persist-enabled or NEMESISDB_PERSIST_ENABLED)'],
   ])('%j → %s', (argv, message) => {
     expect(errorOf(argv, world)).toBe(message);
+  });
+});
+
+describe('hardening settings (beyond upstream)', () => {
+  const TOKEN = 'a-long-enough-secret-token';
+  const fileWith = (extra: Record<string, unknown>) =>
+    JSON.stringify({ version: 5, ip: '127.0.0.1', port: 1, maxPayload: 1024, persist: { enabled: false, path: 'data' }, ...extra });
+
+  it('reads tokens from the file, the environment or a token file, never from a flag', () => {
+    expect(configOf(['--config', 'n.json'], { files: { '/srv/n.json': fileWith({ auth: { token: TOKEN } }) } }).authTokens).toEqual([TOKEN]);
+    expect(configOf([], { env: { NEMESISDB_AUTH_TOKEN: `${TOKEN}, another-long-token-value` } }).authTokens).toEqual([TOKEN, 'another-long-token-value']);
+    expect(configOf(['--auth-token-file', 'tokens'], { files: { '/srv/tokens': `${TOKEN}\n\n` } }).authTokens).toEqual([TOKEN]);
+    expect(errorOf(['--auth-token', TOKEN])).toMatch(/unknown option/);
+  });
+
+  it('reads the TLS files, and needs both', () => {
+    const config = configOf(['--tls-cert', 'c.pem', '--tls-key', 'k.pem'], { files: { '/srv/c.pem': 'CERT', '/srv/k.pem': 'KEY' } });
+    expect(config.tls).toEqual({ cert: 'CERT', key: 'KEY', certFile: '/srv/c.pem', keyFile: '/srv/k.pem' });
+    expect(errorOf(['--tls-cert', 'c.pem'], { files: { '/srv/c.pem': 'CERT' } })).toBe('config error: tls.key is needed too: TLS takes a certificate and its key');
+    expect(errorOf(['--tls-cert', 'nope.pem', '--tls-key', 'k.pem'], { files: { '/srv/k.pem': 'KEY' } })).toBe(
+      'config error: --tls-cert must be a path to a readable file (got "nope.pem")',
+    );
+  });
+
+  it('reads origins, limits and the data ceiling', () => {
+    const config = configOf(['--allowed-origins', 'https://a.example.com, http://localhost:3000', '--max-data-bytes', '1073741824', '--max-buffered-bytes', '65536']);
+    expect(config.allowedOrigins).toEqual(['https://a.example.com', 'http://localhost:3000']);
+    expect(config.maxDataBytes).toBe(1073741824);
+    expect(config.maxBufferedBytes).toBe(65536);
+  });
+
+  it.each([
+    [['--allowed-origins', 'not an origin'], 'config error: --allowed-origins must be a list of origins such as "https://app.example.com" (got an array)'],
+    [['--max-data-bytes', '10'], 'config error: --max-data-bytes must be an integer of at least 1048576 (1 MiB) (got 10)'],
+    [['--max-buffered-bytes', '1'], 'config error: --max-buffered-bytes must be an integer from 65536 to 1073741824 (got 1)'],
+  ])('%j → %s', (argv, message) => {
+    expect(errorOf(argv)).toBe(message);
+  });
+
+  it('refuses tokens too short to be secrets', () => {
+    expect(errorOf([], { env: { NEMESISDB_AUTH_TOKEN: 'short' } })).toBe('config error: NEMESISDB_AUTH_TOKEN must be a token of at least 16 characters, or a list of them (got an array)');
   });
 });

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { JsonDecodeError, JsonDouble, decode } from '@nemesisdb/protocol';
 import { DEFAULT_HOST, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PAYLOAD, DEFAULT_PORT, MAX_MAX_PAYLOAD } from '@nemesisdb/server';
 import type { FsyncPolicy } from '@nemesisdb/engine';
+import { DEFAULT_MAX_BUFFERED_BYTES } from '@nemesisdb/server';
 import { z } from 'zod';
 import { parseArgs, type CliFlags } from './args.js';
 
@@ -28,6 +29,16 @@ export interface ResolvedConfig {
   port: number;
   maxPayload: number;
   maxConnections: number;
+  /** Replies buffered for one connection before its reading pauses (beyond upstream). */
+  maxBufferedBytes: number;
+  /** Heap in use past which commands that add data are refused; null: no ceiling (beyond upstream). */
+  maxDataBytes: number | null;
+  /** Bearer tokens clients must present; empty: no authentication (beyond upstream). */
+  authTokens: string[];
+  /** PEM contents of the certificate chain and key for wss://; null: plain ws:// (beyond upstream). */
+  tls: { cert: string; key: string; certFile: string; keyFile: string } | null;
+  /** Browser origins allowed to connect; null: any (beyond upstream). */
+  allowedOrigins: string[] | null;
   /** Upstream pins its thread to this CPU core; Node has no such thing, so it is read and ignored. */
   core: number;
   persist: {
@@ -118,6 +129,11 @@ const RULE = {
   path: 'must be a string',
   persist: 'must be an object with "enabled" and "path"',
   journal: 'must be "always", "everysec", "no" or "off"',
+  maxBufferedBytes: 'must be an integer from 65536 to 1073741824',
+  maxDataBytes: 'must be an integer of at least 1048576 (1 MiB)',
+  tokens: 'must be a token of at least 16 characters, or a list of them',
+  origins: 'must be a list of origins such as "https://app.example.com"',
+  file: 'must be a path to a readable file',
   journalObject: 'must be an object with "fsync" ("always", "everysec" or "no")',
   logLevel: `must be one of ${LOG_LEVELS.join(', ')}`,
 } as const;
@@ -137,6 +153,11 @@ const schemas = {
   path: z.string({ error: RULE.path }),
   logLevel: z.enum(LOG_LEVELS, { error: RULE.logLevel }),
   journal: z.enum(['always', 'everysec', 'no', 'off'], { error: RULE.journal }),
+  maxBufferedBytes: intIn(64 * 1024, 1024 ** 3, RULE.maxBufferedBytes),
+  maxDataBytes: z.int({ error: RULE.maxDataBytes }).min(1024 * 1024, { error: RULE.maxDataBytes }),
+  tokens: z.array(z.string({ error: RULE.tokens }).min(16, { error: RULE.tokens }), { error: RULE.tokens }).min(1, { error: RULE.tokens }),
+  origins: z.array(z.string({ error: RULE.origins }).regex(/^https?:\/\/[^/\s]+$/i, { error: RULE.origins }), { error: RULE.origins }),
+  file: z.string({ error: RULE.file }).min(1, { error: RULE.file }),
 };
 
 /**
@@ -151,6 +172,13 @@ const fileSchema = z.object({
   port: schemas.port,
   maxPayload: schemas.maxPayload,
   core: schemas.core.optional(),
+  // Ours, not upstream's (upstream ignores unknown members, so one file can serve both):
+  maxConnections: schemas.maxConnections.optional(),
+  maxBufferedBytes: schemas.maxBufferedBytes.optional(),
+  maxDataBytes: schemas.maxDataBytes.optional(),
+  allowedOrigins: schemas.origins.optional(),
+  auth: z.object({ token: z.union([z.string(), z.array(z.string())]).transform((token) => (Array.isArray(token) ? token : [token])).pipe(schemas.tokens) }).optional(),
+  tls: z.object({ cert: schemas.file, key: schemas.file }).optional(),
   persist: z.object(
     {
       enabled: schemas.enabled,
@@ -201,6 +229,12 @@ interface Layer {
   persistEnabled?: Sourced<boolean>;
   persistPath?: Sourced<string>;
   journal?: Sourced<FsyncPolicy | 'off'>;
+  maxBufferedBytes?: Sourced<number>;
+  maxDataBytes?: Sourced<number | null>;
+  authTokens?: Sourced<string[]>;
+  tlsCert?: Sourced<string | null>;
+  tlsKey?: Sourced<string | null>;
+  allowedOrigins?: Sourced<string[] | null>;
   logLevel?: Sourced<LogLevel>;
 }
 
@@ -214,6 +248,12 @@ function defaults(): Required<Layer> {
     persistEnabled: { value: false, key: 'persist.enabled' },
     persistPath: { value: DEFAULT_PERSIST_PATH, key: 'persist.path' },
     journal: { value: 'off', key: 'persist.journal.fsync' },
+    maxBufferedBytes: { value: DEFAULT_MAX_BUFFERED_BYTES, key: 'maxBufferedBytes' },
+    maxDataBytes: { value: null, key: 'maxDataBytes' },
+    authTokens: { value: [], key: 'auth.token' },
+    tlsCert: { value: null, key: 'tls.cert' },
+    tlsKey: { value: null, key: 'tls.key' },
+    allowedOrigins: { value: null, key: 'allowedOrigins' },
     logLevel: { value: 'info', key: 'logLevel' },
   };
 }
@@ -259,6 +299,12 @@ function readConfigFile(file: string, fs: ConfigFs): Layer {
     persistEnabled: { value: file5.persist.enabled, key: 'persist.enabled' },
     persistPath: { value: file5.persist.path, key: 'persist.path' },
     ...(file5.persist.journal === undefined ? {} : { journal: { value: file5.persist.journal.fsync, key: 'persist.journal.fsync' } }),
+    ...(file5.maxConnections === undefined ? {} : { maxConnections: { value: file5.maxConnections, key: 'maxConnections' } }),
+    ...(file5.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: { value: file5.maxBufferedBytes, key: 'maxBufferedBytes' } }),
+    ...(file5.maxDataBytes === undefined ? {} : { maxDataBytes: { value: file5.maxDataBytes, key: 'maxDataBytes' } }),
+    ...(file5.allowedOrigins === undefined ? {} : { allowedOrigins: { value: file5.allowedOrigins, key: 'allowedOrigins' } }),
+    ...(file5.auth === undefined ? {} : { authTokens: { value: file5.auth.token, key: 'auth.token' } }),
+    ...(file5.tls === undefined ? {} : { tlsCert: { value: file5.tls.cert, key: 'tls.cert' }, tlsKey: { value: file5.tls.key, key: 'tls.key' } }),
   };
 }
 
@@ -309,6 +355,12 @@ export const ENV_VARS = {
   persistEnabled: 'NEMESISDB_PERSIST_ENABLED',
   persistPath: 'NEMESISDB_PERSIST_PATH',
   journal: 'NEMESISDB_JOURNAL',
+  maxBufferedBytes: 'NEMESISDB_MAX_BUFFERED_BYTES',
+  maxDataBytes: 'NEMESISDB_MAX_DATA_BYTES',
+  authTokens: 'NEMESISDB_AUTH_TOKEN',
+  tlsCert: 'NEMESISDB_TLS_CERT',
+  tlsKey: 'NEMESISDB_TLS_KEY',
+  allowedOrigins: 'NEMESISDB_ALLOWED_ORIGINS',
   logLevel: 'NEMESISDB_LOG_LEVEL',
 } as const;
 
@@ -335,7 +387,26 @@ function readEnv(env: Readonly<Record<string, string | undefined>>): Layer {
   if ((text = get(ENV_VARS.logLevel)) !== undefined) {
     layer.logLevel = { value: check(schemas.logLevel, ENV_VARS.logLevel, text.trim().toLowerCase()), key: ENV_VARS.logLevel };
   }
+  if ((text = get(ENV_VARS.maxBufferedBytes)) !== undefined) {
+    layer.maxBufferedBytes = { value: check(schemas.maxBufferedBytes, ENV_VARS.maxBufferedBytes, fromIntText(text)), key: ENV_VARS.maxBufferedBytes };
+  }
+  if ((text = get(ENV_VARS.maxDataBytes)) !== undefined) {
+    layer.maxDataBytes = { value: check(schemas.maxDataBytes, ENV_VARS.maxDataBytes, fromIntText(text)), key: ENV_VARS.maxDataBytes };
+  }
+  // Several tokens or origins: comma-separated.
+  if ((text = get(ENV_VARS.authTokens)) !== undefined) {
+    layer.authTokens = { value: check(schemas.tokens, ENV_VARS.authTokens, splitList(text)), key: ENV_VARS.authTokens };
+  }
+  if ((text = get(ENV_VARS.allowedOrigins)) !== undefined) {
+    layer.allowedOrigins = { value: check(schemas.origins, ENV_VARS.allowedOrigins, splitList(text)), key: ENV_VARS.allowedOrigins };
+  }
+  if ((text = get(ENV_VARS.tlsCert)) !== undefined) layer.tlsCert = { value: text, key: ENV_VARS.tlsCert };
+  if ((text = get(ENV_VARS.tlsKey)) !== undefined) layer.tlsKey = { value: text, key: ENV_VARS.tlsKey };
   return layer;
+}
+
+function splitList(text: string): string[] {
+  return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
 }
 
 function readFlags(flags: CliFlags): Layer {
@@ -354,6 +425,17 @@ function readFlags(flags: CliFlags): Layer {
   if (flags.logLevel !== undefined) {
     layer.logLevel = { value: check(schemas.logLevel, '--log-level', flags.logLevel.trim().toLowerCase()), key: '--log-level' };
   }
+  if (flags.maxBufferedBytes !== undefined) {
+    layer.maxBufferedBytes = { value: check(schemas.maxBufferedBytes, '--max-buffered-bytes', fromIntText(flags.maxBufferedBytes)), key: '--max-buffered-bytes' };
+  }
+  if (flags.maxDataBytes !== undefined) {
+    layer.maxDataBytes = { value: check(schemas.maxDataBytes, '--max-data-bytes', fromIntText(flags.maxDataBytes)), key: '--max-data-bytes' };
+  }
+  if (flags.allowedOrigins !== undefined) {
+    layer.allowedOrigins = { value: check(schemas.origins, '--allowed-origins', splitList(flags.allowedOrigins)), key: '--allowed-origins' };
+  }
+  if (flags.tlsCert !== undefined) layer.tlsCert = { value: flags.tlsCert, key: '--tls-cert' };
+  if (flags.tlsKey !== undefined) layer.tlsKey = { value: flags.tlsKey, key: '--tls-key' };
   return layer;
 }
 
@@ -429,11 +511,52 @@ export function resolveFromFlags(flags: CliFlags, input: Omit<ResolveConfigInput
     load = { name: flags.loadName, path };
   }
 
+  // Tokens are not taken from the command line, where every user of the machine can read them:
+  // from the config file, NEMESISDB_AUTH_TOKEN or --auth-token-file.
+  let authTokens = merged.authTokens.value;
+  if (flags.authTokenFile !== undefined) {
+    const file = resolve(cwd, flags.authTokenFile);
+    let text: string;
+    try {
+      text = fs.readFile(file);
+    } catch {
+      throw new ConfigError('--auth-token-file', `--auth-token-file ${RULE.file} (got ${show(flags.authTokenFile)})`);
+    }
+    authTokens = check(schemas.tokens, '--auth-token-file', text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== ''));
+  }
+
+  // TLS needs both files; they are read now so that a bad path stops the start with one line.
+  let tls: ResolvedConfig['tls'] = null;
+  const cert = merged.tlsCert.value;
+  const key = merged.tlsKey.value;
+  if ((cert === null) !== (key === null)) {
+    const missing = cert === null ? merged.tlsCert.key : merged.tlsKey.key;
+    throw new ConfigError(missing, `${missing} is needed too: TLS takes a certificate and its key`);
+  }
+  if (cert !== null && key !== null) {
+    const read = (source: Sourced<string | null>) => {
+      const path = resolve(cwd, source.value!);
+      try {
+        return { path, text: fs.readFile(path) };
+      } catch {
+        throw invalid(source.key, RULE.file, source.value);
+      }
+    };
+    const certFile = read(merged.tlsCert);
+    const keyFile = read(merged.tlsKey);
+    tls = { cert: certFile.text, key: keyFile.text, certFile: certFile.path, keyFile: keyFile.path };
+  }
+
   return {
     host: merged.host.value,
     port: merged.port.value,
     maxPayload: merged.maxPayload.value,
     maxConnections: merged.maxConnections.value,
+    maxBufferedBytes: merged.maxBufferedBytes.value,
+    maxDataBytes: merged.maxDataBytes.value,
+    authTokens,
+    tls,
+    allowedOrigins: merged.allowedOrigins.value,
     core: merged.core.value,
     persist: { enabled: merged.persistEnabled.value, path: persistPath, journal },
     logLevel: merged.logLevel.value,

@@ -22,7 +22,15 @@ export async function run(config: ResolvedConfig, logger: Logger): Promise<Runni
 
   // SAVE commands write under persist.path when persist.enabled; LOAD commands read there either way.
   const persistence = new FilePersistence({ path: config.persist.path, enabled: config.persist.enabled });
-  const engine = new Engine({ persistence, serverVersion: VERSION });
+  const engine = new Engine({
+    persistence,
+    serverVersion: VERSION,
+    maxDataBytes: config.maxDataBytes ?? undefined,
+    onMemoryLimit: (reached, usedBytes) =>
+      reached
+        ? logger.warn({ usedBytes, maxDataBytes: config.maxDataBytes }, 'maxDataBytes reached: refusing commands that add data')
+        : logger.info({ usedBytes, maxDataBytes: config.maxDataBytes }, 'below maxDataBytes again: accepting all commands'),
+  });
   let server: NemesisServer;
   let journal: Journal | null = null;
   try {
@@ -40,6 +48,10 @@ export async function run(config: ResolvedConfig, logger: Logger): Promise<Runni
       port: config.port,
       maxPayload: config.maxPayload,
       maxConnections: config.maxConnections,
+      maxBufferedBytes: config.maxBufferedBytes,
+      authTokens: config.authTokens,
+      tls: config.tls === null ? undefined : { cert: config.tls.cert, key: config.tls.key },
+      allowedOrigins: config.allowedOrigins ?? undefined,
       logger,
       version: VERSION,
     });
@@ -54,6 +66,11 @@ export async function run(config: ResolvedConfig, logger: Logger): Promise<Runni
       version: VERSION,
       maxPayload: config.maxPayload,
       maxConnections: config.maxConnections,
+      // Whether security is on, never the secrets themselves.
+      auth: config.authTokens.length > 0,
+      tls: config.tls?.certFile ?? false,
+      allowedOrigins: config.allowedOrigins,
+      maxDataBytes: config.maxDataBytes,
       persist: config.persist,
       configFile: config.configFile,
     },

@@ -16,6 +16,7 @@ import { isJsonObject } from './objects.js';
 import { noPersistence, type Persistence } from './persistence.js';
 import { CONSTANT_BODIES, ErrReply, errEnvelope, errorBody, type Envelope, type ResponseBody } from './replies.js';
 import type { Scheduler } from './scheduler.js';
+import { MemoryGuard } from './memory-guard.js';
 import { MemoryStore } from './store/memory/memory-store.js';
 import type { DataStore, StoreStats } from './store/store.js';
 
@@ -44,12 +45,20 @@ export interface EngineOptions {
   persistence?: Persistence;
   /** `serverVersion` in SV_INFO; defaults to {@link ENGINE_VERSION}. */
   serverVersion?: string;
+  /** Refuse commands that add data while the heap in use is above this many bytes (see `MemoryGuard`). */
+  maxDataBytes?: number;
+  /** Told when the memory ceiling is reached and left (a log line). */
+  onMemoryLimit?: (reached: boolean, usedBytes: number) => void;
 }
+
+/** The reply to a command that would add data while `maxDataBytes` is reached. */
+export const MEMORY_FULL_MESSAGE = 'maxDataBytes reached: commands that add data are refused';
 
 const SYNTAX_BODY = errorBody(Status.CommandSyntax);
 const NOT_EXIST_BODY = errorBody(Status.CommandNotExist);
 const FAILED_BODY = errorBody(Status.Unknown);
 const DISABLED_BODY: ResponseBody = { m: '', st: Status.CommandDisabled };
+const MEMORY_FULL_BODY = errorBody(Status.Unknown, MEMORY_FULL_MESSAGE);
 
 /**
  * A reply before it is written: the envelope's member name and the body. Kept apart (rather than
@@ -106,7 +115,7 @@ const ROUTES = new Map<string, Route>(
  * a reply is then a concatenation, with no encoding at all.
  */
 const CONSTANT_TEXT = new WeakMap<ResponseBody, string>();
-for (const body of [SYNTAX_BODY, NOT_EXIST_BODY, FAILED_BODY, DISABLED_BODY, ...CONSTANT_BODIES, JSON_INVALID.body, NOT_ONE_COMMAND.body, KV_NOT_EXIST.body, KV_FAILED.body]) {
+for (const body of [SYNTAX_BODY, NOT_EXIST_BODY, FAILED_BODY, DISABLED_BODY, MEMORY_FULL_BODY, ...CONSTANT_BODIES, JSON_INVALID.body, NOT_ONE_COMMAND.body, KV_NOT_EXIST.body, KV_FAILED.body]) {
   CONSTANT_TEXT.set(body, encode(body));
 }
 
@@ -139,6 +148,7 @@ export class Engine {
   /** Replies by command and status, for metrics: `counts.get(command)[st]`. */
   private readonly counts = new Map<string, Map<number, number>>();
   private journal: JournalSink | null = null;
+  private readonly memory: MemoryGuard | null;
 
   constructor(options: EngineOptions = {}) {
     this.store = options.store ?? new MemoryStore({ clock: options.clock, scheduler: options.scheduler });
@@ -147,6 +157,8 @@ export class Engine {
       persistence: options.persistence ?? noPersistence,
       serverVersion: options.serverVersion ?? ENGINE_VERSION,
     };
+    this.memory =
+      options.maxDataBytes === undefined ? null : new MemoryGuard(options.maxDataBytes, (reached, used) => options.onMemoryLimit?.(reached, used));
   }
 
   /** Executes one request given as JSON text and returns the response as JSON text. */
@@ -205,6 +217,7 @@ export class Engine {
 
   /** Stops the store's timers. The engine must not be used afterwards. */
   close(): MaybePromise<void> {
+    this.memory?.dispose();
     return this.store.close();
   }
 
@@ -247,6 +260,7 @@ export class Engine {
     }
     const check = checkRequest(name, body);
     if (!check.ok) return new Reply(responseName, errorBody(check.st, check.m), name);
+    if (definition.grows && this.memory?.full) return new Reply(responseName, MEMORY_FULL_BODY, name);
 
     let result: MaybePromise<ResponseBody>;
     try {

@@ -49,4 +49,16 @@ export interface ServerOptions {
   logger?: Logger;
   /** Version reported by `GET /health`. Default: the engine's. */
   version?: string;
+  /**
+   * Bearer tokens a client must present at upgrade (`Authorization: Bearer <token>`, or a `token`
+   * query parameter for browsers, which cannot set headers). Empty or absent: no authentication.
+   */
+  authTokens?: readonly string[];
+  /** Serve `wss://` with this PEM certificate chain and private key. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /**
+   * Browser origins allowed to connect (`Origin` header, e.g. `https://app.example.com`).
+   * Requests without an Origin (non-browser clients) are not affected. Absent: any origin.
+   */
+  allowedOrigins?: readonly string[];
 }

@@ -1,7 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { ENGINE_VERSION } from '@nemesisdb/engine';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { AccessPolicy } from './access.js';
 import { CloseCode, Connection } from './connection.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import {
@@ -51,30 +53,38 @@ export async function startServer(options: ServerOptions): Promise<NemesisServer
     clientTracking: false,
   });
 
-  const http = createServer((request, response) => {
+  const access = new AccessPolicy(settings.authTokens, settings.allowedOrigins);
+  const onRequest = (request: IncomingMessage, response: ServerResponse) => {
     void serveHttp(request, response).catch((error: unknown) => {
       logger?.error({ err: error }, 'HTTP request failed');
       if (!response.headersSent) response.writeHead(500).end();
     });
-  });
+  };
+  const http: Server = settings.tls ? createHttpsServer({ cert: settings.tls.cert, key: settings.tls.key }, onRequest) : createHttpServer(onRequest);
 
   async function serveHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method === 'GET' && path === '/health') {
-      const stats = await engine.stats();
-      const body = JSON.stringify({
+      const health: Record<string, unknown> = {
         status: closing ? 'closing' : 'ok',
         version: settings.version,
         uptime: Math.floor((Date.now() - startedAt) / 1000),
-        connections: connections.size,
-        sessions: stats.sessions,
-        keys: stats.kvKeys,
-        sessionKeys: stats.sessionKeys,
-      });
+      };
+      // Liveness for anyone; the sizes only for holders of the token, when there is one.
+      if (access.authorized(request)) {
+        const stats = await engine.stats();
+        Object.assign(health, { connections: connections.size, sessions: stats.sessions, keys: stats.kvKeys, sessionKeys: stats.sessionKeys });
+      }
+      const body = JSON.stringify(health);
       response.writeHead(closing ? 503 : 200, { 'content-type': 'application/json' }).end(body);
       return;
     }
     if (request.method === 'GET' && path === '/metrics') {
+      // Counts of sessions and commands are the operator's business: behind the token, if any.
+      if (!access.authorized(request)) {
+        response.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
+        return;
+      }
       const text = await metrics.registry.metrics();
       response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
       return;
@@ -91,6 +101,15 @@ export async function startServer(options: ServerOptions): Promise<NemesisServer
   http.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => socket.destroy()); // a reset during the handshake is not our error
     if (closing) return refuse(socket, 503, 'Service Unavailable');
+    if (!access.originAllowed(request)) {
+      logger?.warn({ remote: remoteOf(socket), origin: request.headers.origin }, 'connection refused: origin not allowed');
+      return refuse(socket, 403, 'Forbidden');
+    }
+    if (!access.authorized(request)) {
+      // The presented token (if any) is never logged.
+      logger?.warn({ remote: remoteOf(socket) }, 'connection refused: missing or wrong token');
+      return refuse(socket, 401, 'Unauthorized', 'WWW-Authenticate: Bearer\r\n');
+    }
     if (connections.size >= settings.maxConnections) {
       metrics.connectionRefused();
       logger?.warn({ remote: remoteOf(socket), maxConnections: settings.maxConnections }, 'connection refused: limit reached');
@@ -141,7 +160,7 @@ export async function startServer(options: ServerOptions): Promise<NemesisServer
   http.on('error', (error) => logger?.error({ err: error }, 'server error'));
   const address = http.address() as AddressInfo;
   const host = address.address;
-  const url = `ws://${address.family === 'IPv6' ? `[${host}]` : host}:${address.port}`;
+  const url = `${settings.tls ? 'wss' : 'ws'}://${address.family === 'IPv6' ? `[${host}]` : host}:${address.port}`;
 
   async function close(closeOptions: { timeoutMs?: number } = {}): Promise<void> {
     const timeoutMs = closeOptions.timeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
@@ -183,15 +202,15 @@ export async function startServer(options: ServerOptions): Promise<NemesisServer
   };
 }
 
-function refuse(socket: Socket, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+function refuse(socket: Socket, status: number, text: string, headers = ''): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\n${headers}Connection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 function remoteOf(socket: Socket): string {
   return `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
 }
 
-type Settings = Required<Omit<ServerOptions, 'logger'>> & Pick<ServerOptions, 'logger'>;
+type Settings = Required<Omit<ServerOptions, 'logger' | 'tls' | 'allowedOrigins'>> & Pick<ServerOptions, 'logger' | 'tls' | 'allowedOrigins'>;
 
 function resolve(options: ServerOptions): Settings {
   const settings: Settings = {
@@ -206,7 +225,13 @@ function resolve(options: ServerOptions): Settings {
     drainTimeoutMs: options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
     logger: options.logger,
     version: options.version ?? ENGINE_VERSION,
+    authTokens: options.authTokens ?? [],
+    tls: options.tls,
+    allowedOrigins: options.allowedOrigins,
   };
+  if (settings.authTokens.some((token) => token.length < 16)) {
+    throw new RangeError('authentication tokens must be at least 16 characters long');
+  }
   if (!(Number.isInteger(settings.maxPayload) && settings.maxPayload >= 1 && settings.maxPayload <= MAX_MAX_PAYLOAD)) {
     throw new RangeError(`maxPayload must be an integer from 1 to ${MAX_MAX_PAYLOAD}`);
   }

@@ -19,6 +19,8 @@ export interface CommandDefinition<C extends CommandName = CommandName> {
   readonly requiresPersistence?: boolean;
   /** Changes data: journaled when it succeeds (see `Journal`). */
   readonly journaled?: boolean;
+  /** Adds data: refused while `maxDataBytes` is reached. */
+  readonly grows?: boolean;
   /** Writes or reads a whole dataset: the journal takes a checkpoint after it succeeds. */
   readonly checkpoints?: boolean;
   run(body: RequestBody<C>, context: CommandContext): MaybePromise<ResponseBody>;

@@ -15,12 +15,14 @@ const PATH_INVALID = PATH_INVALID_BODY;
 export const KV_SET: CommandDefinition<'KV_SET'> = {
   family: 'KV',
   journaled: true,
+  grows: true,
   run: ({ keys }, { store }) => chain(store.kv.set(keys, true), () => OK),
 };
 
 export const KV_ADD: CommandDefinition<'KV_ADD'> = {
   family: 'KV',
   journaled: true,
+  grows: true,
   run: ({ keys }, { store }) => chain(store.kv.set(keys, false), () => OK),
 };
 
@@ -59,6 +61,7 @@ export const KV_KEYS: CommandDefinition<'KV_KEYS'> = {
 export const KV_CLEAR_SET: CommandDefinition<'KV_CLEAR_SET'> = {
   family: 'KV',
   journaled: true,
+  grows: true,
   run: ({ keys }, { store }) => chain(store.kv.clearSet(keys), (cnt) => ({ cnt, st: Status.Ok })),
 };
 
@@ -85,6 +88,7 @@ export const KV_FIND: CommandDefinition<'KV_FIND'> = {
 export const KV_UPDATE: CommandDefinition<'KV_UPDATE'> = {
   family: 'KV',
   journaled: true,
+  grows: true,
   run: ({ key, path, value }, { store }) =>
     chain(store.kv.update(key, path, value), (result) =>
       result.status === 'done' ? { cnt: result.count, st: Status.Ok } : { cnt: 0, st: Status.KeyNotExist },
@@ -94,6 +98,7 @@ export const KV_UPDATE: CommandDefinition<'KV_UPDATE'> = {
 export const KV_ARR_APPEND: CommandDefinition<'KV_ARR_APPEND'> = {
   family: 'KV',
   journaled: true,
+  grows: true,
   run: ({ key, items, name }, { store }) =>
     chain(store.kv.append(key, items, name), (result) =>
       result.status === 'done' ? OK : { st: result.status === 'no-key' ? Status.KeyNotExist : Status.Unknown },

@@ -35,6 +35,7 @@ export const KV_SAVE: CommandDefinition<'KV_SAVE'> = {
 export const SH_LOAD: CommandDefinition<'SH_LOAD'> = {
   family: 'SH',
   journaled: true,
+  grows: true,
   checkpoints: true,
   run: ({ name }, { store, persistence }) =>
     chain(persistence.load(name, 'sessions'), (outcome: LoadOutcome) => {
@@ -52,6 +53,7 @@ export const SH_LOAD: CommandDefinition<'SH_LOAD'> = {
 export const KV_LOAD: CommandDefinition<'KV_LOAD'> = {
   family: 'KV',
   journaled: true,
+  grows: true,
   checkpoints: true,
   run: ({ name }, { store, persistence }) =>
     chain(persistence.load(name, 'kv'), (outcome: LoadOutcome) => {

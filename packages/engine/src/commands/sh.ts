@@ -44,6 +44,7 @@ function infoBody(token: bigint, info: SessionInfo): ResponseBody {
 export const SH_NEW: CommandDefinition<'SH_NEW'> = {
   family: 'SH',
   journaled: true,
+  grows: true,
   run: (body, { store }) => chain(store.sessions.create(expirySettings(body)), (tkn) => ({ st: Status.Ok, tkn })),
 };
 
@@ -89,12 +90,14 @@ export const SH_INFO_ALL: CommandDefinition<'SH_INFO_ALL'> = {
 export const SH_SET: CommandDefinition<'SH_SET'> = {
   family: 'SH',
   journaled: true,
+  grows: true,
   run: ({ tkn, keys }, { store }) => chain(store.sessions.set(tkn, keys, true), (r) => (r === NO_SESSION ? NO_SESSION_BODY : OK)),
 };
 
 export const SH_ADD: CommandDefinition<'SH_ADD'> = {
   family: 'SH',
   journaled: true,
+  grows: true,
   run: ({ tkn, keys }, { store }) => chain(store.sessions.set(tkn, keys, false), (r) => (r === NO_SESSION ? NO_SESSION_BODY : OK)),
 };
 
@@ -140,6 +143,7 @@ export const SH_KEYS: CommandDefinition<'SH_KEYS'> = {
 export const SH_CLEAR_SET: CommandDefinition<'SH_CLEAR_SET'> = {
   family: 'SH',
   journaled: true,
+  grows: true,
   run: ({ tkn, keys }, { store }) =>
     chain(store.sessions.clearSet(tkn, keys), (cnt) => (cnt === NO_SESSION ? NO_SESSION_BODY : { cnt, st: Status.Ok })),
 };

@@ -1,0 +1,265 @@
+// A live fuzzer: hostile connections send random frames (random bytes, random JSON, commands with
+// random shapes, binary, fragmented and oversized messages, protocol violations) at a running
+// `nemesisdb` process while a well-behaved client checks that it keeps being served and that its
+// data never changes. Used by the bounded test (fuzz.test.ts) and by `pnpm fuzz` (a long run).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+export interface FuzzReport {
+  frames: number;
+  messages: number;
+  replies: number;
+  closes: number;
+  /** Connections where a message went unanswered without a documented close. */
+  unanswered: number;
+  crashes: number;
+  wellBehavedChecks: number;
+  wellBehavedFailures: number;
+  peakRssMiB: number;
+}
+
+export interface FuzzOptions {
+  frames: number;
+  connections?: number;
+  maxPayload?: number;
+  seed?: number;
+  onProgress?: (report: FuzzReport) => void;
+}
+
+const MASK = [0x12, 0x34, 0x56, 0x78];
+
+/** One client frame; `message` is true when it completes a data message (text or binary). */
+interface Frame {
+  bytes: Buffer;
+  message: boolean;
+  /** Ends the connection by design (invalid UTF-8, oversize, protocol violation, close). */
+  closes: boolean;
+}
+
+function frameBytes(opcode: number, payload: Buffer, fin = true, rsv = 0): Buffer {
+  const length = payload.length;
+  const first = (fin ? 0x80 : 0) | rsv | opcode;
+  const header =
+    length < 126
+      ? Buffer.from([first, 0x80 | length])
+      : length < 65536
+        ? Buffer.from([first, 0x80 | 126, length >> 8, length & 0xff])
+        : Buffer.concat([Buffer.from([first, 0x80 | 127]), (() => { const b = Buffer.alloc(8); b.writeBigUInt64BE(BigInt(length)); return b; })()]);
+  const masked = Buffer.from(payload);
+  for (let i = 0; i < masked.length; i++) masked[i]! ^= MASK[i & 3]!;
+  return Buffer.concat([header, Buffer.from(MASK), masked]);
+}
+
+const COMMANDS = ['SH_NEW', 'SH_SET', 'SH_GET', 'SH_INFO', 'SH_EXISTS', 'SH_RMV', 'KV_SET', 'KV_GET', 'KV_FIND', 'KV_UPDATE', 'KV_ARR_APPEND', 'KV_RMV', 'SV_INFO', 'KV_NOPE', 'SH_OPEN'];
+
+/** Frames a hostile client may send. */
+function frameArbitrary(maxPayload: number): fc.Arbitrary<Frame[]> {
+  const text = (payload: string): Frame[] => [{ bytes: frameBytes(0x1, Buffer.from(payload)), message: true, closes: false }];
+  const randomJson = fc.json({ maxDepth: 3 }).map(text);
+  const command = fc
+    .tuple(fc.constantFrom(...COMMANDS), fc.jsonValue({ maxDepth: 2 }))
+    .map(([name, body]) => text(JSON.stringify({ [name]: body })));
+  const randomText = fc.string({ maxLength: 300 }).map(text);
+  const binary = fc.uint8Array({ maxLength: 200 }).map((bytes): Frame[] => [{ bytes: frameBytes(0x2, Buffer.from(bytes)), message: true, closes: false }]);
+  const fragmented = fc.json({ maxDepth: 2 }).map((json): Frame[] => {
+    const data = Buffer.from(json);
+    const cut = Math.floor(data.length / 2);
+    return [
+      { bytes: frameBytes(0x1, data.subarray(0, cut), false), message: false, closes: false },
+      { bytes: frameBytes(0x0, data.subarray(cut), true), message: true, closes: false },
+    ];
+  });
+  const ping = fc.uint8Array({ maxLength: 20 }).map((bytes): Frame[] => [{ bytes: frameBytes(0x9, Buffer.from(bytes)), message: false, closes: false }]);
+  const invalidUtf8 = fc.constant<Frame[]>([{ bytes: frameBytes(0x1, Buffer.from([0x7b, 0xc3, 0x28, 0x7d])), message: true, closes: true }]);
+  const oversized = fc.integer({ min: maxPayload + 1, max: maxPayload * 2 }).map((size): Frame[] => [{ bytes: frameBytes(0x1, Buffer.alloc(size, 0x20)), message: true, closes: true }]);
+  const reservedBits = fc.constant<Frame[]>([{ bytes: frameBytes(0x1, Buffer.from('{}'), true, 0x40), message: true, closes: true }]);
+  const unknownOpcode = fc.constant<Frame[]>([{ bytes: frameBytes(0x3, Buffer.from('x')), message: true, closes: true }]);
+  return fc.oneof(
+    { weight: 30, arbitrary: command },
+    { weight: 20, arbitrary: randomJson },
+    { weight: 10, arbitrary: randomText },
+    { weight: 8, arbitrary: binary },
+    { weight: 5, arbitrary: fragmented },
+    { weight: 3, arbitrary: ping },
+    { weight: 1, arbitrary: invalidUtf8 },
+    { weight: 1, arbitrary: oversized },
+    { weight: 1, arbitrary: reservedBits },
+    { weight: 1, arbitrary: unknownOpcode },
+  );
+}
+
+/** Starts the app on a free port; resolves with the process and its port. */
+export async function startApp(args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NEMESISDB_')));
+  const child = spawn(process.execPath, [CLI, '--host', '127.0.0.1', '--port', '0', '--log-level', 'info', ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      const match = /"url":"ws:\/\/127\.0\.0\.1:(\d+)"/.exec(seen);
+      if (match) {
+        child.stdout!.off('data', onData);
+        child.stdout!.resume(); // keep draining the log
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`the app exited with ${code}`)));
+  });
+  return { child, port };
+}
+
+async function handshake(port: number): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('error', reject);
+  });
+  socket.write('GET /fuzz HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+  await new Promise<void>((resolve) => {
+    let seen: Buffer = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      seen = Buffer.concat([seen, chunk]);
+      const end = seen.indexOf('\r\n\r\n');
+      if (end >= 0) {
+        socket.off('data', onData);
+        if (end + 4 < seen.length) socket.unshift(seen.subarray(end + 4));
+        resolve();
+      }
+    };
+    socket.on('data', onData);
+  });
+  return socket;
+}
+
+/** Counts the data frames (replies) on a socket; tells when it closes. */
+function watch(socket: Socket) {
+  const state = { replies: 0, closed: false, lastReply: '' };
+  let buffered: Buffer = Buffer.alloc(0);
+  socket.on('data', (chunk: Buffer) => {
+    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+    for (;;) {
+      if (buffered.length < 2) break;
+      let length = buffered[1]! & 0x7f;
+      let offset = 2;
+      if (length === 126) {
+        if (buffered.length < 4) break;
+        length = buffered.readUInt16BE(2);
+        offset = 4;
+      } else if (length === 127) {
+        if (buffered.length < 10) break;
+        length = Number(buffered.readBigUInt64BE(2));
+        offset = 10;
+      }
+      if (buffered.length < offset + length) break;
+      const opcode = buffered[0]! & 0x0f;
+      if (opcode === 0x1) {
+        state.replies++;
+        state.lastReply = buffered.toString('utf8', offset, offset + length);
+      }
+      buffered = buffered.subarray(offset + length);
+    }
+  });
+  socket.on('close', () => (state.closed = true));
+  return state;
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  return true;
+}
+
+function rssMiB(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs the fuzzer against a fresh app process. */
+export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
+  const maxPayload = options.maxPayload ?? 64 * 1024;
+  const { child, port } = await startApp(['--max-payload', String(maxPayload)]);
+  const report: FuzzReport = { frames: 0, messages: 0, replies: 0, closes: 0, unanswered: 0, crashes: 0, wellBehavedChecks: 0, wellBehavedFailures: 0, peakRssMiB: 0 };
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const arbitrary = frameArbitrary(maxPayload);
+  let seed = options.seed ?? Date.now();
+
+  // The well-behaved client: its own session and key, checked between rounds.
+  const good = await handshake(port);
+  const goodState = watch(good);
+  const ask = async (text: string) => {
+    const before = goodState.replies;
+    good.write(frameBytes(0x1, Buffer.from(text)));
+    return (await until(() => goodState.replies > before, 5000)) ? goodState.lastReply : 'no reply';
+  };
+  const created = await ask('{"SH_NEW":{}}');
+  const tkn = /"tkn":(\d+)/.exec(created)![1];
+  await ask(`{"SH_SET":{"tkn":${tkn},"keys":{"mine":[1,2,{"deep":18446744073709551615}]}}}`);
+  await ask('{"KV_SET":{"keys":{"wellBehaved:key":"unchanged"}}}');
+  const expectedSession = '{"SH_GET_RSP":{"keys":{"mine":[1,2,{"deep":18446744073709551615}]},"st":1}}';
+  const expectedKey = '{"KV_GET_RSP":{"keys":{"wellBehaved:key":"unchanged"},"st":1}}';
+
+  try {
+    while (report.frames < options.frames && !exited) {
+      // One round: several hostile connections, each sending a batch of frames.
+      const rounds = await Promise.all(
+        Array.from({ length: options.connections ?? 4 }, async () => {
+          const batch = fc.sample(arbitrary, { numRuns: 200, seed: seed++ }).flat();
+          const socket = await handshake(port);
+          const state = watch(socket);
+          let messages = 0;
+          let closing = false;
+          for (const frame of batch) {
+            if (socket.destroyed) break;
+            socket.write(frame.bytes);
+            report.frames++;
+            if (frame.message) messages++;
+            if (frame.closes) {
+              closing = true;
+              break;
+            }
+          }
+          if (!closing && !socket.destroyed) {
+            // A last request: once it is answered, every message before it must have been.
+            socket.write(frameBytes(0x1, Buffer.from('{"SV_INFO":{}}')));
+            messages++;
+            await until(() => state.replies >= messages || state.closed, 10_000);
+            if (state.replies < messages && !state.closed) report.unanswered++;
+          } else {
+            await until(() => state.closed, 10_000);
+          }
+          report.messages += messages;
+          report.replies += state.replies;
+          if (state.closed) report.closes++;
+          socket.destroy();
+        }),
+      );
+      void rounds;
+      report.wellBehavedChecks++;
+      const session = await ask(`{"SH_GET":{"tkn":${tkn},"keys":["mine"]}}`);
+      const key = await ask('{"KV_GET":{"keys":["wellBehaved:key"]}}');
+      if (session !== expectedSession || key !== expectedKey) report.wellBehavedFailures++;
+      report.peakRssMiB = Math.max(report.peakRssMiB, rssMiB(child.pid!));
+      options.onProgress?.({ ...report });
+    }
+  } finally {
+    if (exited) report.crashes++;
+    good.destroy();
+    child.kill('SIGTERM');
+    await new Promise((resolve) => (exited ? resolve(undefined) : child.once('exit', resolve)));
+  }
+  return report;
+}

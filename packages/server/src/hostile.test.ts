@@ -1,0 +1,176 @@
+// Hostile clients: each one is handled with bounded memory and a log line, and the well-behaved
+// client beside it keeps being served.
+import { connect, type Socket } from 'node:net';
+import { Engine } from '@nemesisdb/engine';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { Logger, ServerOptions } from './options.js';
+import { startServer, type NemesisServer } from './server.js';
+
+const running: NemesisServer[] = [];
+const sockets: Socket[] = [];
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.destroy();
+  await Promise.all(running.splice(0).map((server) => server.close({ timeoutMs: 500 })));
+});
+
+function recordingLogger(): Logger & { lines: { level: string; message: string; fields: Record<string, unknown> }[] } {
+  const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
+  const at = (level: string) => (fields: object, message = '') => lines.push({ level, message, fields: fields as Record<string, unknown> });
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+async function serve(options: Partial<ServerOptions> = {}) {
+  const logger = recordingLogger();
+  const server = await startServer({ engine: new Engine(), host: '127.0.0.1', port: 0, logger, ...options });
+  running.push(server);
+  return { server, logger };
+}
+
+/** A well-behaved client: one request, one reply. */
+async function wellBehaved(url: string): Promise<string> {
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  const reply = await new Promise<string>((resolve) => {
+    ws.once('message', (data) => resolve(data.toString()));
+    ws.send('{"KV_COUNT":{}}');
+  });
+  ws.close();
+  return reply;
+}
+
+async function rawClient(port: number): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1');
+  sockets.push(socket);
+  socket.on('error', () => {});
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(
+    'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+  );
+  await new Promise<void>((resolve) => {
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString('latin1');
+      if (seen.includes('\r\n\r\n')) {
+        socket.off('data', onData);
+        resolve();
+      }
+    };
+    socket.on('data', onData);
+  });
+  return socket;
+}
+
+/** A masked client frame header for `length` payload bytes. */
+function frameHeader(length: number, opcode = 0x1): Buffer {
+  const mask = [1, 2, 3, 4];
+  if (length < 126) return Buffer.from([0x80 | opcode, 0x80 | length, ...mask]);
+  if (length < 65536) return Buffer.from([0x80 | opcode, 0x80 | 126, length >> 8, length & 0xff, ...mask]);
+  const header = Buffer.alloc(14);
+  header[0] = 0x80 | opcode;
+  header[1] = 0x80 | 127;
+  header.writeBigUInt64BE(BigInt(length), 2);
+  header.set(mask, 10);
+  return header;
+}
+
+function frame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const header = frameHeader(payload.length);
+  for (let i = 0; i < payload.length; i++) payload[i]! ^= [1, 2, 3, 4][i & 3]!;
+  return Buffer.concat([header, payload]);
+}
+
+const COUNT = '{"KV_COUNT_RSP":{"cnt":0,"st":1}}';
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('hostile clients', () => {
+  it('many connections opening and closing', async () => {
+    const { server } = await serve();
+    for (let round = 0; round < 10; round++) {
+      const batch = await Promise.all(Array.from({ length: 50 }, () => rawClient(server.port)));
+      for (const socket of batch) socket.destroy();
+    }
+    await until(() => server.connections === 0);
+    expect(await wellBehaved(server.url)).toBe(COUNT);
+  });
+
+  it('a client that sends a 64 MiB frame is closed with 1009 without the server reading it', async () => {
+    const { server, logger } = await serve({ maxPayload: 1024 * 1024 });
+    const socket = await rawClient(server.port);
+    const closed = new Promise<Buffer>((resolve) => {
+      const chunks: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('close', () => resolve(Buffer.concat(chunks)));
+    });
+    socket.write(frameHeader(64 * 1024 * 1024));
+    socket.write(Buffer.alloc(256 * 1024, 0x41)); // the start of it, then the server must give up
+    const received = await closed;
+    // A close frame with code 1009 (0x03f1), sent before any of the 64 MiB was taken in.
+    expect(received[0]).toBe(0x88);
+    expect(received.readUInt16BE(2)).toBe(1009);
+    expect(logger.lines.some((line) => line.message === 'connection closed on a protocol error')).toBe(true);
+    expect(await wellBehaved(server.url)).toBe(COUNT);
+  });
+
+  it('a client that sends at full speed without reading is paused, then closed, with a log line', async () => {
+    const { server, logger } = await serve({ maxBufferedBytes: 256 * 1024, drainTimeoutMs: 300 });
+    const socket = await rawClient(server.port);
+    socket.pause();
+    const request = frame('{"KV_GET":{"keys":["a","b","c"]}}');
+    const burst = Buffer.concat(Array.from({ length: 2000 }, () => request));
+    const sendUntilClosed = (async () => {
+      while (!socket.destroyed && !socket.writableEnded) {
+        if (!socket.write(burst)) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    await until(() => logger.lines.some((line) => line.message === 'closing a connection that does not read its replies'));
+    await until(() => server.connections === 0);
+    socket.destroy();
+    await sendUntilClosed;
+    expect(await wellBehaved(server.url)).toBe(COUNT);
+  });
+
+  it('a client that sends at full speed and reads gets every reply, in order', async () => {
+    const { server } = await serve({ maxBufferedBytes: 64 * 1024 });
+    const ws = new WebSocket(server.url);
+    await new Promise((resolve) => ws.once('open', resolve));
+    const N = 20_000;
+    let received = 0;
+    let ordered = true;
+    const done = new Promise<void>((resolve) =>
+      ws.on('message', (data) => {
+        if (data.toString() !== `{"KV_SET_RSP":{"st":1}}`) ordered = false;
+        if (++received === N) resolve();
+      }),
+    );
+    for (let i = 0; i < N; i++) ws.send(`{"KV_SET":{"keys":{"k${i % 100}":${i}}}}`);
+    await done;
+    expect(ordered).toBe(true);
+    ws.close();
+  });
+
+  it('a client that disconnects in the middle of a request, or of its replies', async () => {
+    const { server, logger } = await serve();
+    const midRequest = await rawClient(server.port);
+    const request = frame('{"KV_SET":{"keys":{"half":1}}}');
+    midRequest.write(request.subarray(0, 10));
+    midRequest.destroy();
+    const midReplies = await rawClient(server.port);
+    midReplies.write(Buffer.concat(Array.from({ length: 500 }, () => frame('{"KV_KEYS":{}}'))));
+    midReplies.destroy();
+    await until(() => server.connections === 0);
+    expect(logger.lines.filter((line) => line.message === 'connection closed')).toHaveLength(2);
+    expect(await wellBehaved(server.url)).toBe(COUNT); // and the half request changed nothing
+  });
+});
