@@ -1,10 +1,11 @@
 // Hostile clients: each one is handled with bounded memory and a log line, and the well-behaved
 // client beside it keeps being served.
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { Engine } from '@nemesisdb/engine';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { Logger, ServerOptions } from './options.js';
+import { frameHeader, maskedFrame, rawClient as rawClientOf } from './raw-client.test-util.js';
 import { startServer, type NemesisServer } from './server.js';
 
 const running: NemesisServer[] = [];
@@ -42,47 +43,8 @@ async function wellBehaved(url: string): Promise<string> {
   return reply;
 }
 
-async function rawClient(port: number): Promise<Socket> {
-  const socket = connect(port, '127.0.0.1');
-  sockets.push(socket);
-  socket.on('error', () => {});
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  socket.write(
-    'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
-  );
-  await new Promise<void>((resolve) => {
-    let seen = '';
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString('latin1');
-      if (seen.includes('\r\n\r\n')) {
-        socket.off('data', onData);
-        resolve();
-      }
-    };
-    socket.on('data', onData);
-  });
-  return socket;
-}
-
-/** A masked client frame header for `length` payload bytes. */
-function frameHeader(length: number, opcode = 0x1): Buffer {
-  const mask = [1, 2, 3, 4];
-  if (length < 126) return Buffer.from([0x80 | opcode, 0x80 | length, ...mask]);
-  if (length < 65536) return Buffer.from([0x80 | opcode, 0x80 | 126, length >> 8, length & 0xff, ...mask]);
-  const header = Buffer.alloc(14);
-  header[0] = 0x80 | opcode;
-  header[1] = 0x80 | 127;
-  header.writeBigUInt64BE(BigInt(length), 2);
-  header.set(mask, 10);
-  return header;
-}
-
-function frame(text: string): Buffer {
-  const payload = Buffer.from(text);
-  const header = frameHeader(payload.length);
-  for (let i = 0; i < payload.length; i++) payload[i]! ^= [1, 2, 3, 4][i & 3]!;
-  return Buffer.concat([header, payload]);
-}
+const rawClient = (port: number) => rawClientOf(port, sockets);
+const frame = (text: string) => maskedFrame(text);
 
 const COUNT = '{"KV_COUNT_RSP":{"cnt":0,"st":1}}';
 

@@ -1,10 +1,13 @@
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { Engine, MemoryStore } from '@nemesisdb/engine';
 import { decode } from '@nemesisdb/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ServerOptions } from './options.js';
+import { maskedFrame, rawClient as rawClientOf } from './raw-client.test-util.js';
 import { startServer, type NemesisServer } from './server.js';
+
+const rawClient = (port: number) => rawClientOf(port, clients as Socket[]);
 
 const running: NemesisServer[] = [];
 const clients: (WebSocket | Socket)[] = [];
@@ -154,7 +157,7 @@ describe('order and flow', () => {
     await setup.request(`{"KV_SET":{"keys":{"big":"${'x'.repeat(100_000)}"}}}`);
     const slow = await rawClient(server.port);
     slow.pause(); // never reads
-    const request = maskedFrame(Buffer.from('{"KV_GET":{"keys":["big"]}}'));
+    const request = maskedFrame('{"KV_GET":{"keys":["big"]}}');
     for (let i = 0; i < 2000; i++) slow.write(request);
     expect(server.connections).toBe(2);
     const deadline = Date.now() + 10_000;
@@ -284,39 +287,3 @@ describe('HTTP on the same port', () => {
     expect((await fetch(base + '/x', { method: 'POST' })).status).toBe(404);
   });
 });
-
-// ------------------------------------------------------------------ a raw WebSocket client
-
-/** A TCP socket that has done the WebSocket handshake and then does nothing on its own. */
-async function rawClient(port: number): Promise<Socket> {
-  const socket = connect(port, '127.0.0.1');
-  clients.push(socket);
-  socket.on('error', () => {});
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  socket.write(
-    'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
-      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
-  );
-  await new Promise<void>((resolve) => {
-    let seen = '';
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString('latin1');
-      if (seen.includes('\r\n\r\n')) {
-        socket.off('data', onData);
-        resolve();
-      }
-    };
-    socket.on('data', onData);
-  });
-  return socket;
-}
-
-/** A masked text frame, as a client must send it (RFC 6455 §5.2). */
-function maskedFrame(payload: Buffer): Buffer {
-  const mask = Buffer.from([1, 2, 3, 4]);
-  const length = payload.length;
-  const header = length < 126 ? Buffer.from([0x81, 0x80 | length]) : Buffer.from([0x81, 0x80 | 126, length >> 8, length & 0xff]);
-  const masked = Buffer.alloc(length);
-  for (let i = 0; i < length; i++) masked[i] = payload[i]! ^ mask[i & 3]!;
-  return Buffer.concat([header, mask, masked]);
-}

@@ -1,9 +1,10 @@
-import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decode, readToken } from '@nemesisdb/protocol';
 import type { Engine } from '../engine.js';
 import { isPromise } from '../maybe-promise.js';
 import { FilePersistence } from '../persist/file-persistence.js';
+import { syncDirectory } from '../persist/sync-directory.js';
 import { isJsonObject } from '../objects.js';
 import { NO_SESSION, type ExpirySettings } from '../store/store.js';
 import { JournalFile, type FsyncPolicy } from './journal-file.js';
@@ -240,13 +241,4 @@ function numbered(entries: readonly string[], pattern: RegExp): number[] {
 function greatest(entries: readonly string[], pattern: RegExp): number | null {
   const all = numbered(entries, pattern);
   return all.length === 0 ? null : all[all.length - 1]!;
-}
-
-async function syncDirectory(path: string): Promise<void> {
-  const directory = await open(path, 'r');
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
-  }
 }

@@ -24,6 +24,7 @@ import {
   newestSave,
   saveTimestamp,
 } from './layout.js';
+import { syncDirectory } from './sync-directory.js';
 
 export interface FilePersistenceOptions {
   /** `persist.path`: the directory that holds the datasets. */
@@ -260,15 +261,5 @@ async function writeDurably(path: string, text: string): Promise<void> {
     await file.sync();
   } finally {
     await file.close();
-  }
-}
-
-/** fsync of a directory, so that the entries created in it survive a crash. */
-async function syncDirectory(path: string): Promise<void> {
-  const directory = await open(path, 'r');
-  try {
-    await directory.sync();
-  } finally {
-    await directory.close();
   }
 }

@@ -2,12 +2,13 @@ import type { ExactJsonObject, ExactJsonValue, KvFindResult } from '@nemesisdb/p
 import { replaceSelected, selectPaths } from '../../kv/jsonpath.js';
 import { createMembers, isJsonObject } from '../../objects.js';
 import type { KvEditResult, KvEntry, KvStore, Snapshot } from '../store.js';
+import { OpenSnapshots } from './open-snapshots.js';
 
 /** The global KV map (PROTOCOL.md §10): independent keys that never expire. */
 export class MemoryKv implements KvStore {
   private readonly map = new Map<string, ExactJsonValue>();
-  /** Snapshots not yet read to the end: while any is open, values are copied before edits in place. */
-  private openSnapshots = 0;
+  /** While a snapshot is open, values are copied before edits in place. */
+  private readonly snapshots = new OpenSnapshots();
 
   get size(): number {
     return this.map.size;
@@ -107,23 +108,9 @@ export class MemoryKv implements KvStore {
       keys.push(key);
       values.push(value);
     });
-    this.openSnapshots++;
-    let open = true;
-    const close = () => {
-      if (open) this.openSnapshots--;
-      open = false;
-    };
-    return {
-      size: keys.length,
-      close,
-      *[Symbol.iterator]() {
-        try {
-          for (let i = 0; i < keys.length; i++) yield [keys[i]!, values[i]!] as const;
-        } finally {
-          close();
-        }
-      },
-    };
+    return this.snapshots.open(keys.length, function* () {
+      for (let i = 0; i < keys.length; i++) yield [keys[i]!, values[i]!] as const;
+    });
   }
 
   restore(entries: Iterable<KvEntry>): number {
@@ -137,7 +124,7 @@ export class MemoryKv implements KvStore {
 
   /** The value of `key`, safe to change in place (a copy while a snapshot may hold the original). */
   private editable(key: string, value: ExactJsonValue): ExactJsonValue {
-    if (this.openSnapshots === 0 || typeof value !== 'object' || value === null) return value;
+    if (!this.snapshots.any || typeof value !== 'object' || value === null) return value;
     const copy = structuredCloneJson(value);
     this.map.set(key, copy);
     return copy;

@@ -13,6 +13,7 @@ import {
   type SessionStore,
   type Snapshot,
 } from '../store.js';
+import { OpenSnapshots } from './open-snapshots.js';
 
 /**
  * Latest deadline a session can have: 2^53 − 1 ms (about 285,000 years). Longer durations (any
@@ -84,8 +85,8 @@ export class MemorySessions implements SessionStore {
   private keyTotal = 0;
   /** Sessions removed or cleared by expiry since start (for metrics). */
   expiredCount = 0;
-  /** Snapshots not yet read to the end: while any is open, captured key maps are copied on write. */
-  private openSnapshots = 0;
+  /** While a snapshot is open, captured key maps are copied before they change. */
+  private readonly snapshots = new OpenSnapshots();
   onExpired?: (token: bigint) => void;
 
   constructor(private readonly options: MemorySessionsOptions) {
@@ -252,28 +253,14 @@ export class MemorySessions implements SessionStore {
       session.captured = true;
       return session.data;
     });
-    this.openSnapshots++;
-    let open = true;
-    const close = () => {
-      if (open) this.openSnapshots--;
-      open = false;
-    };
-    return {
-      size: sessions.length,
-      close,
-      *[Symbol.iterator]() {
-        try {
-          for (let i = 0; i < sessions.length; i++) {
-            const session = sessions[i]!;
-            const keys = createMembers();
-            for (const [key, value] of maps[i]!) keys[key] = value;
-            yield { token: session.token, shared: session.shared, expiry: session.expiry?.settings, keys };
-          }
-        } finally {
-          close();
-        }
-      },
-    };
+    return this.snapshots.open(sessions.length, function* () {
+      for (let i = 0; i < sessions.length; i++) {
+        const session = sessions[i]!;
+        const keys = createMembers();
+        for (const [key, value] of maps[i]!) keys[key] = value;
+        yield { token: session.token, shared: session.shared, expiry: session.expiry?.settings, keys };
+      }
+    });
   }
 
   restore(records: Iterable<SessionRecord>): { sessions: number; keys: number } {
@@ -355,7 +342,7 @@ export class MemorySessions implements SessionStore {
   private writable(session: MemorySession): Map<string, ExactJsonValue> {
     if (session.captured) {
       session.captured = false;
-      if (this.openSnapshots > 0) session.data = new Map(session.data);
+      if (this.snapshots.any) session.data = new Map(session.data);
     }
     return session.data;
   }
