@@ -1,0 +1,68 @@
+import { ConnectionError } from './errors.js';
+import { standardWireFactory, type WebSocketConstructor, type WireFactory } from './wire.js';
+
+/*
+ * The default WebSocket in Node (and any runtime that resolves the package's `import` condition):
+ * `ws`, loaded on first use with a dynamic import so that nothing pulls it in before a client
+ * connects. Runtimes where `ws` cannot be loaded but that have a global `WebSocket` (Deno, Bun,
+ * workers) fall back to it. Browser builds replace this module with default-websocket.browser.ts
+ * (see tsup.config.ts), so `ws` never reaches a browser bundle.
+ */
+
+let loading: Promise<WireFactory> | undefined;
+
+/** ws's handle on the TCP socket (`net.Socket`), when it has one. */
+interface Corkable {
+  _socket?: { cork(): void; uncork(): void };
+}
+
+/** The wire factory used when `ClientOptions.WebSocket` is not given. */
+export function defaultWireFactory(url: string): Promise<WireFactory> {
+  loading ??= loadWs().catch((error: unknown) => {
+    loading = undefined; // let a later client try again
+    const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (typeof global === 'function') return standardWireFactory(global);
+    throw new ConnectionError('no WebSocket implementation: the "ws" package could not be loaded', {
+      url,
+      failure: 'connect',
+      cause: error,
+    });
+  });
+  return loading;
+}
+
+async function loadWs(): Promise<WireFactory> {
+  const { WebSocket } = await import('ws');
+  return (url, handlers) => {
+    // The server never negotiates compression (PROTOCOL.md §1): do not offer it.
+    const socket = new WebSocket(url, { perMessageDeflate: false });
+    socket.on('open', () => handlers.open());
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) handlers.binary();
+      else handlers.message(data.toString());
+    });
+    socket.on('error', (error) => handlers.error(error));
+    socket.on('close', (code, reason) => handlers.close(code, reason.toString()));
+    let corked = false;
+    const uncork = () => {
+      corked = false;
+      (socket as Corkable)._socket?.uncork();
+    };
+    return {
+      send: (text) => {
+        // Requests made in the same tick (a pipeline, a Promise.all) leave in one write instead
+        // of one syscall each: the TCP socket is corked until the tick ends. `_socket` is ws's
+        // (long-standing, undocumented) handle on it; without it, every send writes at once.
+        const tcp = (socket as Corkable)._socket;
+        if (!corked && tcp !== undefined && socket.readyState === WebSocket.OPEN) {
+          corked = true;
+          tcp.cork();
+          process.nextTick(uncork);
+        }
+        socket.send(text);
+      },
+      close: (code, reason) => socket.close(code, reason),
+      terminate: () => socket.terminate(),
+    };
+  };
+}
