@@ -79,7 +79,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
       output += chunk.toString();
       for (const line of output.split('\n')) {
         if (!line.includes('"msg":"listening"')) continue;
-        const match = /"url":"(ws:\/\/127\.0\.0\.1:\d+)"/.exec(line);
+        const match = /"url":"(wss?:\/\/127\.0\.0\.1:\d+)"/.exec(line);
         if (match) {
           clearTimeout(timer);
           resolve(match[1]!);

@@ -8,7 +8,7 @@ import { KeyValueStore } from './kv.js';
 import { ServerCommands } from './server-commands.js';
 import { Sessions } from './sessions.js';
 import { Transport, type ClientStatus } from './transport.js';
-import { standardWireFactory, type WebSocketConstructor } from './wire.js';
+import { standardWireFactory, type AccessOptions, type WebSocketConstructor } from './wire.js';
 
 /** Options of {@link NemesisClient}. */
 export interface ClientOptions {
@@ -33,6 +33,13 @@ export interface ClientOptions {
    * global `WebSocket` in browsers).
    */
   WebSocket?: WebSocketConstructor;
+  /**
+   * The bearer token of a server that requires one: sent in an `Authorization` header in Node,
+   * as a `token` query parameter in browsers (which cannot set WebSocket headers).
+   */
+  token?: string;
+  /** Node only: TLS settings for `wss://`, e.g. `{ ca: readFileSync('ca.pem') }` for a private CA. */
+  tls?: AccessOptions['tls'];
 }
 
 /** Options of {@link NemesisClient.close}. */
@@ -129,7 +136,10 @@ export class NemesisClient {
         connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs, 10_000),
         closeTimeoutMs: positive('closeTimeoutMs', options.closeTimeoutMs, 5_000),
         queueWhileDisconnected: options.queueWhileDisconnected ?? true,
-        wireFactory: WebSocket === undefined ? defaultWireFactory : () => Promise.resolve(standardWireFactory(WebSocket)),
+        wireFactory:
+          WebSocket === undefined
+            ? (target) => defaultWireFactory(target, { token: options.token, tls: options.tls })
+            : () => Promise.resolve(standardWireFactory(WebSocket, { token: options.token })),
       },
       this.events,
     );

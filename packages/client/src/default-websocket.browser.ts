@@ -9,7 +9,7 @@ import type { defaultWireFactory as nodeDefault } from './default-websocket.js';
  */
 
 /** The wire factory used when `ClientOptions.WebSocket` is not given: the global `WebSocket`. */
-export const defaultWireFactory: typeof nodeDefault = async (url) => {
+export const defaultWireFactory: typeof nodeDefault = async (url, access) => {
   const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (typeof global !== 'function') {
     throw new ConnectionError('no global WebSocket in this environment: pass the `WebSocket` option', {
@@ -17,5 +17,5 @@ export const defaultWireFactory: typeof nodeDefault = async (url) => {
       failure: 'connect',
     });
   }
-  return standardWireFactory(global);
+  return standardWireFactory(global, access);
 };

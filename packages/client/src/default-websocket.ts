@@ -1,5 +1,5 @@
 import { ConnectionError } from './errors.js';
-import { standardWireFactory, type WebSocketConstructor, type WireFactory } from './wire.js';
+import { standardWireFactory, type AccessOptions, type WebSocketConstructor, type WireFactory } from './wire.js';
 
 /*
  * The default WebSocket in Node (and any runtime that resolves the package's `import` condition):
@@ -9,7 +9,9 @@ import { standardWireFactory, type WebSocketConstructor, type WireFactory } from
  * (see tsup.config.ts), so `ws` never reaches a browser bundle.
  */
 
-let loading: Promise<WireFactory> | undefined;
+let loading: Promise<WsClass> | undefined;
+
+type WsClass = typeof import('ws').WebSocket;
 
 /** ws's handle on the TCP socket (`net.Socket`), when it has one. */
 interface Corkable {
@@ -17,25 +19,32 @@ interface Corkable {
 }
 
 /** The wire factory used when `ClientOptions.WebSocket` is not given. */
-export function defaultWireFactory(url: string): Promise<WireFactory> {
-  loading ??= loadWs().catch((error: unknown) => {
-    loading = undefined; // let a later client try again
-    const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (typeof global === 'function') return standardWireFactory(global);
-    throw new ConnectionError('no WebSocket implementation: the "ws" package could not be loaded', {
-      url,
-      failure: 'connect',
-      cause: error,
-    });
-  });
-  return loading;
+export function defaultWireFactory(url: string, access: AccessOptions = {}): Promise<WireFactory> {
+  loading ??= import('ws').then((module) => module.WebSocket);
+  return loading.then(
+    (WebSocket) => wsWireFactory(WebSocket, access),
+    (error: unknown) => {
+      loading = undefined; // let a later client try again
+      const global = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+      if (typeof global === 'function') return standardWireFactory(global, access);
+      throw new ConnectionError('no WebSocket implementation: the "ws" package could not be loaded', {
+        url,
+        failure: 'connect',
+        cause: error,
+      });
+    },
+  );
 }
 
-async function loadWs(): Promise<WireFactory> {
-  const { WebSocket } = await import('ws');
+function wsWireFactory(WebSocket: WsClass, access: AccessOptions): WireFactory {
   return (url, handlers) => {
-    // The server never negotiates compression (PROTOCOL.md §1): do not offer it.
-    const socket = new WebSocket(url, { perMessageDeflate: false });
+    // The server never negotiates compression (PROTOCOL.md §1): do not offer it. A token goes in
+    // a header, where it stays out of URLs and logs.
+    const socket = new WebSocket(url, {
+      perMessageDeflate: false,
+      ...(access.token === undefined ? {} : { headers: { authorization: `Bearer ${access.token}` } }),
+      ...access.tls,
+    });
     socket.on('open', () => handlers.open());
     socket.on('message', (data, isBinary) => {
       if (isBinary) handlers.binary();

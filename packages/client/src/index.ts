@@ -29,7 +29,7 @@ export {
   type ConnectionErrorDetails,
   type ConnectionFailure,
 } from './errors.js';
-export type { StandardWebSocket, WebSocketConstructor } from './wire.js';
+export type { AccessOptions, StandardWebSocket, WebSocketConstructor } from './wire.js';
 
 // The protocol's names and types users meet in replies and errors, so they need no second import.
 export {

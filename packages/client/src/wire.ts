@@ -65,10 +65,29 @@ export interface StandardWebSocket {
 /** A WebSocket class with the standard API, e.g. `globalThis.WebSocket` or `ws`'s `WebSocket`. */
 export type WebSocketConstructor = new (url: string) => StandardWebSocket;
 
+/** How a client proves who it is to a server that requires it (see the server's `authTokens`). */
+export interface AccessOptions {
+  /** A bearer token: sent as `Authorization: Bearer` in Node, as a `token` query parameter by browsers. */
+  token?: string;
+  /** Node only: TLS settings for `wss://` (a private CA's certificate, or `rejectUnauthorized`). */
+  tls?: { ca?: string | Buffer | (string | Buffer)[]; rejectUnauthorized?: boolean };
+}
+
+/**
+ * The URL with `token` as a query parameter: the way a browser WebSocket, which cannot set
+ * headers, presents a token. Everything else about the URL is kept.
+ */
+export function withTokenParameter(url: string, token: string | undefined): string {
+  if (token === undefined) return url;
+  const parsed = new URL(url);
+  parsed.searchParams.set('token', token);
+  return parsed.toString();
+}
+
 /** A {@link WireFactory} over any WebSocket class with the standard API. */
-export function standardWireFactory(WebSocketClass: WebSocketConstructor): WireFactory {
+export function standardWireFactory(WebSocketClass: WebSocketConstructor, access: AccessOptions = {}): WireFactory {
   return (url, handlers) => {
-    const socket = new WebSocketClass(url);
+    const socket = new WebSocketClass(withTokenParameter(url, access.token));
     // An ArrayBuffer is simplest to recognise as binary in every implementation.
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => handlers.open();

@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type App } from './app-server.test-util.js';
+import { NemesisClient } from './client.js';
+import { ConnectionError } from './errors.js';
+
+const TOKEN = 'a-long-enough-secret-token';
+let directory = '';
+let cert = '';
+const apps: App[] = [];
+const clients: NemesisClient[] = [];
+
+beforeAll(() => {
+  directory = mkdtempSync(join(tmpdir(), 'nemesisdb-client-access-'));
+  writeFileSync(join(directory, 'tokens'), `${TOKEN}\n`);
+  // A certificate made for the test (openssl is on every Debian machine this runs on).
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+    '-keyout', join(directory, 'key.pem'), '-out', join(directory, 'cert.pem'),
+  ], { stdio: 'ignore' });
+  cert = readFileSync(join(directory, 'cert.pem'), 'utf8');
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+  await Promise.all(apps.splice(0).map((app) => app.stop()));
+});
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+async function connect(url: string, options: ConstructorParameters<typeof NemesisClient>[1] = {}): Promise<NemesisClient> {
+  const client = await NemesisClient.connect(url, { reconnect: false, ...options });
+  clients.push(client);
+  return client;
+}
+
+describe('a server that requires a token', () => {
+  it('is reached with the token option, and refused without it', async () => {
+    const app = await startApp({ args: ['--auth-token-file', join(directory, 'tokens')] });
+    apps.push(app);
+    const db = await connect(app.url, { token: TOKEN });
+    expect(await db.kv.count()).toBe(0);
+    await expect(connect(app.url)).rejects.toBeInstanceOf(ConnectionError);
+    await expect(connect(app.url, { token: 'a-wrong-token-of-some-length' })).rejects.toBeInstanceOf(ConnectionError);
+  });
+});
+
+describe('wss://', () => {
+  it('connects with the CA of the server certificate, and a token', async () => {
+    const app = await startApp({
+      args: ['--tls-cert', join(directory, 'cert.pem'), '--tls-key', join(directory, 'key.pem'), '--auth-token-file', join(directory, 'tokens')],
+    });
+    apps.push(app);
+    expect(app.url).toMatch(/^wss:\/\//);
+    const db = await connect(app.url, { token: TOKEN, tls: { ca: cert } });
+    const session = await db.sessions.create();
+    await session.set({ big: 2n ** 64n - 1n });
+    expect(await session.get(['big'])).toEqual({ big: 2n ** 64n - 1n });
+    await expect(connect(app.url, { token: TOKEN })).rejects.toBeInstanceOf(ConnectionError); // unknown CA
+  });
+});
