@@ -1,3 +1,4 @@
+import type { WebSocket as WsWebSocket } from 'ws';
 import { ConnectionError } from './errors.js';
 import { standardWireFactory, type AccessOptions, type WebSocketConstructor, type WireFactory } from './wire.js';
 
@@ -11,7 +12,7 @@ import { standardWireFactory, type AccessOptions, type WebSocketConstructor, typ
 
 let loading: Promise<WsClass> | undefined;
 
-type WsClass = typeof import('ws').WebSocket;
+type WsClass = typeof WsWebSocket;
 
 /** ws's handle on the TCP socket (`net.Socket`), when it has one. */
 interface Corkable {
