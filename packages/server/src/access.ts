@@ -31,10 +31,15 @@ export class AccessPolicy {
     return accepted;
   }
 
-  /** Whether a browser's origin may connect (requests without an Origin header may). */
+  /**
+   * Whether a browser's origin may connect: listed, or the server's own (a page it served, such as
+   * the console). Requests without an Origin header (non-browser clients) may.
+   */
   originAllowed(request: IncomingMessage): boolean {
     const origin = request.headers.origin;
-    return this.origins === null || origin === undefined || this.origins.has(origin.toLowerCase());
+    if (this.origins === null || origin === undefined || this.origins.has(origin.toLowerCase())) return true;
+    const host = request.headers.host;
+    return host !== undefined && /^https?:\/\//i.test(origin) && origin.replace(/^https?:\/\//i, '').toLowerCase() === host.toLowerCase();
   }
 }
 

@@ -17,3 +17,4 @@ export {
 } from './options.js';
 export { CloseCode } from './connection.js';
 export { LATENCY_BUCKETS } from './metrics.js';
+export { StaticFiles } from './static-files.js';

@@ -61,4 +61,9 @@ export interface ServerOptions {
    * Requests without an Origin (non-browser clients) are not affected. Absent: any origin.
    */
   allowedOrigins?: readonly string[];
+  /**
+   * Static files served on plain HTTP GET: `/` is `index.html` of this directory, and every file
+   * in it is served at its path (the web console). Absent: GET `/` answers 426 like any path.
+   */
+  staticDirectory?: string;
 }

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,11 +87,39 @@ describe('authentication (bearer tokens)', () => {
 });
 
 describe('origin allowlist', () => {
-  it('lets allowed browser origins and non-browser clients in, and refuses others with 403', async () => {
+  it('lets allowed browser origins, its own origin and non-browser clients in, and refuses others with 403', async () => {
     const server = await serve({ allowedOrigins: ['https://app.example.com'] });
     expect(await attempt(server.url, { origin: 'https://app.example.com' })).toEqual({ reply: COUNT });
     expect(await attempt(server.url)).toEqual({ reply: COUNT });
+    expect(await attempt(server.url, { origin: server.url.replace('ws:', 'http:') })).toEqual({ reply: COUNT }); // its console
     expect(await attempt(server.url, { origin: 'https://evil.example.com' })).toEqual({ status: 403 });
+  });
+});
+
+describe('static files (the console)', () => {
+  it('serves the directory on GET, index.html at /, and nothing outside it', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'nemesisdb-static-'));
+    mkdirSync(join(directory, 'assets'));
+    writeFileSync(join(directory, 'index.html'), '<!doctype html><title>console</title>');
+    writeFileSync(join(directory, 'assets', 'app.js'), 'console.log(1)');
+    try {
+      const server = await serve({ staticDirectory: directory });
+      const base = server.url.replace('ws:', 'http:');
+      const page = await fetch(`${base}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await page.text()).toContain('<title>console</title>');
+      expect((await fetch(`${base}/assets/app.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      // Raw paths (fetch would normalise the dots away before sending).
+      const statusOf = (path: string) =>
+        new Promise<number>((resolve, reject) => httpGet({ host: '127.0.0.1', port: server.port, path }, (response) => resolve(response.statusCode ?? 0)).on('error', reject));
+      for (const path of ['/nope.js', '/../package.json', '/assets/../../package.json', '/assets/%2e%2e/index.html', '/assets']) {
+        expect(await statusOf(path)).toBe(426);
+      }
+      expect(await attempt(server.url)).toEqual({ reply: COUNT }); // and / is still a WebSocket endpoint
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { ENGINE_VERSION } from '@nemesisdb/engine';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AccessPolicy } from './access.js';
+import { StaticFiles } from './static-files.js';
 import { CloseCode, Connection } from './connection.js';
 import { createMetrics, type ServerMetrics } from './metrics.js';
 import {
@@ -54,6 +55,7 @@ export async function startServer(options: ServerOptions): Promise<NemesisServer
   });
 
   const access = new AccessPolicy(settings.authTokens, settings.allowedOrigins);
+  const staticFiles = settings.staticDirectory === undefined ? null : new StaticFiles(settings.staticDirectory);
   const onRequest = (request: IncomingMessage, response: ServerResponse) => {
     void serveHttp(request, response).catch((error: unknown) => {
       logger?.error({ err: error }, 'HTTP request failed');
@@ -87,6 +89,19 @@ export async function startServer(options: ServerOptions): Promise<NemesisServer
       }
       const text = await metrics.registry.metrics();
       response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
+      return;
+    }
+    const file = staticFiles?.get(path ?? '/');
+    if (file !== undefined && (request.method === 'GET' || request.method === 'HEAD')) {
+      // The console: static, holds no data; the page asks for the token to connect when one is needed.
+      response.writeHead(200, {
+        'content-type': file.contentType,
+        'content-length': file.body.length,
+        'cache-control': 'no-cache',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+      });
+      response.end(request.method === 'HEAD' ? undefined : file.body);
       return;
     }
     if (request.method === 'GET' || request.method === 'HEAD') {
@@ -210,7 +225,8 @@ function remoteOf(socket: Socket): string {
   return `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
 }
 
-type Settings = Required<Omit<ServerOptions, 'logger' | 'tls' | 'allowedOrigins'>> & Pick<ServerOptions, 'logger' | 'tls' | 'allowedOrigins'>;
+type Optional = 'logger' | 'tls' | 'allowedOrigins' | 'staticDirectory';
+type Settings = Required<Omit<ServerOptions, Optional>> & Pick<ServerOptions, Optional>;
 
 function resolve(options: ServerOptions): Settings {
   const settings: Settings = {
@@ -228,6 +244,7 @@ function resolve(options: ServerOptions): Settings {
     authTokens: options.authTokens ?? [],
     tls: options.tls,
     allowedOrigins: options.allowedOrigins,
+    staticDirectory: options.staticDirectory,
   };
   if (settings.authTokens.some((token) => token.length < 16)) {
     throw new RangeError('authentication tokens must be at least 16 characters long');
