@@ -1,2 +1,63 @@
-// @nemesisdb/conformance: placeholder, nothing is exported yet. Replays the JSON examples documented in `docs/` against any NemesisDB server URL; usable in any project's CI.
-export {};
+// @nemesisdb/conformance — replays the JSON examples documented in docs/ against any NemesisDB
+// server URL. The notation is described in docs/conformance/notation.md.
+
+export type {
+  Case,
+  CaseResult,
+  CaseStatus,
+  ConnectStep,
+  Corpus,
+  ExpectCloseStep,
+  ExpectStep,
+  Padding,
+  SendMode,
+  SendStep,
+  ServerFacts,
+  Step,
+  Summary,
+  WaitStep,
+} from './types.js';
+export { ExtractError, extractCases, slugify } from './extract.js';
+export { buildCorpus, extractFromDocs, loadCorpus } from './corpus.js';
+export {
+  PLACEHOLDER_TYPES,
+  hasType,
+  matchValue,
+  parsePlaceholder,
+  valuesEqual,
+  type Bindings,
+  type MatchOptions,
+  type Mismatch,
+  type Placeholder,
+  type PlaceholderType,
+} from './match.js';
+export { namespaceRequest, stripNamespace } from './namespace.js';
+export {
+  IMPROVEMENT_TAG,
+  PROFILES,
+  UPSTREAM_ONLY_TAG,
+  inProfile,
+  matchesPattern,
+  parseSkipFile,
+  selectCases,
+  type Profile,
+  type SelectOptions,
+  type Selection,
+  type SkipRule,
+} from './select.js';
+export {
+  DEFAULT_MAX_PAYLOAD,
+  DEFAULT_TIMEOUT_MS,
+  PERSISTENCE_OFF_TAG,
+  persistenceSkip,
+  runSuite,
+  type RunListener,
+  type RunOptions,
+  type RunOutcome,
+  type RunStart,
+} from './run.js';
+export { REPORTERS, combineListeners, createReporter, type ReporterName } from './reporters/index.js';
+export { summaryLine, WRITE_WARNING, type Output } from './reporters/output.js';
+export { COMMAND_STATUSES, NOT_PROVOKABLE, TRANSPORT_CLOSE_CODES, type CoverageRow, type NotProvokable } from './statuses.js';
+export { computeCoverage, coverageTable, findGaps, type Coverage, type CoverageGaps } from './coverage.js';
+export { EXIT_ERROR, EXIT_FAILED, EXIT_PASSED, VERSION, runCli, type CliIo } from './cli-program.js';

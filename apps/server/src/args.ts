@@ -24,6 +24,7 @@ export interface CliFlags {
   tlsCert?: string;
   tlsKey?: string;
   allowedOrigins?: string;
+  console?: boolean;
   persistPath?: string;
   config?: string;
   logLevel?: string;
@@ -76,6 +77,7 @@ function program(): Command {
       .option('--auth-token-file <file>', 'file of bearer tokens clients must present, one per line (or NEMESISDB_AUTH_TOKEN)')
       .option('--tls-cert <file>', 'PEM certificate chain: serve wss:// (with --tls-key)')
       .option('--tls-key <file>', 'PEM private key of --tls-cert')
+      .option('--no-console', 'do not serve the web console on GET / (default: served)')
       .option('--allowed-origins <list>', 'comma-separated browser origins allowed to connect (default: any)')
       .option('--journal <fsync>', 'journal every change (beyond upstream): always, everysec, no (fsync policy) or off (default off)')
       .option('--config <file>', 'upstream NemesisDB config file (JSON with comments, config version 5)')
@@ -113,7 +115,8 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
   const flags: CliFlags = {};
   // Copy only what was given; commander leaves the rest undefined.
   for (const key of Object.keys(options) as (keyof CliFlags)[]) {
-    if (options[key] !== undefined) (flags as Record<string, unknown>)[key] = options[key];
+    // Negatable flags (`--no-console`) have a default in commander: only what was typed counts.
+    if (options[key] !== undefined && command.getOptionValueSource(key) === 'cli') (flags as Record<string, unknown>)[key] = options[key];
   }
   return { kind: 'flags', flags };
 }

@@ -77,6 +77,7 @@ describe('defaults', () => {
       authTokens: [],
       tls: null,
       allowedOrigins: null,
+      console: true,
       core: 0,
       persist: { enabled: false, path: '/srv/data', journal: null },
       logLevel: 'info',
@@ -453,5 +454,15 @@ describe('hardening settings (beyond upstream)', () => {
 
   it('refuses tokens too short to be secrets', () => {
     expect(errorOf([], { env: { NEMESISDB_AUTH_TOKEN: 'short' } })).toBe('config error: NEMESISDB_AUTH_TOKEN must be a token of at least 16 characters, or a list of them (got an array)');
+  });
+});
+
+describe('the console setting', () => {
+  it('is on by default, off with --no-console, NEMESISDB_CONSOLE=off or "console": false', () => {
+    expect(configOf([]).console).toBe(true);
+    expect(configOf(['--no-console']).console).toBe(false);
+    expect(configOf([], { env: { NEMESISDB_CONSOLE: 'off' } }).console).toBe(false);
+    const files = { '/srv/n.json': JSON.stringify({ version: 5, ip: '127.0.0.1', port: 1, maxPayload: 1024, console: false, persist: { enabled: false, path: 'data' } }) };
+    expect(configOf(['--config', 'n.json'], { files }).console).toBe(false);
   });
 });

@@ -39,6 +39,8 @@ export interface ResolvedConfig {
   tls: { cert: string; key: string; certFile: string; keyFile: string } | null;
   /** Browser origins allowed to connect; null: any (beyond upstream). */
   allowedOrigins: string[] | null;
+  /** Serve the web console on plain HTTP GET `/` (beyond upstream). */
+  console: boolean;
   /** Upstream pins its thread to this CPU core; Node has no such thing, so it is read and ignored. */
   core: number;
   persist: {
@@ -177,6 +179,7 @@ const fileSchema = z.object({
   maxBufferedBytes: schemas.maxBufferedBytes.optional(),
   maxDataBytes: schemas.maxDataBytes.optional(),
   allowedOrigins: schemas.origins.optional(),
+  console: schemas.enabled.optional(),
   auth: z.object({ token: z.union([z.string(), z.array(z.string())]).transform((token) => (Array.isArray(token) ? token : [token])).pipe(schemas.tokens) }).optional(),
   tls: z.object({ cert: schemas.file, key: schemas.file }).optional(),
   persist: z.object(
@@ -235,6 +238,7 @@ interface Layer {
   tlsCert?: Sourced<string | null>;
   tlsKey?: Sourced<string | null>;
   allowedOrigins?: Sourced<string[] | null>;
+  console?: Sourced<boolean>;
   logLevel?: Sourced<LogLevel>;
 }
 
@@ -254,6 +258,7 @@ function defaults(): Required<Layer> {
     tlsCert: { value: null, key: 'tls.cert' },
     tlsKey: { value: null, key: 'tls.key' },
     allowedOrigins: { value: null, key: 'allowedOrigins' },
+    console: { value: true, key: 'console' },
     logLevel: { value: 'info', key: 'logLevel' },
   };
 }
@@ -303,6 +308,7 @@ function readConfigFile(file: string, fs: ConfigFs): Layer {
     ...(file5.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: { value: file5.maxBufferedBytes, key: 'maxBufferedBytes' } }),
     ...(file5.maxDataBytes === undefined ? {} : { maxDataBytes: { value: file5.maxDataBytes, key: 'maxDataBytes' } }),
     ...(file5.allowedOrigins === undefined ? {} : { allowedOrigins: { value: file5.allowedOrigins, key: 'allowedOrigins' } }),
+    ...(file5.console === undefined ? {} : { console: { value: file5.console, key: 'console' } }),
     ...(file5.auth === undefined ? {} : { authTokens: { value: file5.auth.token, key: 'auth.token' } }),
     ...(file5.tls === undefined ? {} : { tlsCert: { value: file5.tls.cert, key: 'tls.cert' }, tlsKey: { value: file5.tls.key, key: 'tls.key' } }),
   };
@@ -361,6 +367,7 @@ export const ENV_VARS = {
   tlsCert: 'NEMESISDB_TLS_CERT',
   tlsKey: 'NEMESISDB_TLS_KEY',
   allowedOrigins: 'NEMESISDB_ALLOWED_ORIGINS',
+  console: 'NEMESISDB_CONSOLE',
   logLevel: 'NEMESISDB_LOG_LEVEL',
 } as const;
 
@@ -400,6 +407,9 @@ function readEnv(env: Readonly<Record<string, string | undefined>>): Layer {
   if ((text = get(ENV_VARS.allowedOrigins)) !== undefined) {
     layer.allowedOrigins = { value: check(schemas.origins, ENV_VARS.allowedOrigins, splitList(text)), key: ENV_VARS.allowedOrigins };
   }
+  if ((text = get(ENV_VARS.console)) !== undefined) {
+    layer.console = { value: check(schemas.enabled, ENV_VARS.console, fromBoolText(text)), key: ENV_VARS.console };
+  }
   if ((text = get(ENV_VARS.tlsCert)) !== undefined) layer.tlsCert = { value: text, key: ENV_VARS.tlsCert };
   if ((text = get(ENV_VARS.tlsKey)) !== undefined) layer.tlsKey = { value: text, key: ENV_VARS.tlsKey };
   return layer;
@@ -434,6 +444,7 @@ function readFlags(flags: CliFlags): Layer {
   if (flags.allowedOrigins !== undefined) {
     layer.allowedOrigins = { value: check(schemas.origins, '--allowed-origins', splitList(flags.allowedOrigins)), key: '--allowed-origins' };
   }
+  if (flags.console !== undefined) layer.console = { value: flags.console, key: '--console' };
   if (flags.tlsCert !== undefined) layer.tlsCert = { value: flags.tlsCert, key: '--tls-cert' };
   if (flags.tlsKey !== undefined) layer.tlsKey = { value: flags.tlsKey, key: '--tls-key' };
   return layer;
@@ -557,6 +568,7 @@ export function resolveFromFlags(flags: CliFlags, input: Omit<ResolveConfigInput
     authTokens,
     tls,
     allowedOrigins: merged.allowedOrigins.value,
+    console: merged.console.value,
     core: merged.core.value,
     persist: { enabled: merged.persistEnabled.value, path: persistPath, journal },
     logLevel: merged.logLevel.value,

@@ -24,7 +24,6 @@ export async function run(config: ResolvedConfig, logger: Logger): Promise<Runni
   const persistence = new FilePersistence({ path: config.persist.path, enabled: config.persist.enabled });
   const engine = new Engine({
     persistence,
-    serverVersion: VERSION,
     maxDataBytes: config.maxDataBytes ?? undefined,
     onMemoryLimit: (reached, usedBytes) =>
       reached

@@ -121,9 +121,9 @@ describe('SV_INFO (§8)', () => {
     expect(reply).toEqual({ persistEnabled: false, serverVersion: '9.9.9', st: 1 });
   });
 
-  it('defaults to the engine version', async () => {
+  it('defaults to the protocol version it speaks, 0.7.4 (PROTOCOL.md §8)', async () => {
     const reply = await harness().body('SV_INFO', '{"SV_INFO":{}}');
-    expect(reply.serverVersion).toMatch(/^\d+\.\d+\.\d+/);
+    expect(reply.serverVersion).toBe('0.7.4');
   });
 });
 

@@ -28,9 +28,12 @@ export interface JournalSink {
   compact(): Promise<void>;
 }
 
+/** The NemesisDB version whose wire protocol this engine speaks: what SV_INFO reports by default. */
+export const PROTOCOL_VERSION = '0.7.4';
+
 /**
- * The version this engine reports in SV_INFO unless told otherwise: the package's own. Read at run
- * time (from `src/` in tests and from `dist/` when built, both one level below package.json).
+ * The engine package's own version (for logs and `/health`). Read at run time (from `src/` in
+ * tests and from `dist/` when built, both one level below package.json).
  */
 export const ENGINE_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
 
@@ -43,7 +46,10 @@ export interface EngineOptions {
   scheduler?: Scheduler;
   /** Where SAVE/LOAD go; defaults to none (saving disabled, nothing to load). */
   persistence?: Persistence;
-  /** `serverVersion` in SV_INFO; defaults to {@link ENGINE_VERSION}. */
+  /**
+   * `serverVersion` in SV_INFO; defaults to {@link PROTOCOL_VERSION}, the version whose protocol
+   * this engine speaks (PROTOCOL.md §8), so that v0.7.4 clients see the server they expect.
+   */
   serverVersion?: string;
   /** Refuse commands that add data while the heap in use is above this many bytes (see `MemoryGuard`). */
   maxDataBytes?: number;
@@ -155,7 +161,7 @@ export class Engine {
     this.context = {
       store: this.store,
       persistence: options.persistence ?? noPersistence,
-      serverVersion: options.serverVersion ?? ENGINE_VERSION,
+      serverVersion: options.serverVersion ?? PROTOCOL_VERSION,
     };
     this.memory =
       options.maxDataBytes === undefined ? null : new MemoryGuard(options.maxDataBytes, (reached, used) => options.onMemoryLimit?.(reached, used));

@@ -1,7 +1,7 @@
 // @nemesisdb/engine — executes every SH_, KV_ and SV_ command of NemesisDB v0.7.4 over sessions,
 // keys and exact expiry. Knows nothing of sockets.
 
-export { ENGINE_VERSION, Engine, MEMORY_FULL_MESSAGE, type CommandCount, type EngineOptions, type JournalSink } from './engine.js';
+export { ENGINE_VERSION, Engine, MEMORY_FULL_MESSAGE, PROTOCOL_VERSION, type CommandCount, type EngineOptions, type JournalSink } from './engine.js';
 export { MEMORY_SAMPLE_MS, MemoryGuard } from './memory-guard.js';
 export { ManualClock, monotonicClock, type Clock } from './clock.js';
 export { MAX_TIMER_DELAY_MS, ManualScheduler, nodeScheduler, type Scheduler } from './scheduler.js';

@@ -114,6 +114,12 @@ describe('KV_FIND (§10.10)', () => {
     expect(await h.body('KV_FIND', '{"KV_FIND":{"rsp":"keys","path":"$.nothing"}}')).toEqual({ keys: [], st: 1 });
   });
 
+  it('answers 4 for a path that does not parse, even with nothing to search', async () => {
+    const h = harness();
+    expect(await h.body('KV_FIND', '{"KV_FIND":{"rsp":"keys","path":"$["}}')).toEqual({ st: 4 });
+    expect(await h.body('KV_FIND', '{"KV_FIND":{"rsp":"keys","path":"$[","keys":["absent"]}}')).toEqual({ st: 4 });
+  });
+
   it.each([
     ['{"rsp":"keys","path":"$[?(@.make ==]"}', { st: 4 }],
     ['{"rsp":"values","path":"$"}', { m: "'rsp' invalid value", st: 13, tkn: null }],

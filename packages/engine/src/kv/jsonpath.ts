@@ -43,6 +43,11 @@ export class JsonPathError extends Error {
   override name = 'JsonPathError';
 }
 
+/** Throws {@link JsonPathError} when `path` does not parse (compiled once, then cached). */
+export function checkPath(path: string): void {
+  compile(path);
+}
+
 /** Normalized paths (jsoncons form) of the distinct nodes `path` selects in `value`. */
 export function selectPaths(value: ExactJsonValue, path: string): string[] {
   const nodes = evaluate(value, path);

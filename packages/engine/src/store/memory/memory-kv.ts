@@ -1,5 +1,5 @@
 import type { ExactJsonObject, ExactJsonValue, KvFindResult } from '@nemesisdb/protocol';
-import { replaceSelected, selectPaths } from '../../kv/jsonpath.js';
+import { checkPath, replaceSelected, selectPaths } from '../../kv/jsonpath.js';
 import { createMembers, isJsonObject } from '../../objects.js';
 import type { KvEditResult, KvEntry, KvStore, Snapshot } from '../store.js';
 import { OpenSnapshots } from './open-snapshots.js';
@@ -62,6 +62,7 @@ export class MemoryKv implements KvStore {
   }
 
   find(path: string, result: KvFindResult, keys: readonly ExactJsonValue[]): string[] | ExactJsonObject {
+    checkPath(path); // a path that does not parse is status 4 even when no value is searched
     const names = keys.length === 0 ? this.map.keys() : keys;
     const matchedKeys: string[] = [];
     const paths: string[] = [];

@@ -1,0 +1,162 @@
+// The built executable (dist/cli.js), as CI systems run it: exit codes, reporters, filters.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from './testing/server.test-util.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let server: TestServer;
+let scratch: string;
+
+beforeAll(async () => {
+  server = await startServer({ persist: false });
+  scratch = mkdtempSync(join(tmpdir(), 'nemesisdb-conformance-cli-'));
+});
+
+afterAll(async () => {
+  await server?.stop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+const SUMMARY = /^(\d+) passed, (\d+) failed, (\d+) skipped \(\d+\.\d s\)$/m;
+
+describe('nemesisdb-conformance', () => {
+  it('runs the shipped corpus with progress and the summary line, exit 0', async () => {
+    const run = await cli(server.url, '--only', 'commands/sh-count.md');
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.stdout).toContain('writes to the server');
+    expect(run.stdout).toMatch(/\[1\/2\] ✓ commands\/sh-count\.md#count-keys/);
+    expect(SUMMARY.exec(run.stdout)?.slice(1, 4)).toEqual(['2', '0', '0']);
+  });
+
+  it('exits 1 when a case fails, and says what was sent and received', async () => {
+    const docs = join(scratch, 'docs');
+    mkdirSync(docs, { recursive: true });
+    writeFileSync(
+      join(docs, 'wrong.md'),
+      ['# Wrong', '', '## Expects the wrong status', '', '```json request', '{"KV_COUNT":{}}', '```', '', '```json response', '{"KV_COUNT_RSP":{"cnt":"$_:uint","st":2}}', '```', ''].join('\n'),
+    );
+    const run = await cli(server.url, '--docs', docs);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('wrong.md:9: KV_COUNT_RSP.st: expected 2, got 1');
+    expect(run.stdout).toContain('sent:     {"KV_COUNT":{}}');
+    expect(SUMMARY.exec(run.stdout)?.slice(1, 4)).toEqual(['0', '1', '0']);
+  });
+
+  it('writes TAP', async () => {
+    const run = await cli(server.url, '--only', 'commands/kv-get.md', '--reporter', 'tap');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^TAP version 14\n/);
+    expect(run.stdout).toContain('1..4\n');
+    expect(run.stdout).toMatch(/^ok 4 - commands\/kv-get\.md#keys-that-is-not-an-array-is-status-41/m);
+    expect(run.stdout).toMatch(/^# 4 passed, 0 failed, 0 skipped/m);
+  });
+
+  it('writes JSON on stdout with progress on stderr', async () => {
+    const run = await cli(server.url, '--only', 'commands/kv-get.md', '--reporter', 'json');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { summary: { passed: number }; cases: { id: string; status: string }[] };
+    expect(report.summary.passed).toBe(4);
+    expect(report.cases.every((c) => c.status === 'passed')).toBe(true);
+    expect(run.stderr).toMatch(SUMMARY);
+  });
+
+  it('writes JUnit to --output, with progress on stdout', async () => {
+    const out = join(scratch, 'report.xml');
+    const run = await cli(server.url, '--only', 'commands/kv-get.md', '--reporter', 'junit', '--output', out);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(SUMMARY);
+    const { readFileSync } = await import('node:fs');
+    const xml = readFileSync(out, 'utf8');
+    expect(xml).toContain('<testsuites name="nemesisdb-conformance" tests="4" failures="0" skipped="0"');
+    expect(xml.match(/<testcase /g)).toHaveLength(4);
+  });
+
+  it('skips the cases of a skip file, with its reason', async () => {
+    const skipFile = join(scratch, 'skip.txt');
+    writeFileSync(skipFile, '# comment\ncommands/kv-get.md#an-empty-list-reads-nothing  # not today\n');
+    const run = await cli(server.url, '--only', 'commands/kv-get.md', '--skip-file', skipFile);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('(skipped: not today)');
+    expect(SUMMARY.exec(run.stdout)?.slice(1, 4)).toEqual(['3', '0', '1']);
+  });
+
+  it('selects by tags, and skips SAVE cases when persistence is off', async () => {
+    const run = await cli(server.url, '--tags', 'KV_SAVE,!persistence-off', '--reporter', 'tap');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/# SKIP needs a persistence-enabled server \(SV_INFO says persistEnabled:false\)/);
+  });
+
+  it('lists cases without a server', async () => {
+    const run = await cli('--list', '--tags', 'expiry', '--profile', 'v0.7.4');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines.every((l) => l.includes('expiry') && !l.includes('improvement'))).toBe(true);
+  });
+
+  it('exits 2 on bad usage and when the server cannot be reached', async () => {
+    expect((await cli()).code).toBe(2);
+    expect((await cli('http://127.0.0.1:1')).code).toBe(2);
+    expect((await cli(server.url, '--reporter', 'xml')).code).toBe(2);
+    const unreachable = await cli('ws://127.0.0.1:1');
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toContain('cannot connect to ws://127.0.0.1:1');
+  });
+
+  it('reaches a wss:// server that requires a token, with --token and --ca', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nemesisdb-conformance-tls-'));
+    const token = 'a-long-enough-secret-token';
+    writeFileSync(join(dir, 'tokens'), token);
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+    ], { stdio: 'ignore' });
+    const secure = await startServer({
+      persist: false,
+      args: ['--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem'), '--auth-token-file', join(dir, 'tokens')],
+    });
+    try {
+      expect(secure.url).toMatch(/^wss:/);
+      const run = await cli(secure.url, '--only', 'commands/sh-count.md', '--token', token, '--ca', join(dir, 'cert.pem'));
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(SUMMARY.exec(run.stdout)?.slice(1, 4)).toEqual(['2', '0', '0']);
+      const refused = await cli(secure.url, '--only', 'commands/sh-count.md', '--ca', join(dir, 'cert.pem'));
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('HTTP 401');
+    } finally {
+      await secure.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('prints help with the write warning', async () => {
+    const run = await cli('--help');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('--profile <name>');
+    expect(run.stdout).toContain('Point it only at a server whose data you can lose');
+  });
+});

@@ -1,0 +1,94 @@
+// Which cases a run includes: the profile, --only, --tags and --skip-file. Cases left out by the
+// profile or a filter are not part of the run at all; cases matched by the skip file are reported
+// as skipped, with the file's reason, so a CI log shows what was not judged.
+import type { Case } from './types.js';
+
+/**
+ * `default` judges this project's server: every case except those that pin down a v0.7.4 defect.
+ * `v0.7.4` judges C++ NemesisDB v0.7.4 fairly: it leaves out the cases for our deliberate
+ * improvements (tag `improvement`: PROTOCOL.md §14 items marked observable, string tokens §13 C3,
+ * exact expiry timing §14 D2, close codes §14 D12) and adds the cases tagged `v0.7.4-only`, which
+ * pin down upstream's own answer where we deliberately differ.
+ */
+export const PROFILES = ['default', 'v0.7.4'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+export const IMPROVEMENT_TAG = 'improvement';
+export const UPSTREAM_ONLY_TAG = 'v0.7.4-only';
+
+export interface SkipRule {
+  readonly pattern: string;
+  readonly reason: string;
+}
+
+export interface SelectOptions {
+  readonly profile?: Profile;
+  /** Case id/title patterns; a case runs when it matches any. */
+  readonly only?: readonly string[];
+  /** Tags: a case runs when it has any listed tag and none of the `!tag` ones. */
+  readonly tags?: readonly string[];
+  readonly skip?: readonly SkipRule[];
+}
+
+export interface Selection {
+  /** Cases of the run in corpus order; `skipReason` set for those the skip file matched. */
+  readonly cases: readonly { readonly case: Case; readonly skipReason?: string }[];
+  /** How many corpus cases the profile and filters left out. */
+  readonly leftOut: number;
+}
+
+export function selectCases(cases: readonly Case[], options: SelectOptions = {}): Selection {
+  const profile = options.profile ?? 'default';
+  const only = (options.only ?? []).filter((p) => p !== '');
+  const wanted = (options.tags ?? []).filter((t) => t !== '' && !t.startsWith('!')).map((t) => t.toLowerCase());
+  const unwanted = (options.tags ?? []).filter((t) => t.startsWith('!')).map((t) => t.slice(1).toLowerCase());
+  const selected: { case: Case; skipReason?: string }[] = [];
+  for (const c of cases) {
+    if (!inProfile(c, profile)) continue;
+    if (only.length > 0 && !only.some((p) => matchesPattern(c, p))) continue;
+    const tags = c.tags.map((t) => t.toLowerCase());
+    if (wanted.length > 0 && !wanted.some((t) => tags.includes(t))) continue;
+    if (unwanted.some((t) => tags.includes(t))) continue;
+    const rule = (options.skip ?? []).find((r) => matchesPattern(c, r.pattern));
+    selected.push(rule ? { case: c, skipReason: rule.reason } : { case: c });
+  }
+  return { cases: selected, leftOut: cases.length - selected.length };
+}
+
+export function inProfile(c: Case, profile: Profile): boolean {
+  if (profile === 'v0.7.4') return !c.tags.includes(IMPROVEMENT_TAG);
+  return !c.tags.includes(UPSTREAM_ONLY_TAG);
+}
+
+/**
+ * A pattern matches a case id or title, ignoring case: with `*` it is a glob over the whole id or
+ * title (`commands/sh-*`), without it a substring (`sh-new.md`, `expiry`).
+ */
+export function matchesPattern(c: Case, pattern: string): boolean {
+  const p = pattern.toLowerCase();
+  const subjects = [c.id.toLowerCase(), c.title.toLowerCase()];
+  if (!p.includes('*')) return subjects.some((s) => s.includes(p));
+  const regex = new RegExp(`^${p.split('*').map(escapeRegex).join('.*')}$`);
+  return subjects.some((s) => regex.test(s));
+}
+
+/**
+ * Reads a skip file: one pattern per line, optionally followed by `# reason`; blank lines and lines
+ * starting with `#` are ignored.
+ */
+export function parseSkipFile(text: string): SkipRule[] {
+  const rules: SkipRule[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const hash = line.indexOf(' #');
+    const pattern = (hash === -1 ? line : line.slice(0, hash)).trim();
+    const reason = hash === -1 ? 'listed in the skip file' : line.slice(hash + 2).trim() || 'listed in the skip file';
+    rules.push({ pattern, reason });
+  }
+  return rules;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+}
