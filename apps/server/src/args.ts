@@ -25,6 +25,9 @@ export interface CliFlags {
   tlsKey?: string;
   allowedOrigins?: string;
   console?: boolean;
+  store?: string;
+  redisNodes?: string;
+  redisKeyPrefix?: string;
   persistPath?: string;
   config?: string;
   logLevel?: string;
@@ -48,7 +51,10 @@ variables, these flags.
 
 Environment variables:
   NEMESISDB_HOST, NEMESISDB_PORT, NEMESISDB_MAX_PAYLOAD, NEMESISDB_MAX_CONNECTIONS,
-  NEMESISDB_PERSIST_ENABLED (true/false), NEMESISDB_PERSIST_PATH, NEMESISDB_LOG_LEVEL
+  NEMESISDB_PERSIST_ENABLED (true/false), NEMESISDB_PERSIST_PATH, NEMESISDB_LOG_LEVEL,
+  NEMESISDB_JOURNAL, NEMESISDB_MAX_BUFFERED_BYTES, NEMESISDB_MAX_DATA_BYTES,
+  NEMESISDB_AUTH_TOKEN, NEMESISDB_TLS_CERT, NEMESISDB_TLS_KEY, NEMESISDB_ALLOWED_ORIGINS,
+  NEMESISDB_CONSOLE, NEMESISDB_STORE, NEMESISDB_REDIS_NODES, NEMESISDB_REDIS_KEY_PREFIX
 
 Upstream spellings work too: --config=FILE --loadName=NAME --loadPath=DIR.
 SIGINT/SIGTERM stop the server gracefully (a second signal exits at once).
@@ -79,6 +85,9 @@ function program(): Command {
       .option('--tls-key <file>', 'PEM private key of --tls-cert')
       .option('--no-console', 'do not serve the web console on GET / (default: served)')
       .option('--allowed-origins <list>', 'comma-separated browser origins allowed to connect (default: any)')
+      .option('--store <type>', 'where the data lives: memory (this process, default) or redis (a Redis Cluster shared by several servers)')
+      .option('--redis-nodes <list>', 'comma-separated host:port of some nodes of the Redis Cluster (with --store redis)')
+      .option('--redis-key-prefix <prefix>', 'prefix of every Redis key (default "nemesisdb:"); servers sharing data use the same')
       .option('--journal <fsync>', 'journal every change (beyond upstream): always, everysec, no (fsync policy) or off (default off)')
       .option('--config <file>', 'upstream NemesisDB config file (JSON with comments, config version 5)')
       // Upstream's own camelCase spellings, kept exactly so its start scripts keep working.

@@ -8,6 +8,7 @@ import { JsonDecodeError, JsonDouble, decode } from '@nemesisdb/protocol';
 import { DEFAULT_HOST, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PAYLOAD, DEFAULT_PORT, MAX_MAX_PAYLOAD } from '@nemesisdb/server';
 import type { FsyncPolicy } from '@nemesisdb/engine';
 import { DEFAULT_MAX_BUFFERED_BYTES } from '@nemesisdb/server';
+import { DEFAULT_KEY_PREFIX, RedisConfigError, parseNodes, redisStoreOptions, type RedisNode } from '@nemesisdb/store-redis';
 import { z } from 'zod';
 import { parseArgs, type CliFlags } from './args.js';
 
@@ -41,6 +42,11 @@ export interface ResolvedConfig {
   allowedOrigins: string[] | null;
   /** Serve the web console on plain HTTP GET `/` (beyond upstream). */
   console: boolean;
+  /**
+   * Where the data lives (beyond upstream): this process's memory, or a Redis Cluster that several
+   * servers share (`@nemesisdb/store-redis`).
+   */
+  store: StoreConfig;
   /** Upstream pins its thread to this CPU core; Node has no such thing, so it is read and ignored. */
   core: number;
   persist: {
@@ -59,6 +65,11 @@ export interface ResolvedConfig {
    */
   load: { name: string; path: string } | null;
 }
+
+export type StoreConfig = { type: 'memory' } | { type: 'redis'; nodes: readonly RedisNode[]; keyPrefix: string };
+
+export const STORE_TYPES = ['memory', 'redis'] as const;
+export type StoreType = (typeof STORE_TYPES)[number];
 
 /** A setting that cannot be used. `message` is the one line printed to stderr. */
 export class ConfigError extends Error {
@@ -137,6 +148,9 @@ const RULE = {
   origins: 'must be a list of origins such as "https://app.example.com"',
   file: 'must be a path to a readable file',
   journalObject: 'must be an object with "fsync" ("always", "everysec" or "no")',
+  storeType: 'must be "memory" or "redis"',
+  redisNodes: 'must be a non-empty list of host:port (e.g. "10.0.0.1:7000,10.0.0.2:7000")',
+  redisKeyPrefix: 'must be a string without { or }',
   logLevel: `must be one of ${LOG_LEVELS.join(', ')}`,
 } as const;
 
@@ -160,7 +174,20 @@ const schemas = {
   tokens: z.array(z.string({ error: RULE.tokens }).min(16, { error: RULE.tokens }), { error: RULE.tokens }).min(1, { error: RULE.tokens }),
   origins: z.array(z.string({ error: RULE.origins }).regex(/^https?:\/\/[^/\s]+$/i, { error: RULE.origins }), { error: RULE.origins }),
   file: z.string({ error: RULE.file }).min(1, { error: RULE.file }),
+  storeType: z.enum(STORE_TYPES, { error: RULE.storeType }),
+  redisKeyPrefix: z.string({ error: RULE.redisKeyPrefix }).regex(/^[^{}]*$/, { error: RULE.redisKeyPrefix }),
 };
+
+/** A comma-separated node list (flag, environment) checked with the store's own parser. */
+function redisNodesFromText(key: string, text: string): RedisNode[] {
+  try {
+    const nodes = parseNodes(text);
+    if (nodes.length > 0) return nodes;
+  } catch (error) {
+    if (!(error instanceof RedisConfigError)) throw error;
+  }
+  throw invalid(key, RULE.redisNodes, text);
+}
 
 /**
  * Upstream's config file, version 5 (§12.2). Required keys are required as upstream requires them
@@ -182,6 +209,9 @@ const fileSchema = z.object({
   console: schemas.enabled.optional(),
   auth: z.object({ token: z.union([z.string(), z.array(z.string())]).transform((token) => (Array.isArray(token) ? token : [token])).pipe(schemas.tokens) }).optional(),
   tls: z.object({ cert: schemas.file, key: schemas.file }).optional(),
+  // `{"type":"memory"}` or `{"type":"redis","nodes":[…],"keyPrefix":"…"}`: checked below by the
+  // store's own rules (redisStoreOptions), which name the wrong member.
+  store: z.object({ type: schemas.storeType }, { error: 'must be an object with "type" ("memory" or "redis")' }).loose().optional(),
   persist: z.object(
     {
       enabled: schemas.enabled,
@@ -239,6 +269,9 @@ interface Layer {
   tlsKey?: Sourced<string | null>;
   allowedOrigins?: Sourced<string[] | null>;
   console?: Sourced<boolean>;
+  storeType?: Sourced<StoreType>;
+  redisNodes?: Sourced<readonly RedisNode[] | null>;
+  redisKeyPrefix?: Sourced<string>;
   logLevel?: Sourced<LogLevel>;
 }
 
@@ -259,6 +292,9 @@ function defaults(): Required<Layer> {
     tlsKey: { value: null, key: 'tls.key' },
     allowedOrigins: { value: null, key: 'allowedOrigins' },
     console: { value: true, key: 'console' },
+    storeType: { value: 'memory', key: 'store.type' },
+    redisNodes: { value: null, key: 'store.nodes' },
+    redisKeyPrefix: { value: DEFAULT_KEY_PREFIX, key: 'store.keyPrefix' },
     logLevel: { value: 'info', key: 'logLevel' },
   };
 }
@@ -297,6 +333,7 @@ function readConfigFile(file: string, fs: ConfigFs): Layer {
   }
   const file5 = result.data;
   return {
+    ...(file5.store === undefined ? {} : storeFromFile(file5.store)),
     host: { value: file5.ip, key: 'ip' },
     port: { value: file5.port, key: 'port' },
     maxPayload: { value: file5.maxPayload, key: 'maxPayload' },
@@ -312,6 +349,23 @@ function readConfigFile(file: string, fs: ConfigFs): Layer {
     ...(file5.auth === undefined ? {} : { authTokens: { value: file5.auth.token, key: 'auth.token' } }),
     ...(file5.tls === undefined ? {} : { tlsCert: { value: file5.tls.cert, key: 'tls.cert' }, tlsKey: { value: file5.tls.key, key: 'tls.key' } }),
   };
+}
+
+/** The file's `store` member as settings; a redis store is checked whole by the store's rules. */
+function storeFromFile(store: { type: StoreType } & Record<string, unknown>): Layer {
+  if (store.type === 'memory') return { storeType: { value: 'memory', key: 'store.type' } };
+  try {
+    const options = redisStoreOptions(store, 'store');
+    return {
+      storeType: { value: 'redis', key: 'store.type' },
+      redisNodes: { value: options.nodes, key: 'store.nodes' },
+      ...(options.keyPrefix === undefined ? {} : { redisKeyPrefix: { value: options.keyPrefix, key: 'store.keyPrefix' } }),
+    };
+  } catch (error) {
+    if (!(error instanceof RedisConfigError)) throw error;
+    // Its message starts with the member's path: "store.nodes[1] must be …".
+    throw new ConfigError(error.message.split(' ')[0] ?? 'store', error.message);
+  }
 }
 
 /**
@@ -368,6 +422,9 @@ export const ENV_VARS = {
   tlsKey: 'NEMESISDB_TLS_KEY',
   allowedOrigins: 'NEMESISDB_ALLOWED_ORIGINS',
   console: 'NEMESISDB_CONSOLE',
+  storeType: 'NEMESISDB_STORE',
+  redisNodes: 'NEMESISDB_REDIS_NODES',
+  redisKeyPrefix: 'NEMESISDB_REDIS_KEY_PREFIX',
   logLevel: 'NEMESISDB_LOG_LEVEL',
 } as const;
 
@@ -410,6 +467,13 @@ function readEnv(env: Readonly<Record<string, string | undefined>>): Layer {
   if ((text = get(ENV_VARS.console)) !== undefined) {
     layer.console = { value: check(schemas.enabled, ENV_VARS.console, fromBoolText(text)), key: ENV_VARS.console };
   }
+  if ((text = get(ENV_VARS.storeType)) !== undefined) {
+    layer.storeType = { value: check(schemas.storeType, ENV_VARS.storeType, text.trim().toLowerCase()), key: ENV_VARS.storeType };
+  }
+  if ((text = get(ENV_VARS.redisNodes)) !== undefined) layer.redisNodes = { value: redisNodesFromText(ENV_VARS.redisNodes, text), key: ENV_VARS.redisNodes };
+  if ((text = get(ENV_VARS.redisKeyPrefix)) !== undefined) {
+    layer.redisKeyPrefix = { value: check(schemas.redisKeyPrefix, ENV_VARS.redisKeyPrefix, text), key: ENV_VARS.redisKeyPrefix };
+  }
   if ((text = get(ENV_VARS.tlsCert)) !== undefined) layer.tlsCert = { value: text, key: ENV_VARS.tlsCert };
   if ((text = get(ENV_VARS.tlsKey)) !== undefined) layer.tlsKey = { value: text, key: ENV_VARS.tlsKey };
   return layer;
@@ -445,6 +509,11 @@ function readFlags(flags: CliFlags): Layer {
     layer.allowedOrigins = { value: check(schemas.origins, '--allowed-origins', splitList(flags.allowedOrigins)), key: '--allowed-origins' };
   }
   if (flags.console !== undefined) layer.console = { value: flags.console, key: '--console' };
+  if (flags.store !== undefined) layer.storeType = { value: check(schemas.storeType, '--store', flags.store.trim().toLowerCase()), key: '--store' };
+  if (flags.redisNodes !== undefined) layer.redisNodes = { value: redisNodesFromText('--redis-nodes', flags.redisNodes), key: '--redis-nodes' };
+  if (flags.redisKeyPrefix !== undefined) {
+    layer.redisKeyPrefix = { value: check(schemas.redisKeyPrefix, '--redis-key-prefix', flags.redisKeyPrefix), key: '--redis-key-prefix' };
+  }
   if (flags.tlsCert !== undefined) layer.tlsCert = { value: flags.tlsCert, key: '--tls-cert' };
   if (flags.tlsKey !== undefined) layer.tlsKey = { value: flags.tlsKey, key: '--tls-key' };
   return layer;
@@ -476,6 +545,24 @@ function isDatasetName(name: string): boolean {
   return name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
 }
 
+/** The store, with the settings that do not go with a shared cluster refused by name. */
+function resolveStore(merged: Required<Layer>, journal: FsyncPolicy | null): StoreConfig {
+  if (merged.storeType.value === 'memory') return { type: 'memory' };
+  const { key } = merged.storeType;
+  if (merged.redisNodes.value === null) {
+    throw new ConfigError(key, `${key} is "redis": the cluster's nodes are needed too (store.nodes, --redis-nodes or NEMESISDB_REDIS_NODES)`);
+  }
+  // The cluster is the state: several servers replaying their own journals into it would be wrong.
+  if (journal !== null) {
+    throw new ConfigError(merged.journal.key, `${merged.journal.key} works with the memory store only (${key} is "redis": use the cluster's own AOF and replicas)`);
+  }
+  // maxDataBytes measures this process's heap, which holds none of the cluster's data.
+  if (merged.maxDataBytes.value !== null) {
+    throw new ConfigError(merged.maxDataBytes.key, `${merged.maxDataBytes.key} works with the memory store only (${key} is "redis": set maxmemory on the cluster)`);
+  }
+  return { type: 'redis', nodes: merged.redisNodes.value, keyPrefix: merged.redisKeyPrefix.value };
+}
+
 /** Resolves the settings from the already-read flags (see {@link resolveConfig}). */
 export function resolveFromFlags(flags: CliFlags, input: Omit<ResolveConfigInput, 'argv'> = {}): ResolvedConfig {
   const fs: ConfigFs = { ...nodeConfigFs, ...input.fs };
@@ -503,6 +590,8 @@ export function resolveFromFlags(flags: CliFlags, input: Omit<ResolveConfigInput
   if (journal !== null && !merged.persistEnabled.value) {
     throw new ConfigError(merged.journal.key, `${merged.journal.key} needs persistence enabled (persist.enabled, --persist-enabled or NEMESISDB_PERSIST_ENABLED)`);
   }
+
+  const store = resolveStore(merged, journal);
 
   // Start-up load (§11.4). Upstream crashes on --loadPath without --loadName (§14 D14).
   let load: ResolvedConfig['load'] = null;
@@ -569,6 +658,7 @@ export function resolveFromFlags(flags: CliFlags, input: Omit<ResolveConfigInput
     tls,
     allowedOrigins: merged.allowedOrigins.value,
     console: merged.console.value,
+    store,
     core: merged.core.value,
     persist: { enabled: merged.persistEnabled.value, path: persistPath, journal },
     logLevel: merged.logLevel.value,

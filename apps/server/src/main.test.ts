@@ -72,6 +72,34 @@ describe('run', () => {
   });
 });
 
+describe('the web console', () => {
+  const httpUrl = (server: Running) => server.server.url.replace(/^ws/, 'http');
+
+  it('is served on GET / by default, and the "listening" line says where', async () => {
+    const { server, lines } = await start();
+    const page = await fetch(`${httpUrl(server)}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('console.js');
+    const script = await fetch(`${httpUrl(server)}/console.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    expect(lines.find((line) => line.msg === 'listening')).toMatchObject({ console: httpUrl(server) });
+  });
+
+  it('is not served with --no-console: GET / is refused, WebSocket unchanged', async () => {
+    const { server, lines } = await start(['--no-console']);
+    const page = await fetch(`${httpUrl(server)}/`);
+    // Without a static directory every path but /health and /metrics asks for a WebSocket upgrade.
+    expect(page.status).toBe(426);
+    await page.body?.cancel();
+    expect((await fetch(`${httpUrl(server)}/console.js`)).status).toBe(426);
+    expect(lines.find((line) => line.msg === 'listening')).toMatchObject({ console: false });
+    const client = await connect(server.server.url);
+    expect(JSON.parse(await client.request('{"SV_INFO":{}}'))).toMatchObject({ SV_INFO_RSP: { st: 1 } });
+  });
+});
+
 describe('handleSignals', () => {
   function fakeProcess() {
     const emitter = new EventEmitter();

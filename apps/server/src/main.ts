@@ -1,6 +1,7 @@
 // Starting and stopping the server process: config → engine → WebSocket server → signals.
 import { join } from 'node:path';
-import { Engine, FilePersistence, Journal } from '@nemesisdb/engine';
+import { CONSOLE_DIRECTORY } from '@nemesisdb/console';
+import { Engine, FilePersistence, Journal, type DataStore } from '@nemesisdb/engine';
 import { DEFAULT_CLOSE_TIMEOUT_MS, startServer, type NemesisServer } from '@nemesisdb/server';
 import { VERSION } from './args.js';
 import { resolveConfig, type ResolvedConfig } from './config.js';
@@ -16,15 +17,38 @@ export interface Running {
   stop(options?: { timeoutMs?: number }): Promise<void>;
 }
 
+/**
+ * The data store: undefined for the engine's own in-memory one; for "redis", a connected
+ * RedisStore (loaded only then, so a memory server never loads the Redis client). A cluster that
+ * cannot be reached stops the start, rather than a server that answers 1000 to everything.
+ */
+async function openStore(config: ResolvedConfig, logger: Logger): Promise<DataStore | undefined> {
+  if (config.store.type === 'memory') return undefined;
+  const { RedisStore } = await import('@nemesisdb/store-redis');
+  const store = new RedisStore({ nodes: config.store.nodes, keyPrefix: config.store.keyPrefix });
+  try {
+    await store.ready();
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
+  logger.info({ nodes: config.store.nodes, keyPrefix: config.store.keyPrefix }, 'connected to the Redis cluster');
+  return store;
+}
+
 /** Starts an engine and a server with `config`; logs "listening" with the URL once it accepts connections. */
 export async function run(config: ResolvedConfig, logger: Logger): Promise<Running> {
   if (config.core !== 0) logger.debug({ core: config.core }, 'config "core" is ignored (Node does not pin threads)');
 
   // SAVE commands write under persist.path when persist.enabled; LOAD commands read there either way.
   const persistence = new FilePersistence({ path: config.persist.path, enabled: config.persist.enabled });
+  const store = await openStore(config, logger);
   const engine = new Engine({
+    ...(store === undefined ? {} : { store }),
     persistence,
     maxDataBytes: config.maxDataBytes ?? undefined,
+    // The client sees only status 1000; the reason goes to the log.
+    onCommandError: (error, command) => logger.error({ err: error, command }, 'command failed'),
     onMemoryLimit: (reached, usedBytes) =>
       reached
         ? logger.warn({ usedBytes, maxDataBytes: config.maxDataBytes }, 'maxDataBytes reached: refusing commands that add data')
@@ -51,6 +75,8 @@ export async function run(config: ResolvedConfig, logger: Logger): Promise<Runni
       authTokens: config.authTokens,
       tls: config.tls === null ? undefined : { cert: config.tls.cert, key: config.tls.key },
       allowedOrigins: config.allowedOrigins ?? undefined,
+      // Plain GETs only: the WebSocket path never looks at it.
+      staticDirectory: config.console ? CONSOLE_DIRECTORY : undefined,
       logger,
       version: VERSION,
     });
@@ -63,6 +89,8 @@ export async function run(config: ResolvedConfig, logger: Logger): Promise<Runni
     {
       url: server.url,
       version: VERSION,
+      // Where a browser opens the console (same host and port, plain HTTP or HTTPS).
+      console: config.console ? server.url.replace(/^ws/, 'http') : false,
       maxPayload: config.maxPayload,
       maxConnections: config.maxConnections,
       // Whether security is on, never the secrets themselves.
@@ -70,6 +98,7 @@ export async function run(config: ResolvedConfig, logger: Logger): Promise<Runni
       tls: config.tls?.certFile ?? false,
       allowedOrigins: config.allowedOrigins,
       maxDataBytes: config.maxDataBytes,
+      store: config.store.type,
       persist: config.persist,
       configFile: config.configFile,
     },

@@ -1,5 +1,5 @@
-// Starts our server app (apps/server, built by turbo before this package's tests because it is a
-// devDependency) as a child process on a free port, as a user would run it.
+// Starts our server app (apps/server, built by turbo before this package's tests: turbo.json makes
+// the test task depend on nemesisdb#build) as a child process on a free port, as a user would run it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The app's CLI, built by turbo before the client's tests (`nemesisdb` is a devDependency). */
+/** The app's CLI, built by turbo before the client's tests (turbo.json: the test task depends on nemesisdb#build). */
 export const APP_CLI = fileURLToPath(new URL('../../../apps/server/dist/cli.js', import.meta.url));
 
 const START_TIMEOUT_MS = 15_000;

@@ -12,6 +12,7 @@ import type { Clock } from './clock.js';
 import type { CommandContext, CommandDefinition } from './commands/command.js';
 import { COMMAND_TABLE } from './commands/table.js';
 import { isPromise, type MaybePromise } from './maybe-promise.js';
+import { JsonPathError } from './kv/jsonpath.js';
 import { isJsonObject } from './objects.js';
 import { noPersistence, type Persistence } from './persistence.js';
 import { CONSTANT_BODIES, ErrReply, errEnvelope, errorBody, type Envelope, type ResponseBody } from './replies.js';
@@ -55,6 +56,11 @@ export interface EngineOptions {
   maxDataBytes?: number;
   /** Told when the memory ceiling is reached and left (a log line). */
   onMemoryLimit?: (reached: boolean, usedBytes: number) => void;
+  /**
+   * Told of every exception a command raised (the client gets status 1000 and nothing more): a
+   * bug, or a store that failed (e.g. a Redis cluster during a failover). For a log line.
+   */
+  onCommandError?: (error: unknown, command: string) => void;
 }
 
 /** The reply to a command that would add data while `maxDataBytes` is reached. */
@@ -155,6 +161,7 @@ export class Engine {
   private readonly counts = new Map<string, Map<number, number>>();
   private journal: JournalSink | null = null;
   private readonly memory: MemoryGuard | null;
+  private readonly onCommandError: EngineOptions['onCommandError'];
 
   constructor(options: EngineOptions = {}) {
     this.store = options.store ?? new MemoryStore({ clock: options.clock, scheduler: options.scheduler });
@@ -163,8 +170,22 @@ export class Engine {
       persistence: options.persistence ?? noPersistence,
       serverVersion: options.serverVersion ?? PROTOCOL_VERSION,
     };
+    this.onCommandError = options.onCommandError;
     this.memory =
       options.maxDataBytes === undefined ? null : new MemoryGuard(options.maxDataBytes, (reached, used) => options.onMemoryLimit?.(reached, used));
+  }
+
+  /** The reply to an exception inside a command, which is reported (unless it is a status reply). */
+  private failure(route: Route, error: unknown): Reply {
+    if (error instanceof ErrReply) return errReply(error.st);
+    // KV_UPDATE's answer to a path that does not parse is 1000 (as upstream's): bad input, not a failure.
+    if (error instanceof JsonPathError) return failureReply(route);
+    try {
+      this.onCommandError?.(error, route.name);
+    } catch {
+      // A failing log call must not turn into a second failure of the command.
+    }
+    return failureReply(route);
   }
 
   /** Executes one request given as JSON text and returns the response as JSON text. */
@@ -272,12 +293,12 @@ export class Engine {
     try {
       result = definition.run(check.body as never, this.context);
     } catch (error) {
-      return failure(route, error);
+      return this.failure(route, error);
     }
     if (isPromise(result)) {
       return result.then(
         (ready) => this.done(route, check.body, ready),
-        (error: unknown) => failure(route, error),
+        (error: unknown) => this.failure(route, error),
       );
     }
     return this.done(route, check.body, result);
@@ -313,7 +334,6 @@ function unknownCommand(name: string, body: unknown): Reply {
 }
 
 /** An exception inside a command: KV answers `ERR` 1000, SH and SV their own form A (§3 step 7). */
-function failure(route: Route, error: unknown): Reply {
-  if (error instanceof ErrReply) return errReply(error.st);
+function failureReply(route: Route): Reply {
   return route.definition.family === 'KV' ? KV_FAILED : new Reply(route.responseName, FAILED_BODY, route.name);
 }

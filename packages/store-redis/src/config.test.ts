@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { RedisConfigError, parseNode, parseNodes, redisStoreOptions } from './config.js';
+
+describe('redisStoreOptions', () => {
+  it('reads the store member of the app config', () => {
+    expect(redisStoreOptions({ type: 'redis', nodes: [{ host: '10.0.0.1', port: 7000 }, '10.0.0.2:7001', '[::1]:7002'], keyPrefix: 'app:' })).toEqual({
+      nodes: [
+        { host: '10.0.0.1', port: 7000 },
+        { host: '10.0.0.2', port: 7001 },
+        { host: '::1', port: 7002 },
+      ],
+      keyPrefix: 'app:',
+    });
+    expect(redisStoreOptions({ type: 'redis', nodes: ['h:1'] })).toEqual({ nodes: [{ host: 'h', port: 1 }] });
+  });
+
+  it.each([
+    [null, 'store must be an object'],
+    [{ type: 'memory', nodes: ['h:1'] }, 'store.type must be "redis"'],
+    [{ type: 'redis', nodes: [] }, 'store.nodes must be a non-empty array'],
+    [{ type: 'redis', nodes: [{ host: 'h', port: 70000 }] }, 'store.nodes[0]'],
+    [{ type: 'redis', nodes: ['h:1'], keyPrefix: 'a{b}' }, 'store.keyPrefix'],
+  ])('refuses %j', (config, message) => {
+    expect(() => redisStoreOptions(config)).toThrow(RedisConfigError);
+    expect(() => redisStoreOptions(config)).toThrow(message);
+  });
+
+  it('parses node lists from flags and environment variables', () => {
+    expect(parseNodes('a:1, b:2,')).toEqual([
+      { host: 'a', port: 1 },
+      { host: 'b', port: 2 },
+    ]);
+    expect(() => parseNode('a')).toThrow(RedisConfigError);
+    expect(() => parseNode('a:0')).toThrow(RedisConfigError);
+  });
+});

@@ -1,0 +1,243 @@
+// One Lua script per session operation: each command is atomic because Redis runs a script alone,
+// and each script touches only the two keys of one session, which share a slot (see keys.ts), so
+// it runs on the one master that owns them. Scripts are sent with EVALSHA (ioredis'
+// `defineCommand`, which falls back to EVAL once per node after NOSCRIPT, e.g. on a replica just
+// promoted by a failover: script caches are not replicated).
+//
+// Every script starts by applying any expiry that is due (PROTOCOL.md §7, exact expiry), so no
+// command can see a session unexpired after its deadline, nor extend it:
+// - `now` is the master's own clock (TIME), unless the caller passes its clock in ARGV[1]; the
+//   master's clock is the one PEXPIREAT obeys, so the lazy check and Redis' own expiry agree, and
+//   all NemesisDB servers agree because they ask the same master;
+// - a session is due when `now > deadline` (Redis expires a key when its time is past PEXPIREAT,
+//   the same rule), so it is visible at its deadline and gone one millisecond after;
+// - deleteSession:true: both keys carry PEXPIREAT at the deadline, so Redis reclaims a session
+//   nobody touches by itself; a script that finds it due deletes it at once;
+// - deleteSession:false: the data key carries PEXPIREAT at the deadline (Redis clears the keys by
+//   itself, exactly then), and the meta key keeps the session; a script that finds the deadline
+//   passed moves it on by whole periods (deadline + k·duration: no drift) and clears the keys;
+// - extendOnGet / extendOnSetAdd set the deadline to now + duration, only on a live session.
+//
+// Numbers: Lua numbers are doubles, exact for the integers used here (ms below 2^53); they are
+// written with %.0f because Redis turns a Lua number into text with %.14g, which would round a
+// 16-digit deadline.
+
+import type { Cluster } from 'ioredis';
+
+const PRELUDE = `
+-- Replicate the effects, not the script: it reads TIME, then writes (always so since Redis 7).
+if redis.replicate_commands then redis.replicate_commands() end
+local LATEST = 9007199254740991
+local function fmt(n) return string.format('%.0f', n) end
+local now
+if ARGV[1] ~= '' then
+  now = tonumber(ARGV[1])
+else
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local meta, data = KEYS[1], KEYS[2]
+local expired = 0
+
+local function expire_at(key, s)
+  if s.deadline ~= nil and s.deadline < LATEST then redis.call('PEXPIREAT', key, fmt(s.deadline)) end
+end
+
+-- The session after applying any expiry that is due, or nil when there is none (any more).
+local function live()
+  local m = redis.call('HMGET', meta, 'sh', 'dl', 'ms', 'del', 'ess', 'eog')
+  if not m[1] then return nil end
+  local s = { shared = m[1], deadline = tonumber(m[2]), ms = tonumber(m[3]),
+              del = m[4] == '1', ess = m[5] == '1', eog = m[6] == '1' }
+  if s.deadline == nil or now <= s.deadline then return s end
+  expired = 1
+  if s.del then
+    redis.call('DEL', meta, data)
+    return nil
+  end
+  redis.call('DEL', data)
+  local periods = math.max(1, math.ceil((now - s.deadline) / s.ms))
+  s.deadline = math.min(s.deadline + periods * s.ms, LATEST)
+  redis.call('HSET', meta, 'dl', fmt(s.deadline), 'arm', fmt(s.deadline - s.ms))
+  return s
+end
+
+-- A new period from now (extendOnGet / extendOnSetAdd); nothing for a session that never expires.
+local function extend(s)
+  if s.deadline == nil then return end
+  s.deadline = math.min(now + s.ms, LATEST)
+  redis.call('HSET', meta, 'dl', fmt(s.deadline), 'arm', fmt(now))
+  expire_at(data, s)
+  if s.del then expire_at(meta, s) end
+end
+
+-- ARGV[from..] as name, value pairs into the data hash, in slices (Lua's unpack has a limit).
+local function write_pairs(from, keep_existing)
+  local i = from
+  while i < #ARGV do
+    local last = math.min(i + 999, #ARGV)
+    if keep_existing then
+      for j = i, last, 2 do redis.call('HSETNX', data, ARGV[j], ARGV[j + 1]) end
+    else
+      redis.call('HSET', data, unpack(ARGV, i, last))
+    end
+    i = last + 1
+  end
+end
+
+-- HMGET / HDEL of the names ARGV[from..], in slices.
+local function each_slice(command, from, out)
+  local i = from
+  while i <= #ARGV do
+    local last = math.min(i + 999, #ARGV)
+    local part = redis.call(command, data, unpack(ARGV, i, last))
+    if out ~= nil then for j = 1, #part do out[#out + 1] = part[j] end end
+    i = last + 1
+  end
+  return out
+end
+`;
+
+/** Session scripts: KEYS = meta, data; ARGV[1] = the caller's clock in ms, or '' for the master's. */
+const SESSION_SCRIPTS = {
+  // ARGV: now, shared, duration s ('' = never), duration ms, del, ess, eog, then name/value pairs.
+  // Creates only when no live session has the token (SET NX semantics, so two servers can never
+  // create the same session); a due session in the way is expired first.
+  nemesisCreate: `
+if live() ~= nil then return {0, expired} end
+redis.call('DEL', data)
+redis.call('HSET', meta, 'sh', ARGV[2])
+local s = {}
+if ARGV[3] ~= '' then
+  s = { ms = tonumber(ARGV[4]), del = ARGV[5] == '1' }
+  s.deadline = math.min(now + s.ms, LATEST)
+  redis.call('HSET', meta, 'dur', ARGV[3], 'ms', ARGV[4], 'del', ARGV[5], 'ess', ARGV[6], 'eog', ARGV[7],
+             'dl', fmt(s.deadline), 'arm', fmt(now))
+  if s.del then expire_at(meta, s) end
+end
+write_pairs(8, false)
+expire_at(data, s)
+return {1, expired, redis.call('HLEN', data)}`,
+
+  nemesisEnd: `
+if live() == nil then return {0, expired} end
+redis.call('DEL', meta, data)
+return {1, expired}`,
+
+  // Also SH_INFO_ALL's probe: whether the session lives, and how many keys it holds.
+  nemesisProbe: `
+if live() == nil then return {0, expired} end
+return {1, expired, redis.call('HLEN', data)}`,
+
+  nemesisInfo: `
+local s = live()
+if s == nil then return {0, expired} end
+local m = redis.call('HMGET', meta, 'dur', 'arm')
+return {1, expired, s.shared, redis.call('HLEN', data), m[1] or false, s.del and 1 or 0, s.ess and 1 or 0,
+        s.eog and 1 or 0, m[2] or false, fmt(now)}`,
+
+  // ARGV: now, '1' to overwrite (SH_SET) or '0' to keep existing keys (SH_ADD), name/value pairs.
+  nemesisSet: `
+local s = live()
+if s == nil then return {0, expired} end
+write_pairs(3, ARGV[2] ~= '1')
+if s.ess then extend(s) end
+expire_at(data, s)
+return {1, expired}`,
+
+  // ARGV: now, names (distinct).
+  nemesisGet: `
+local s = live()
+if s == nil then return {0, expired} end
+local values = each_slice('HMGET', 2, {})
+if s.eog then extend(s) end
+return {1, expired, values}`,
+
+  nemesisRemove: `
+if live() == nil then return {0, expired} end
+each_slice('HDEL', 2, nil)
+return {1, expired}`,
+
+  nemesisClear: `
+if live() == nil then return {0, expired} end
+local n = redis.call('HLEN', data)
+redis.call('DEL', data)
+return {1, expired, n}`,
+
+  nemesisContains: `
+if live() == nil then return {0, expired} end
+local found = {}
+for i = 2, #ARGV do found[#found + 1] = redis.call('HEXISTS', data, ARGV[i]) end
+return {1, expired, found}`,
+
+  nemesisKeys: `
+if live() == nil then return {0, expired} end
+return {1, expired, redis.call('HKEYS', data)}`,
+
+  // ARGV: now, name/value pairs. Clears then sets; never extends.
+  nemesisClearSet: `
+local s = live()
+if s == nil then return {0, expired} end
+local n = redis.call('HLEN', data)
+redis.call('DEL', data)
+write_pairs(2, false)
+expire_at(data, s)
+return {1, expired, n}`,
+
+  // SH_SAVE: the settings and every key of a live session.
+  nemesisDump: `
+local s = live()
+if s == nil then return {0, expired} end
+local m = redis.call('HMGET', meta, 'dur', 'del', 'ess', 'eog')
+return {1, expired, s.shared, m[1] or false, m[2] or '0', m[3] or '0', m[4] or '0', redis.call('HGETALL', data)}`,
+} as const;
+
+/** KV_UPDATE / KV_ARR_APPEND write back only if nobody changed the value since it was read. */
+const KV_SCRIPTS = {
+  nemesisKvSwap: `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1`,
+} as const;
+
+export type SessionScript = keyof typeof SESSION_SCRIPTS;
+export type ScriptArg = string | Buffer | number;
+
+/** What a session script answers: [live 0/1, expiry applied 0/1, …its own results]. */
+export type SessionReply = [live: number, expired: number, ...rest: unknown[]];
+
+type Runner = (...args: ScriptArg[]) => Promise<unknown>;
+
+/** The scripts, defined once on a cluster connection, called by name. */
+export class Scripts {
+  constructor(private readonly cluster: Cluster) {
+    for (const [name, body] of Object.entries(SESSION_SCRIPTS)) cluster.defineCommand(name, { numberOfKeys: 2, lua: PRELUDE + body });
+    for (const [name, lua] of Object.entries(KV_SCRIPTS)) cluster.defineCommand(name, { numberOfKeys: 1, lua });
+  }
+
+  /** Runs a session script; names and values come back as text. */
+  session(name: SessionScript, meta: string, data: string, now: string, args: readonly ScriptArg[] = []): Promise<SessionReply> {
+    return this.runner(name)(meta, data, now, ...args) as Promise<SessionReply>;
+  }
+
+  /** Runs a session script; names and values come back as bytes (for names: see `nameFrom`). */
+  sessionBuffer(name: SessionScript, meta: string, data: string, now: string, args: readonly ScriptArg[] = []): Promise<SessionReply> {
+    return this.runner(`${name}Buffer`)(meta, data, now, ...args) as Promise<SessionReply>;
+  }
+
+  /** Replaces the value of `key` with `next` if it is still `previous`; false when it changed. */
+  async kvSwap(key: ScriptArg, previous: string, next: string): Promise<boolean> {
+    return (await this.runner('nemesisKvSwap')(key, previous, next)) === 1;
+  }
+
+  private readonly runners = new Map<string, Runner>();
+
+  private runner(name: string): Runner {
+    let runner = this.runners.get(name);
+    if (runner === undefined) {
+      runner = (this.cluster as unknown as Record<string, Runner>)[name]!.bind(this.cluster);
+      this.runners.set(name, runner);
+    }
+    return runner;
+  }
+}

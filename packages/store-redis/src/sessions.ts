@@ -1,0 +1,297 @@
+import {
+  NO_SESSION,
+  type ExpirySettings,
+  type NoSession,
+  type SessionInfo,
+  type SessionRecord,
+  type SessionStore,
+  type Snapshot,
+  type TokenSource,
+} from '@nemesisdb/engine';
+import type { ExactJsonObject, ExactJsonValue, UInt64 } from '@nemesisdb/protocol';
+import type { Cluster } from 'ioredis';
+import { CONCURRENCY, clusterWide, forEachConcurrent, mapConcurrent, scanKeys } from './cluster.js';
+import { nameArg, nameFrom, type KeyLayout } from './keys.js';
+import type { ScriptArg, Scripts, SessionReply, SessionScript } from './scripts.js';
+import { createMembers, distinctNames, uintOf, valueOf, valueText } from './values.js';
+
+/**
+ * Latest deadline a session can have: 2^53 − 1 ms (about 285,000 years), as in the engine's own
+ * store. Longer durations (any uint is accepted, PROTOCOL.md §14 D3) are kept exactly for SH_INFO
+ * and SH_SAVE, and simply never come due.
+ */
+const LATEST_DEADLINE = Number.MAX_SAFE_INTEGER;
+
+/** Fresh tokens tried before SH_NEW gives up (a 64-bit collision even once is ~never). */
+const TOKEN_ATTEMPTS = 16;
+
+/** What the session store works with (shared with the KV store and the facade). */
+export interface StoreContext {
+  readonly cluster: Cluster;
+  readonly layout: KeyLayout;
+  readonly scripts: Scripts;
+  readonly tokens: TokenSource;
+  /** ARGV[1] of every session script: the caller's clock in ms, or '' for the master's (TIME). */
+  now(): string;
+}
+
+function durationMs(seconds: UInt64): number {
+  return Math.min(Number(seconds) * 1000, LATEST_DEADLINE);
+}
+
+function isZero(value: UInt64): boolean {
+  return value === 0 || value === 0n;
+}
+
+const flag = (on: boolean) => (on ? '1' : '0');
+const text = (reply: unknown) => (Buffer.isBuffer(reply) ? reply.toString('utf8') : String(reply));
+
+/** nemesisCreate's ARGV after `now`: shared, then the expiry (empty duration: never expires). */
+function creationArgs(settings: ExpirySettings | undefined, shared: boolean): ScriptArg[] {
+  if (settings === undefined || isZero(settings.durationSeconds)) return [flag(shared), '', '', '0', '0', '0'];
+  return [
+    flag(shared),
+    String(settings.durationSeconds),
+    String(durationMs(settings.durationSeconds)),
+    flag(settings.deleteSession),
+    flag(settings.extendOnSetAdd),
+    flag(settings.extendOnGet),
+  ];
+}
+
+function pairs(keys: ExactJsonObject, into: ScriptArg[]): ScriptArg[] {
+  for (const key in keys) into.push(nameArg(key), valueText(keys[key]!));
+  return into;
+}
+
+/** Whole seconds left, truncated toward zero: duration − elapsed seconds rounded up (never < 0). */
+function remainingSeconds(duration: UInt64, armedAt: number, now: number): UInt64 {
+  const elapsedSeconds = Math.ceil((now - armedAt) / 1000);
+  if (typeof duration === 'number') return Math.max(0, duration - elapsedSeconds);
+  const remaining = duration - BigInt(elapsedSeconds);
+  return remaining > BigInt(Number.MAX_SAFE_INTEGER) ? remaining : Math.max(0, Number(remaining));
+}
+
+/** A materialised snapshot: SAVE reads what was there while it scanned. */
+export function arraySnapshot<T>(items: T[]): Snapshot<T> {
+  return {
+    size: items.length,
+    close() {},
+    [Symbol.iterator]: () => items[Symbol.iterator](),
+  };
+}
+
+/**
+ * Sessions in the cluster, one Lua script per operation (see scripts.ts for the expiry rules every
+ * script applies first).
+ */
+export class RedisSessions implements SessionStore {
+  onExpired?: (token: bigint) => void;
+  /** Expiries this store's scripts applied (Redis' own PEXPIREAT reclaims are not seen here). */
+  expiredCount = 0;
+
+  constructor(private readonly context: StoreContext) {}
+
+  async create(settings: ExpirySettings | undefined): Promise<bigint> {
+    const args = creationArgs(settings, false);
+    for (let attempt = 0; attempt < TOKEN_ATTEMPTS; attempt++) {
+      const token = this.context.tokens.next();
+      const [created] = await this.run('nemesisCreate', token, args);
+      if (created === 1) return token; // 0: a live session has this token (another server's?): draw again
+    }
+    throw new Error(`SH_NEW: no free token after ${TOKEN_ATTEMPTS} attempts`);
+  }
+
+  async end(token: bigint): Promise<boolean> {
+    const [ended] = await this.run('nemesisEnd', token);
+    return ended === 1;
+  }
+
+  async endAll(): Promise<number> {
+    // Counted across restarts of the scan: a session is ended (and counted) once, by whichever
+    // attempt reaches it first.
+    let ended = 0;
+    await clusterWide(this.context.cluster, () =>
+      this.forEachToken(async (token) => {
+        if ((await this.run('nemesisEnd', token))[0] === 1) ended++;
+      }),
+    );
+    return ended;
+  }
+
+  async existing(tokens: readonly bigint[]): Promise<bigint[]> {
+    const unique = [...new Set(tokens)];
+    const live = await mapConcurrent(unique, CONCURRENCY, async (token) => (await this.run('nemesisProbe', token))[0] === 1);
+    const found = new Set<bigint>();
+    unique.forEach((token, i) => live[i] && found.add(token));
+    return tokens.filter((token) => found.has(token));
+  }
+
+  async info(token: bigint): Promise<SessionInfo | NoSession> {
+    const reply = await this.run('nemesisInfo', token);
+    if (reply[0] !== 1) return NO_SESSION;
+    const [, , shared, keyCount, duration, del, ess, eog, armedAt, now] = reply as [number, number, string, number, string | null, number, number, number, string | null, string];
+    const info: SessionInfo = { keyCount, shared: shared === '1' };
+    if (duration === null || armedAt === null) return info;
+    const durationSeconds = uintOf(duration);
+    info.expiry = {
+      durationSeconds,
+      deleteSession: del === 1,
+      extendOnSetAdd: ess === 1,
+      extendOnGet: eog === 1,
+      remainingSeconds: remainingSeconds(durationSeconds, Number(armedAt), Number(now)),
+    };
+    return info;
+  }
+
+  totals(): Promise<{ sessions: number; keys: number }> {
+    // Each session found is probed by a script, which applies its expiry first: a session past its
+    // deadline is not counted, nor are keys cleared by a deleteSession:false expiry.
+    return clusterWide(this.context.cluster, async () => {
+      let sessions = 0;
+      let keys = 0;
+      await this.forEachToken(async (token) => {
+        const reply = await this.run('nemesisProbe', token);
+        if (reply[0] === 1) {
+          sessions++;
+          keys += reply[2] as number;
+        }
+      });
+      return { sessions, keys };
+    });
+  }
+
+  async set(token: bigint, keys: ExactJsonObject, overwrite: boolean): Promise<void | NoSession> {
+    const [live] = await this.run('nemesisSet', token, pairs(keys, [flag(overwrite)]));
+    return live === 1 ? undefined : NO_SESSION;
+  }
+
+  async get(token: bigint, keys: readonly ExactJsonValue[]): Promise<ExactJsonObject | NoSession> {
+    const names = distinctNames(keys);
+    const reply = await this.run('nemesisGet', token, names.map(nameArg));
+    if (reply[0] !== 1) return NO_SESSION;
+    const values = reply[2] as (string | null)[];
+    const found = createMembers();
+    names.forEach((name, i) => {
+      const value = values[i];
+      if (value !== null && value !== undefined) found[name] = valueOf(value);
+    });
+    return found;
+  }
+
+  async remove(token: bigint, keys: readonly ExactJsonValue[]): Promise<void | NoSession> {
+    const [live] = await this.run('nemesisRemove', token, distinctNames(keys).map(nameArg));
+    return live === 1 ? undefined : NO_SESSION;
+  }
+
+  async clear(token: bigint): Promise<number | NoSession> {
+    const reply = await this.run('nemesisClear', token);
+    return reply[0] === 1 ? (reply[2] as number) : NO_SESSION;
+  }
+
+  async count(token: bigint): Promise<number | NoSession> {
+    const reply = await this.run('nemesisProbe', token);
+    return reply[0] === 1 ? (reply[2] as number) : NO_SESSION;
+  }
+
+  async contains(token: bigint, keys: readonly ExactJsonValue[]): Promise<string[] | NoSession> {
+    const names = keys.filter((key): key is string => typeof key === 'string');
+    const reply = await this.run('nemesisContains', token, names.map(nameArg));
+    if (reply[0] !== 1) return NO_SESSION;
+    const present = reply[2] as number[];
+    return names.filter((_name, i) => present[i] === 1);
+  }
+
+  async keys(token: bigint): Promise<string[] | NoSession> {
+    const reply = await this.run('nemesisKeys', token, [], true);
+    return reply[0] === 1 ? (reply[2] as Buffer[]).map(nameFrom) : NO_SESSION;
+  }
+
+  async clearSet(token: bigint, keys: ExactJsonObject): Promise<number | NoSession> {
+    const reply = await this.run('nemesisClearSet', token, pairs(keys, []));
+    return reply[0] === 1 ? (reply[2] as number) : NO_SESSION;
+  }
+
+  /**
+   * The live sessions (all, or those of `tokens`), read now into memory. Each session is read
+   * atomically, but not all of them at one instant: a cluster has no cross-slot snapshot, so a
+   * session changed during the scan may be saved before or after the change (pause writers for a
+   * point-in-time save).
+   */
+  async snapshot(tokens?: readonly bigint[]): Promise<Snapshot<SessionRecord>> {
+    if (tokens !== undefined) {
+      const records = await mapConcurrent([...new Set(tokens)], CONCURRENCY, (token) => this.dump(token));
+      return arraySnapshot(records.filter((record): record is SessionRecord => record !== undefined));
+    }
+    const records = await clusterWide(this.context.cluster, async () => {
+      const found: SessionRecord[] = [];
+      await this.forEachToken(async (token) => {
+        const record = await this.dump(token);
+        if (record !== undefined) found.push(record);
+      });
+      return found;
+    });
+    return arraySnapshot(records);
+  }
+
+  /** Adds the sessions whose tokens are free (a live session keeps its token); expiry restarts now. */
+  async restore(records: Iterable<SessionRecord>): Promise<{ sessions: number; keys: number }> {
+    let sessions = 0;
+    let keys = 0;
+    await forEachConcurrent(records, CONCURRENCY, async (record) => {
+      const args = pairs(record.keys, creationArgs(record.expiry, record.shared));
+      const reply = await this.run('nemesisCreate', record.token, args);
+      if (reply[0] === 1) {
+        sessions++;
+        keys += reply[2] as number;
+      }
+    });
+    return { sessions, keys };
+  }
+
+  // ----------------------------------------------------------------------------- internals
+
+  private async dump(token: bigint): Promise<SessionRecord | undefined> {
+    const reply = await this.run('nemesisDump', token, [], true);
+    if (reply[0] !== 1) return undefined;
+    const [, , shared, duration, del, ess, eog, flat] = reply as [number, number, Buffer, Buffer | null, Buffer, Buffer, Buffer, Buffer[]];
+    const keys = createMembers();
+    for (let i = 0; i + 1 < flat.length; i += 2) keys[nameFrom(flat[i]!)] = valueOf(flat[i + 1]!);
+    const expiry: ExpirySettings | undefined =
+      duration === null
+        ? undefined
+        : {
+            durationSeconds: uintOf(text(duration)),
+            deleteSession: text(del) === '1',
+            extendOnSetAdd: text(ess) === '1',
+            extendOnGet: text(eog) === '1',
+          };
+    return { token, shared: text(shared) === '1', expiry, keys };
+  }
+
+  /** Calls `fn` for the token of every session key on every master, a bounded number at a time. */
+  private forEachToken(fn: (token: bigint) => Promise<void>): Promise<void> {
+    const { cluster, layout } = this.context;
+    return scanKeys(cluster, layout.sessionMetaPattern, async (keys) => {
+      const tokens: bigint[] = [];
+      for (const key of keys) {
+        const token = layout.tokenOfMeta(key);
+        if (token !== undefined) tokens.push(token);
+      }
+      await mapConcurrent(tokens, CONCURRENCY, fn);
+    });
+  }
+
+  private async run(name: SessionScript, token: bigint, args: readonly ScriptArg[] = [], asBuffers = false): Promise<SessionReply> {
+    const { scripts, layout } = this.context;
+    const meta = layout.sessionMeta(token);
+    const data = layout.sessionData(token);
+    const now = this.context.now();
+    const reply = asBuffers ? await scripts.sessionBuffer(name, meta, data, now, args) : await scripts.session(name, meta, data, now, args);
+    if (reply[1] === 1) {
+      this.expiredCount++;
+      this.onExpired?.(token);
+    }
+    return reply;
+  }
+}
