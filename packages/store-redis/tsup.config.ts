@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The store, and a throwaway cluster for tests (`@nemesisdb/store-redis/testing`).
+  entry: ['src/index.ts', 'src/testing.ts'],
   format: ['esm'],
   target: 'node20',
   dts: true,

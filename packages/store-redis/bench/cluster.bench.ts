@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
-import { RedisCluster, findRedis, REDIS_INSTALL_HINT } from '../src/testing/redis-cluster.test-util.js';
+import { RedisCluster, findRedis, REDIS_INSTALL_HINT } from '../src/testing.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const WARMUP_SECONDS = 1;

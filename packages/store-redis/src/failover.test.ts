@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RedisStore } from './store.js';
-import { RedisCluster } from './testing/redis-cluster.test-util.js';
+import { RedisCluster } from './testing/redis-cluster.js';
 import { closeAfterTest, describeWithRedis, freshPrefix, harness, sleep, type Harness } from './testing/harness.test-util.js';
 
 // A master dies (SIGKILL, no goodbye): the cluster promotes its replica, and two NemesisDB servers

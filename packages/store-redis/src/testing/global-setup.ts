@@ -2,7 +2,7 @@
 // tells them why there is none.
 
 import type { TestProject } from 'vitest/node';
-import { REDIS_INSTALL_HINT, RedisCluster, findRedis, type RedisTools } from './redis-cluster.test-util.js';
+import { REDIS_INSTALL_HINT, RedisCluster, findRedis, type RedisTools } from './redis-cluster.js';
 
 export type ProvidedCluster =
   | { ok: true; seeds: { host: string; port: number }[]; tools: RedisTools }

@@ -7,7 +7,7 @@ import { decode, type JsonValue } from '@nemesisdb/protocol';
 import { describe, inject, it, onTestFinished } from 'vitest';
 import { RedisStore, type RedisStoreOptions } from '../store.js';
 import type { ProvidedCluster } from './global-setup.js';
-import { REDIS_INSTALL_HINT, type RedisTools } from './redis-cluster.test-util.js';
+import { REDIS_INSTALL_HINT, type RedisTools } from './redis-cluster.js';
 
 export type Seeds = { host: string; port: number }[];
 

@@ -1,6 +1,7 @@
-// A real Redis Cluster for the tests: N masters with one replica each, as `redis-server`
-// processes on free loopback ports in a temporary directory, created with
-// `redis-cli --cluster create`, and torn down (processes killed, directory removed) by `stop()`.
+// A real Redis Cluster for tests (exported as @nemesisdb/store-redis/testing): N masters with one
+// replica each, as `redis-server` processes on free loopback ports in a temporary directory,
+// created with `redis-cli --cluster create`, and torn down (processes killed, directory removed)
+// by `stop()`.
 
 import { spawn, spawnSync, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
