@@ -151,8 +151,7 @@ describe('order and flow', () => {
     ]);
   });
 
-  // Generous: the close comes after the drain timeout, and a busy CI machine is slow to fill buffers.
-  it('closes a client that never reads its replies, and keeps serving the others', { timeout: 20_000 }, async () => {
+  it('closes a client that never reads its replies, and keeps serving the others', async () => {
     const server = await serve({ maxBufferedBytes: 64 * 1024, drainTimeoutMs: 300 });
     const setup = await client(server.url);
     await setup.request(`{"KV_SET":{"keys":{"big":"${'x'.repeat(100_000)}"}}}`);
