@@ -1,4 +1,5 @@
 import { ManualClock } from '@nemesisdb/engine';
+import { expiryContract } from '@nemesisdb/engine/testing';
 import { describe, expect, it } from 'vitest';
 import type { RedisStore } from './store.js';
 import { describeWithRedis, harness, newStore, closeAfterTest, until, type Harness } from './testing/harness.test-util.js';
@@ -7,8 +8,8 @@ import { describeWithRedis, harness, newStore, closeAfterTest, until, type Harne
 //
 // First on a manual clock handed to the store: the scripts then judge expiry by that clock, which
 // starts a year ahead of real time so Redis' own PEXPIREAT never fires during the test — what is
-// tested is the scripts' lazy rules, to the millisecond, with the expectations of the engine's own
-// expiry tests (packages/engine/src/store/memory/expiry.test.ts). Then in real time on the
+// tested is the scripts' lazy rules, to the millisecond: the engine's expiry contract
+// (@nemesisdb/engine/testing), and what is particular to Redis. Then in real time on the
 // masters' clocks (the default), with 1–2 s durations: PEXPIREAT, re-arming and extends as they
 // happen in production.
 
@@ -48,164 +49,30 @@ describeWithRedis('exact expiry', (seeds) => {
       return { ...harness(store), clock, expired };
     };
 
-    it('deleteSession:true is visible at its deadline and gone 1 ms after it, for every command', async () => {
+    expiryContract(() => open());
+
+    it('deleteSession:true: the script that finds it due deletes both keys and reports the expiry', async () => {
       const h = open();
       const tkn = await h.session({ duration: 60, deleteSession: true });
-      h.clock.advance(60 * SECOND);
-      expect(await visible(h, tkn)).toBe(true);
-      expect(await keyCount(h, tkn)).toBe(0);
-      h.clock.advance(1);
+      h.clock.advance(60 * SECOND + 1);
       expect(await visible(h, tkn)).toBe(false);
-      expect(await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toMatchObject({ st: 100 });
-      expect(await h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":[]}}`)).toMatchObject({ st: 100 });
-      expect(await h.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toEqual({ st: 1, totalKeys: 0, totalSessions: 0 });
-      expect(await rawExists(h.store, tkn)).toEqual({ meta: false, data: false }); // deleted by the script
+      expect(await rawExists(h.store, tkn)).toEqual({ meta: false, data: false });
       expect(h.expired).toEqual([BigInt(tkn)]);
       expect(h.store.sessions.expiredCount).toBe(1);
     });
 
-    it('is not counted by SH_INFO_ALL nor ended by SH_END_ALL after its deadline, even unreclaimed', async () => {
-      const h = open();
-      const tkn = await h.session({ duration: 1, deleteSession: true });
-      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1,"b":2}}}`);
-      await h.session();
-      h.clock.advance(SECOND + 1);
-      expect(await h.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toEqual({ st: 1, totalKeys: 0, totalSessions: 1 });
-      expect(await h.body('SH_END_ALL', '{"SH_END_ALL":{}}')).toEqual({ cnt: 1, st: 1 });
-    });
-
-    it('cannot be rescued by an extend once its deadline passed', async () => {
-      const h = open();
-      const tkn = await h.session({ duration: 5, deleteSession: true, extendOnGet: true, extendOnSetAdd: true });
-      h.clock.advance(5 * SECOND + 1);
-      expect(await h.body('SH_SET', `{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`)).toMatchObject({ st: 100 });
-      expect(await h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":["a"]}}`)).toMatchObject({ st: 100 });
-    });
-
-    it('deleteSession:false clears the keys at the deadline and re-arms from the deadline, without drift', async () => {
+    it('deleteSession:false: the deadline held in Redis moves on by whole periods, each expiry reported', async () => {
       const h = open();
       const tkn = await h.session({ duration: 10 });
       const start = h.clock.now();
       await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
-      h.clock.set(start + 10 * SECOND);
-      expect(await keyCount(h, tkn)).toBe(1);
       h.clock.set(start + 10 * SECOND + 1);
-      expect(await keyCount(h, tkn)).toBe(0); // cleared, still there
-      expect(await visible(h, tkn)).toBe(true);
+      expect(await keyCount(h, tkn)).toBe(0);
       expect(await deadline(h.store, tkn)).toBe(start + 20 * SECOND);
-      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"b":2}}}`);
-      h.clock.set(start + 20 * SECOND);
-      expect(await keyCount(h, tkn)).toBe(1);
-      h.clock.set(start + 20 * SECOND + 1);
+      h.clock.set(start + 40 * SECOND + 1);
       expect(await keyCount(h, tkn)).toBe(0);
+      expect(await deadline(h.store, tkn)).toBe(start + 50 * SECOND);
       expect(h.expired).toEqual([BigInt(tkn), BigInt(tkn)]);
-    });
-
-    it('skips whole periods when untouched, staying on the original grid', async () => {
-      const h = open();
-      const tkn = await h.session({ duration: 3 });
-      const start = h.clock.now();
-      h.clock.set(start + 3 * 3 * SECOND + 500);
-      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
-      const info = await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`);
-      expect((info.expiry as { remaining: number }).remaining).toBe(2); // ends at start + 12 s
-      h.clock.set(start + 12 * SECOND);
-      expect(await keyCount(h, tkn)).toBe(1);
-      h.clock.set(start + 12 * SECOND + 1);
-      expect(await keyCount(h, tkn)).toBe(0);
-    });
-
-    it('SH_INFO_ALL does not count keys of an untouched deleteSession:false session past its deadline', async () => {
-      const h = open();
-      const tkn = await h.session({ duration: 1 });
-      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1,"b":2}}}`);
-      expect(await h.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toEqual({ st: 1, totalKeys: 2, totalSessions: 1 });
-      h.clock.advance(SECOND + 1);
-      expect(await h.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toEqual({ st: 1, totalKeys: 0, totalSessions: 1 });
-    });
-
-    it('extendOnGet resets the deadline to now + duration on SH_GET only', async () => {
-      const h = open();
-      const tkn = await h.session({ duration: 10, deleteSession: true, extendOnGet: true });
-      h.clock.advance(8 * SECOND);
-      await h.send(`{"SH_CONTAINS":{"tkn":${tkn},"keys":[]}}`); // does not extend
-      await h.send(`{"SH_KEYS":{"tkn":${tkn}}}`);
-      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
-      await h.send(`{"SH_INFO":{"tkn":${tkn}}}`);
-      await h.send(`{"SH_GET":{"tkn":${tkn},"keys":[]}}`); // extends: deadline = t + 18 s
-      h.clock.advance(10 * SECOND);
-      expect(await visible(h, tkn)).toBe(true);
-      h.clock.advance(1);
-      expect(await visible(h, tkn)).toBe(false);
-    });
-
-    it('extendOnSetAdd resets on SH_SET and SH_ADD (even with no keys), not on RMV/CLEAR/CLEAR_SET', async () => {
-      const h = open();
-      const tkn = await h.session({ duration: 10, deleteSession: true, extendOnSetAdd: true });
-      h.clock.advance(9 * SECOND);
-      await h.send(`{"SH_RMV":{"tkn":${tkn},"keys":["x"]}}`);
-      await h.send(`{"SH_CLEAR":{"tkn":${tkn}}}`);
-      await h.send(`{"SH_CLEAR_SET":{"tkn":${tkn},"keys":{}}}`);
-      await h.send(`{"SH_GET":{"tkn":${tkn},"keys":[]}}`);
-      await h.send(`{"SH_ADD":{"tkn":${tkn},"keys":{}}}`); // extends: deadline = t + 19 s
-      h.clock.advance(10 * SECOND);
-      expect(await visible(h, tkn)).toBe(true);
-      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`); // extends: deadline = t + 29 s
-      h.clock.advance(10 * SECOND);
-      expect(await visible(h, tkn)).toBe(true);
-      h.clock.advance(1);
-      expect(await visible(h, tkn)).toBe(false);
-    });
-
-    it('an invalid request does not extend', async () => {
-      const h = open();
-      const tkn = await h.session({ duration: 10, deleteSession: true, extendOnGet: true });
-      h.clock.advance(9 * SECOND);
-      await h.send(`{"SH_GET":{"tkn":${tkn},"keys":"a"}}`);
-      h.clock.advance(SECOND + 1);
-      expect(await visible(h, tkn)).toBe(false);
-    });
-
-    it('flags without expiry do nothing; duration 0 never expires', async () => {
-      const h = open();
-      const tkn = await h.session({ duration: 0, deleteSession: true, extendOnGet: true });
-      await h.send(`{"SH_GET":{"tkn":${tkn},"keys":[]}}`);
-      h.clock.advance(10 ** 12);
-      expect(await visible(h, tkn)).toBe(true);
-      expect(await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toMatchObject({ expires: false, st: 1 });
-    });
-
-    it('counts remaining whole seconds, truncated toward zero, down to 0 at the deadline', async () => {
-      const h = open();
-      const tkn = await h.session({ duration: 60 });
-      const remaining = async () => ((await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).expiry as { remaining: number }).remaining;
-      expect(await remaining()).toBe(60);
-      h.clock.advance(1);
-      expect(await remaining()).toBe(59);
-      h.clock.advance(59 * SECOND - 1); // exactly 1 s left
-      expect(await remaining()).toBe(1);
-      h.clock.advance(1); // 0.999 s left
-      expect(await remaining()).toBe(0);
-      h.clock.advance(999); // at the deadline: still there
-      expect(await remaining()).toBe(0);
-    });
-
-    it.each([
-      ['2^53 + 1', '9007199254740993'],
-      ['2^63', '9223372036854775808'],
-      ['2^64 − 1', '18446744073709551615'],
-      ['about 9.2e9 s (upstream overflows)', '9300000000'],
-    ])('accepts %s seconds, reports it exactly and does not expire early', async (_name, duration) => {
-      const h = open();
-      const tkn = await h.session({ duration: 0 });
-      const reply = await h.body('SH_NEW', `{"SH_NEW":{"expiry":{"duration":${duration},"deleteSession":true}}}`);
-      h.clock.advance(10 ** 11); // three years
-      const info = await h.body('SH_INFO', `{"SH_INFO":{"tkn":${reply.tkn}}}`);
-      const expiry = info.expiry as { duration: unknown; remaining: unknown };
-      expect(String(expiry.duration)).toBe(duration);
-      expect(BigInt(expiry.remaining as bigint)).toBe(BigInt(duration) - 10n ** 8n);
-      expect(await visible(h, tkn)).toBe(true);
-      expect(await visible(h, String(reply.tkn))).toBe(true);
     });
 
     it('none of many sessions due in the same millisecond is visible after it', async () => {

@@ -115,6 +115,9 @@ export class RedisKv implements KvStore {
   }
 
   async find(path: string, result: KvFindResult, keys: readonly ExactJsonValue[]): Promise<string[] | ExactJsonObject> {
+    // A path that does not parse is status 4 even when no value is searched: the (empty) scratch
+    // map checks it with the engine's own rule, before any round trip.
+    this.scratch.find(path, result, []);
     if (keys.length > 0) {
       const names = distinctNames(keys);
       const texts = await this.read(names);

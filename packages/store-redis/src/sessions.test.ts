@@ -1,49 +1,23 @@
+import { shCommandContract } from '@nemesisdb/engine/testing';
 import { expect, it } from 'vitest';
 import { describeWithRedis, harness, newStore, closeAfterTest } from './testing/harness.test-util.js';
 
-// Every SH command with every status, through the engine over a RedisStore: the expectations of
-// the engine's own command tests (packages/engine/src/commands/sh.test.ts), copied.
-
-const NO_SESSION = { m: '', st: 100, tkn: null };
-const MISSING = { m: 'Missing parameter', st: 26, tkn: null };
-const TYPE = { m: 'Param type incorrect', st: 41, tkn: null };
-const UNKNOWN_TOKEN = '12345';
+// The SH commands through the engine over a RedisStore: the engine's store contract (every command
+// with every status), then what is particular to a cluster (tokens across servers, key prefixes,
+// what is left in Redis, the masters' clocks).
 
 describeWithRedis('SH commands on a Redis Cluster', (seeds) => {
   const open = (options?: Parameters<typeof newStore>[1]) => harness(closeAfterTest(newStore(seeds(), options)));
 
-  it('SH_NEW creates sessions with distinct 64-bit tokens, never 0', async () => {
-    const h = open();
-    const replies = await Promise.all(Array.from({ length: 200 }, () => h.body('SH_NEW', '{"SH_NEW":{}}')));
-    const tokens = new Set<string>();
-    for (const reply of replies) {
-      expect(Object.keys(reply)).toEqual(['st', 'tkn']);
-      expect(reply.st).toBe(1);
-      expect(reply.tkn).not.toBe(0);
-      tokens.add(String(reply.tkn));
-    }
-    expect(tokens.size).toBe(200);
-    expect([...tokens].filter((t) => BigInt(t) > 2n ** 53n).length).toBeGreaterThan(190);
-    expect(await h.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toEqual({ st: 1, totalKeys: 0, totalSessions: 200 });
-  });
+  shCommandContract(() => open());
 
-  it('SH_NEW ignores name and shared (§13 C1, C2)', async () => {
+  it('SH_END leaves nothing of the session in the cluster', async () => {
     const h = open();
-    const reply = await h.body('SH_NEW', '{"SH_NEW":{"name":"x","shared":true}}');
-    expect(Object.keys(reply)).toEqual(['st', 'tkn']);
-    expect((await h.body('SH_INFO', `{"SH_INFO":{"tkn":${reply.tkn}}}`)).shared).toBe(false);
-  });
-
-  it.each([
-    ['{"expiry":{}}', MISSING],
-    ['{"expiry":{"deleteSession":true}}', MISSING],
-    ['{"expiry":5}', TYPE],
-    ['{"expiry":{"duration":-5}}', TYPE],
-    ['{"expiry":{"duration":60.0}}', TYPE],
-    ['{"expiry":{"duration":"60"}}', TYPE],
-    ['{"expiry":{"duration":60,"extendOnGet":1}}', TYPE],
-  ])('SH_NEW answers %s with %j', async (body, expected) => {
-    expect(await open().body('SH_NEW', `{"SH_NEW":${body}}`)).toEqual(expected);
+    const tkn = await h.session({ duration: 60, deleteSession: false });
+    await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
+    expect(await h.body('SH_END', `{"SH_END":{"tkn":${tkn}}}`)).toEqual({ st: 1, tkn: BigInt(tkn) });
+    const { cluster, layout } = h.store;
+    expect(await cluster.exists(layout.sessionMeta(BigInt(tkn)), layout.sessionData(BigInt(tkn)))).toBe(0);
   });
 
   it('SH_NEW retries a token already in use, here or on another server (§14 D4)', async () => {
@@ -57,37 +31,6 @@ describeWithRedis('SH commands on a Redis Cluster', (seeds) => {
     expect(await other.text('{"SH_NEW":{}}')).toBe('{"SH_NEW_RSP":{"st":1,"tkn":11}}');
   });
 
-  it('SH_END ends a session and its keys', async () => {
-    const h = open();
-    const tkn = await h.session();
-    await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
-    expect(await h.body('SH_END', `{"SH_END":{"tkn":${tkn}}}`)).toEqual({ st: 1, tkn: BigInt(tkn) });
-    expect(await h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":["a"]}}`)).toEqual(NO_SESSION);
-    expect(await h.body('SH_END', `{"SH_END":{"tkn":${tkn}}}`)).toEqual({ st: 100, tkn: BigInt(tkn) });
-    // Nothing is left behind in the cluster.
-    const { cluster, layout } = h.store;
-    expect(await cluster.exists(layout.sessionMeta(BigInt(tkn)), layout.sessionData(BigInt(tkn)))).toBe(0);
-  });
-
-  it.each(['{}', '{"tkn":"x"}', '{"tkn":-1}', '{"tkn":1.5}'])('SH_END answers form A 100 to %s', async (body) => {
-    expect(await open().body('SH_END', `{"SH_END":${body}}`)).toEqual(NO_SESSION);
-  });
-
-  it('SH_END accepts a token written as a decimal string (§13 C3)', async () => {
-    const h = open();
-    const tkn = await h.session();
-    expect(await h.body('SH_END', `{"SH_END":{"tkn":"${tkn}"}}`)).toEqual({ st: 1, tkn: BigInt(tkn) });
-  });
-
-  it('SH_END_ALL ends every session of every master, but no KV key', async () => {
-    const h = open();
-    for (let i = 0; i < 30; i++) await h.session();
-    await h.send('{"KV_SET":{"keys":{"k":1}}}');
-    expect(await h.body('SH_END_ALL', '{"SH_END_ALL":{"ignored":1}}')).toEqual({ cnt: 30, st: 1 });
-    expect(await h.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toEqual({ st: 1, totalKeys: 0, totalSessions: 0 });
-    expect(await h.body('KV_COUNT', '{"KV_COUNT":{}}')).toEqual({ cnt: 1, st: 1 });
-    expect(await h.body('SH_END_ALL', '{"SH_END_ALL":{}}')).toEqual({ cnt: 0, st: 1 });
-  });
 
   it('SH_END_ALL leaves other prefixes alone', async () => {
     const a = open();
@@ -98,30 +41,6 @@ describeWithRedis('SH commands on a Redis Cluster', (seeds) => {
     expect(await b.body('SH_EXISTS', `{"SH_EXISTS":{"tkns":[${kept}]}}`)).toEqual({ exist: [BigInt(kept)], st: 1 });
   });
 
-  it('SH_EXISTS lists existing tokens in request order, repeats kept, non-tokens ignored', async () => {
-    const h = open();
-    const a = await h.session();
-    const b = await h.session();
-    const reply = await h.body('SH_EXISTS', `{"SH_EXISTS":{"tkns":[${b},${UNKNOWN_TOKEN},"x",null,${a},${b},"${a}"]}}`);
-    expect(reply).toEqual({ exist: [BigInt(b), BigInt(a), BigInt(b), BigInt(a)], st: 1 });
-    expect(await h.body('SH_EXISTS', '{"SH_EXISTS":{"tkns":[]}}')).toEqual({ exist: [], st: 1 });
-  });
-
-  it.each([
-    ['{}', MISSING],
-    ['{"tkns":5}', TYPE],
-  ])('SH_EXISTS answers %s with %j', async (body, expected) => {
-    expect(await open().body('SH_EXISTS', `{"SH_EXISTS":${body}}`)).toEqual(expected);
-  });
-
-  it('SH_INFO describes a session that never expires', async () => {
-    const h = open();
-    const tkn = await h.session();
-    await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1,"b":2}}}`);
-    expect(await h.send(`{"SH_INFO":{"tkn":${tkn}}}`)).toEqual({
-      SH_INFO_RSP: { expires: false, keyCnt: 2, shared: false, st: 1, tkn: BigInt(tkn) },
-    });
-  });
 
   it('SH_INFO describes an expiring session with every flag and the remaining seconds', async () => {
     const h = open();
@@ -139,138 +58,6 @@ describeWithRedis('SH commands on a Redis Cluster', (seeds) => {
     });
   });
 
-  it('SH_INFO answers an unknown token with null counts', async () => {
-    expect(await open().body('SH_INFO', `{"SH_INFO":{"tkn":${UNKNOWN_TOKEN}}}`)).toEqual({ keyCnt: null, shared: null, st: 100, tkn: 12345 });
-  });
-
-  it.each([
-    ['{}', { m: '', st: 13, tkn: null }],
-    [`{"tkn":${UNKNOWN_TOKEN},"x":1}`, { m: '', st: 13, tkn: null }],
-    ['{"x":1}', NO_SESSION],
-    ['{"tkn":"nope"}', NO_SESSION],
-  ])('SH_INFO answers %s with %j (exactly one member, §9.5)', async (body, expected) => {
-    expect(await open().body('SH_INFO', `{"SH_INFO":${body}}`)).toEqual(expected);
-  });
-
-  it('SH_INFO_ALL counts sessions and their keys over all masters, not KV keys', async () => {
-    const h = open();
-    const a = await h.session();
-    const b = await h.session();
-    await h.send(`{"SH_SET":{"tkn":${a},"keys":{"x":1,"y":2}}}`);
-    await h.send(`{"SH_SET":{"tkn":${b},"keys":{"x":1}}}`);
-    await h.send('{"KV_SET":{"keys":{"k":1}}}');
-    expect(await h.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toEqual({ st: 1, totalKeys: 3, totalSessions: 2 });
-    await h.send(`{"SH_RMV":{"tkn":${a},"keys":["x","nope"]}}`);
-    await h.send(`{"SH_CLEAR_SET":{"tkn":${b},"keys":{"p":1,"q":2,"r":3}}}`);
-    expect(await h.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toEqual({ st: 1, totalKeys: 4, totalSessions: 2 });
-    await h.send(`{"SH_END":{"tkn":${b}}}`);
-    expect(await h.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toEqual({ st: 1, totalKeys: 1, totalSessions: 1 });
-  });
-
-  it('set, add, get, contains, keys, count, rmv, clear, clear_set', async () => {
-    const h = open();
-    const tkn = await h.session();
-    const send = (command: string, body: string) => h.body(command, `{"${command}":{"tkn":${tkn}${body}}}`);
-    expect(await send('SH_SET', ',"keys":{"forename":"Billy","surname":"Bob","big":18446744073709551615}')).toEqual({ st: 1 });
-    expect(await send('SH_ADD', ',"keys":{"forename":"Nope","age":26}')).toEqual({ st: 1 });
-    expect(await send('SH_GET', ',"keys":["forename","nope",5,"big","age","forename"]')).toEqual({
-      keys: { forename: 'Billy', big: 18446744073709551615n, age: 26 },
-      st: 1,
-    });
-    expect(await send('SH_CONTAINS', ',"keys":["age","nope","age",1]')).toEqual({ contains: ['age', 'age'], st: 1 });
-    // Whole-map listings have no specified order (§10); small Redis hashes keep insertion order.
-    const keys = await send('SH_KEYS', '');
-    expect({ ...keys, keys: [...(keys.keys as string[])].sort() }).toEqual({ keys: ['age', 'big', 'forename', 'surname'], st: 1 });
-    expect(await send('SH_COUNT', '')).toEqual({ cnt: 4, st: 1 });
-    expect(await send('SH_RMV', ',"keys":["surname","nope",7]')).toEqual({ st: 1 });
-    expect(await send('SH_RMV', ',"keys":[7]')).toEqual({ st: 1 });
-    expect(await send('SH_COUNT', '')).toEqual({ cnt: 3, st: 1 });
-    expect(await send('SH_CLEAR_SET', ',"keys":{"x":null}')).toEqual({ cnt: 3, st: 1 });
-    expect(await send('SH_GET', ',"keys":["x","forename"]')).toEqual({ keys: { x: null }, st: 1 });
-    expect(await send('SH_CLEAR', '')).toEqual({ cnt: 1, st: 1 });
-    expect(await send('SH_CLEAR', '')).toEqual({ cnt: 0, st: 1 });
-    expect(await send('SH_KEYS', '')).toEqual({ keys: [], st: 1 });
-    expect(await send('SH_SET', ',"keys":{}')).toEqual({ st: 1 });
-    expect(await send('SH_CLEAR_SET', ',"keys":{}')).toEqual({ cnt: 0, st: 1 });
-    expect(await send('SH_GET', ',"keys":[]')).toEqual({ keys: {}, st: 1 });
-  });
-
-  it('keeps sessions apart from each other and from KV keys', async () => {
-    const h = open();
-    const a = await h.session();
-    const b = await h.session();
-    await h.send(`{"SH_SET":{"tkn":${a},"keys":{"k":"a"}}}`);
-    await h.send(`{"SH_SET":{"tkn":${b},"keys":{"k":"b"}}}`);
-    await h.send('{"KV_SET":{"keys":{"k":"kv"}}}');
-    expect(await h.body('SH_GET', `{"SH_GET":{"tkn":${a},"keys":["k"]}}`)).toEqual({ keys: { k: 'a' }, st: 1 });
-    expect(await h.body('KV_GET', '{"KV_GET":{"keys":["k"]}}')).toEqual({ keys: { k: 'kv' }, st: 1 });
-  });
-
-  it('stores "__proto__", empty names and lone surrogates as ordinary keys', async () => {
-    const h = open();
-    const tkn = await h.session();
-    await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"__proto__":{"polluted":true},"":1,"\\ud800":2,"é\\u0000":3}}}`);
-    expect(await h.text(`{"SH_GET":{"tkn":${tkn},"keys":["__proto__","","\\ud800","é\\u0000"]}}`)).toBe(
-      `{"SH_GET_RSP":{"keys":{"__proto__":{"polluted":true},"":1,"\\ud800":2,"é\\u0000":3},"st":1}}`,
-    );
-    const keys = (await h.body('SH_KEYS', `{"SH_KEYS":{"tkn":${tkn}}}`)).keys as string[];
-    expect([...keys].sort()).toEqual(['', '__proto__', 'é\u0000', '\ud800'].sort());
-    expect(await h.body('SH_CONTAINS', `{"SH_CONTAINS":{"tkn":${tkn},"keys":["\\ud800","\\udc00"]}}`)).toEqual({ contains: ['\ud800'], st: 1 });
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-  });
-
-  const keyCommands: [string, string][] = [
-    ['SH_SET', ',"keys":{"a":1}'],
-    ['SH_ADD', ',"keys":{"a":1}'],
-    ['SH_GET', ',"keys":["a"]'],
-    ['SH_RMV', ',"keys":["a"]'],
-    ['SH_CLEAR', ''],
-    ['SH_COUNT', ''],
-    ['SH_CONTAINS', ',"keys":["a"]'],
-    ['SH_KEYS', ''],
-    ['SH_CLEAR_SET', ',"keys":{"a":1}'],
-  ];
-
-  it.each(keyCommands)('%s answers 100 for an unknown, missing or invalid token', async (command, rest) => {
-    const h = open();
-    for (const tkn of [`"tkn":${UNKNOWN_TOKEN}`, '"tkn":"abc"', '"tkn":true', '"x":0']) {
-      expect(await h.body(command, `{"${command}":{${tkn}${rest}}}`)).toEqual(NO_SESSION);
-    }
-  });
-
-  it.each(keyCommands.filter(([, rest]) => rest !== ''))('%s checks its own parameters before the token', async (command) => {
-    const h = open();
-    expect(await h.body(command, `{"${command}":{"tkn":"bad"}}`)).toEqual(MISSING);
-    expect(await h.body(command, `{"${command}":{"tkn":"bad","keys":5}}`)).toEqual(TYPE);
-  });
-
-  it('SH_RMV refuses an empty key list with 42', async () => {
-    const h = open();
-    const tkn = await h.session();
-    expect(await h.body('SH_RMV', `{"SH_RMV":{"tkn":${tkn},"keys":[]}}`)).toEqual({ m: 'keys', st: 42, tkn: null });
-    expect(await h.body('SH_RMV', `{"SH_RMV":{"tkn":"bad","keys":[]}}`)).toEqual({ m: 'keys', st: 42, tkn: null });
-  });
-
-  it('keeps integers beyond 2^53 and every JSON type exactly', async () => {
-    const h = open();
-    const tkn = await h.session();
-    const value = '{"n":null,"t":true,"f":false,"i":-9223372036854775808,"u":18446744073709551615,"d":1.5,"w":24.0,"s":"é\\u0000","a":[[],{}],"o":{"x":{"y":[1]}}}';
-    await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"v":${value}}}}`);
-    expect(await h.text(`{"SH_GET":{"tkn":${tkn},"keys":["v"]}}`)).toBe(`{"SH_GET_RSP":{"keys":{"v":${value}},"st":1}}`);
-  });
-
-  it('handles thousands of keys in one command (scripts write them in slices)', async () => {
-    const h = open();
-    const tkn = await h.session();
-    const keys: Record<string, number> = {};
-    for (let i = 0; i < 5000; i++) keys[`k${i}`] = i;
-    expect(await h.body('SH_SET', `{"SH_SET":{"tkn":${tkn},"keys":${JSON.stringify(keys)}}}`)).toEqual({ st: 1 });
-    const names = Object.keys(keys);
-    const got = await h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":${JSON.stringify(names)}}}`);
-    expect(got.keys).toEqual(keys);
-    expect(await h.body('SH_RMV', `{"SH_RMV":{"tkn":${tkn},"keys":${JSON.stringify(names.slice(0, 4000))}}}`)).toEqual({ st: 1 });
-    expect(await h.body('SH_COUNT', `{"SH_COUNT":{"tkn":${tkn}}}`)).toEqual({ cnt: 1000, st: 1 });
-  });
 
   it('answers SH_SAVE 14 without persistence and SH_LOAD 142 with nothing to load', async () => {
     const h = open();

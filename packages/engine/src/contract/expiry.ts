@@ -1,0 +1,200 @@
+// Exact expiry's contract (PROTOCOL.md §7 and its improvement rules): the lazy rules every data
+// store must apply on each access, judged on a manual clock to the millisecond. Only the clock
+// moves (no timer runs), so what is tested is what a command sees; each store tests its own
+// reclaiming (timers, Redis PEXPIREAT) beside it.
+import { describe, expect, it } from 'vitest';
+import type { ContractHarness } from './harness.js';
+
+/** An engine whose store judges expiry by a clock the test moves. */
+export interface ExpiryHarness extends ContractHarness {
+  clock: { now(): number; set(ms: number): void; advance(ms: number): void };
+}
+
+const SECOND = 1000;
+
+async function visible(h: ExpiryHarness, tkn: string): Promise<boolean> {
+  const reply = await h.body('SH_EXISTS', `{"SH_EXISTS":{"tkns":[${tkn}]}}`);
+  return (reply.exist as unknown[]).length === 1;
+}
+
+async function keyCount(h: ExpiryHarness, tkn: string): Promise<number | null> {
+  const reply = await h.body('SH_COUNT', `{"SH_COUNT":{"tkn":${tkn}}}`);
+  return reply.st === 1 ? (reply.cnt as number) : null;
+}
+
+/** Registers the expiry tests; `open` gives an engine over an empty store on a fresh manual clock each time. */
+export function expiryContract(open: () => ExpiryHarness): void {
+  describe('deleteSession: true', () => {
+    it('is visible at its deadline and gone 1 ms after it, for every command', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 60, deleteSession: true });
+      h.clock.advance(60 * SECOND);
+      expect(await visible(h, tkn)).toBe(true);
+      expect(await keyCount(h, tkn)).toBe(0);
+      h.clock.advance(1);
+      expect(await visible(h, tkn)).toBe(false);
+      expect(await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toMatchObject({ st: 100 });
+      expect(await h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":[]}}`)).toMatchObject({ st: 100 });
+      expect(await h.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toEqual({ st: 1, totalKeys: 0, totalSessions: 0 });
+    });
+
+    it('is not counted by SH_INFO_ALL or ended by SH_END_ALL after its deadline, even unreclaimed', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 1, deleteSession: true });
+      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1,"b":2}}}`);
+      await h.session();
+      h.clock.advance(SECOND + 1); // no timer has run
+      expect(await h.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toEqual({ st: 1, totalKeys: 0, totalSessions: 1 });
+      expect(await h.body('SH_END_ALL', '{"SH_END_ALL":{}}')).toEqual({ cnt: 1, st: 1 });
+    });
+
+    it('cannot be rescued by an extend once its deadline passed', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 5, deleteSession: true, extendOnGet: true, extendOnSetAdd: true });
+      h.clock.advance(5 * SECOND + 1);
+      expect(await h.body('SH_SET', `{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`)).toMatchObject({ st: 100 });
+      expect(await h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":["a"]}}`)).toMatchObject({ st: 100 });
+    });
+
+  });
+
+  describe('deleteSession: false (the default)', () => {
+    it('clears the keys at the deadline and re-arms from the deadline, without drift', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 10 });
+      const start = h.clock.now();
+      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
+      h.clock.set(start + 10 * SECOND);
+      expect(await keyCount(h, tkn)).toBe(1);
+      h.clock.set(start + 10 * SECOND + 1);
+      expect(await keyCount(h, tkn)).toBe(0); // cleared, still there
+      expect(await visible(h, tkn)).toBe(true);
+      // The next period ends at start + 20 s exactly, however late the first expiry was noticed.
+      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"b":2}}}`);
+      h.clock.set(start + 20 * SECOND);
+      expect(await keyCount(h, tkn)).toBe(1);
+      h.clock.set(start + 20 * SECOND + 1);
+      expect(await keyCount(h, tkn)).toBe(0);
+    });
+
+    it('SH_INFO_ALL does not count the keys of an untouched session past its deadline', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 1 });
+      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1,"b":2}}}`);
+      expect(await h.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toEqual({ st: 1, totalKeys: 2, totalSessions: 1 });
+      h.clock.advance(SECOND + 1);
+      expect(await h.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toEqual({ st: 1, totalKeys: 0, totalSessions: 1 });
+    });
+
+    it('skips whole periods when untouched, staying on the original grid', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 3 });
+      const start = h.clock.now();
+      h.clock.set(start + 3 * 3 * SECOND + 500); // three and a bit periods later
+      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
+      const info = await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`);
+      expect((info.expiry as { remaining: number }).remaining).toBe(2); // ends at start + 12 s
+      h.clock.set(start + 12 * SECOND);
+      expect(await keyCount(h, tkn)).toBe(1);
+      h.clock.set(start + 12 * SECOND + 1);
+      expect(await keyCount(h, tkn)).toBe(0);
+    });
+
+  });
+
+  describe('extends', () => {
+    it('extendOnGet resets the deadline to now + duration on SH_GET only', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 10, deleteSession: true, extendOnGet: true });
+      h.clock.advance(8 * SECOND);
+      await h.send(`{"SH_CONTAINS":{"tkn":${tkn},"keys":[]}}`); // does not extend
+      await h.send(`{"SH_KEYS":{"tkn":${tkn}}}`);
+      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
+      await h.send(`{"SH_GET":{"tkn":${tkn},"keys":[]}}`); // extends: deadline = t + 18 s
+      h.clock.advance(10 * SECOND);
+      expect(await visible(h, tkn)).toBe(true);
+      h.clock.advance(1);
+      expect(await visible(h, tkn)).toBe(false);
+    });
+
+    it('extendOnSetAdd resets on SH_SET and SH_ADD (even with no keys), not on RMV/CLEAR/CLEAR_SET', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 10, deleteSession: true, extendOnSetAdd: true });
+      h.clock.advance(9 * SECOND);
+      await h.send(`{"SH_RMV":{"tkn":${tkn},"keys":["x"]}}`);
+      await h.send(`{"SH_CLEAR":{"tkn":${tkn}}}`);
+      await h.send(`{"SH_CLEAR_SET":{"tkn":${tkn},"keys":{}}}`);
+      await h.send(`{"SH_GET":{"tkn":${tkn},"keys":[]}}`);
+      await h.send(`{"SH_ADD":{"tkn":${tkn},"keys":{}}}`); // extends: deadline = t + 19 s
+      h.clock.advance(10 * SECOND);
+      expect(await visible(h, tkn)).toBe(true);
+      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`); // extends: deadline = t + 29 s
+      h.clock.advance(10 * SECOND);
+      expect(await visible(h, tkn)).toBe(true);
+      h.clock.advance(1);
+      expect(await visible(h, tkn)).toBe(false);
+    });
+
+    it('an invalid request does not extend', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 10, deleteSession: true, extendOnGet: true });
+      h.clock.advance(9 * SECOND);
+      await h.send(`{"SH_GET":{"tkn":${tkn},"keys":"a"}}`);
+      h.clock.advance(SECOND + 1);
+      expect(await visible(h, tkn)).toBe(false);
+    });
+
+    it('flags without expiry do nothing', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 0, deleteSession: true, extendOnGet: true });
+      await h.send(`{"SH_GET":{"tkn":${tkn},"keys":[]}}`);
+      h.clock.advance(10 ** 9);
+      expect(await visible(h, tkn)).toBe(true);
+      expect(await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toMatchObject({ expires: false });
+    });
+  });
+
+  describe('remaining (SH_INFO)', () => {
+    it('counts whole seconds, truncated toward zero, down to 0 at the deadline', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 60 });
+      const remaining = async () =>
+        ((await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).expiry as { remaining: number }).remaining;
+      expect(await remaining()).toBe(60);
+      h.clock.advance(1);
+      expect(await remaining()).toBe(59);
+      h.clock.advance(59 * SECOND - 1); // exactly 1 s left
+      expect(await remaining()).toBe(1);
+      h.clock.advance(1); // 0.999 s left
+      expect(await remaining()).toBe(0);
+      h.clock.advance(999); // at the deadline: still there
+      expect(await remaining()).toBe(0);
+    });
+  });
+
+  describe('durations', () => {
+    it('duration 0 never expires and discards the flags', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 0, deleteSession: true });
+      h.clock.advance(10 ** 12);
+      expect(await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toMatchObject({ expires: false, st: 1 });
+    });
+
+    it.each([
+      ['2^53 + 1', '9007199254740993'],
+      ['2^63', '9223372036854775808'],
+      ['2^64 − 1', '18446744073709551615'],
+      ['about 9.2e9 s (upstream overflows)', '9300000000'],
+    ])('accepts %s seconds, reports it exactly and does not expire early', async (_name, duration) => {
+      const h = open();
+      const tkn = await h.session({ duration: 0 });
+      const reply = await h.body('SH_NEW', `{"SH_NEW":{"expiry":{"duration":${duration},"deleteSession":true}}}`);
+      h.clock.advance(10 ** 11); // three years
+      const info = await h.body('SH_INFO', `{"SH_INFO":{"tkn":${reply.tkn}}}`);
+      const expiry = info.expiry as { duration: unknown; remaining: unknown };
+      expect(String(expiry.duration)).toBe(duration);
+      expect(BigInt(expiry.remaining as bigint)).toBe(BigInt(duration) - 10n ** 8n);
+      expect(await visible(h, tkn)).toBe(true);
+    });
+  });
+}
