@@ -89,6 +89,8 @@ export class RedisStore implements DataStore {
   readonly layout: KeyLayout;
   private readonly statsMaxAgeMs: number;
   private statsCache: { at: number; value: Promise<StoreStats> } | undefined;
+  private lastError: Error | undefined;
+  private lastNodeError: string | undefined;
 
   constructor(options: RedisStoreOptions) {
     if (options.nodes.length === 0) throw new RangeError('RedisStore needs at least one cluster node');
@@ -103,8 +105,14 @@ export class RedisStore implements DataStore {
       },
     );
     // Without a listener, a node's connection error would be an uncaught 'error' event; failures
-    // reach callers through the commands that fail.
-    this.cluster.on('error', () => {});
+    // reach callers through the commands that fail, and the last one explains a failed ready().
+    this.cluster.on('error', (error: Error) => {
+      this.lastError = error;
+    });
+    // A node's own error (e.g. ECONNREFUSED) says more than the cluster's "Failed to refresh slots cache".
+    this.cluster.on('node error', (error: Error, address: string) => {
+      this.lastNodeError = `${address}: ${error.message}`;
+    });
     const clock = options.clock;
     const context: StoreContext = {
       cluster: this.cluster,
@@ -125,7 +133,11 @@ export class RedisStore implements DataStore {
   async ready(timeoutMs = 10_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`the Redis cluster was not ready within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(() => {
+        const last = this.lastNodeError ?? this.lastError?.message;
+        const why = last === undefined ? '' : ` (last error: ${last})`;
+        reject(new Error(`the Redis cluster was not ready within ${timeoutMs} ms${why}`));
+      }, timeoutMs);
     });
     try {
       await Promise.race([whenReady(this.cluster), timeout]);
