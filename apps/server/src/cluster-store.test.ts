@@ -11,9 +11,10 @@ import { createLogger } from './logging.js';
 import { run, type Running } from './main.js';
 
 const tools = findRedis();
+const PASSWORD = `pw-${randomBytes(8).toString('hex')}`;
 
-function config(argv: string[]): ResolvedConfig {
-  const result = resolveConfig({ argv: ['--host', '127.0.0.1', '--port', '0', ...argv], env: {} });
+function config(argv: string[], env: Record<string, string> = {}): ResolvedConfig {
+  const result = resolveConfig({ argv: ['--host', '127.0.0.1', '--port', '0', ...argv], env });
   if (result.kind !== 'config') throw new Error(JSON.stringify(result));
   return result.config;
 }
@@ -47,13 +48,15 @@ needsRedis(`two nemesisdb servers with --store redis${tools === undefined ? ` (r
 
   beforeAll(async () => {
     if (tools === undefined) throw new Error(`CI must install Redis: ${REDIS_INSTALL_HINT}`);
-    cluster = await RedisCluster.start(tools);
+    // A cluster that requires a password, as production ones do; the servers get it from the environment.
+    cluster = await RedisCluster.start(tools, { password: PASSWORD });
     const nodes = cluster.seeds.map((seed) => `${seed.host}:${seed.port}`).join(',');
     const prefix = `app${randomBytes(4).toString('hex')}:`;
     for (let i = 0; i < 2; i++) {
       const { logger, lines } = memoryLogger();
       logs.push(lines);
-      servers.push(await run(config(['--store', 'redis', '--redis-nodes', nodes, '--redis-key-prefix', prefix, '--no-console']), logger));
+      const argv = ['--store', 'redis', '--redis-nodes', nodes, '--redis-key-prefix', prefix, '--no-console'];
+      servers.push(await run(config(argv, { NEMESISDB_REDIS_PASSWORD: PASSWORD }), logger));
     }
   }, 60_000);
 
@@ -62,10 +65,11 @@ needsRedis(`two nemesisdb servers with --store redis${tools === undefined ? ` (r
     await cluster?.stop();
   });
 
-  it('logs the store it runs on', () => {
+  it('logs the store it runs on, and never the password', () => {
     for (const lines of logs) {
-      expect(lines.find((line) => line.msg === 'connected to the Redis cluster')).toMatchObject({ nodes: cluster.seeds });
+      expect(lines.find((line) => line.msg === 'connected to the Redis cluster')).toMatchObject({ nodes: cluster.seeds, login: 'default' });
       expect(lines.find((line) => line.msg === 'listening')).toMatchObject({ store: 'redis' });
+      expect(JSON.stringify(lines)).not.toContain(PASSWORD);
     }
   });
 

@@ -469,7 +469,12 @@ describe('the console setting', () => {
 });
 
 describe('the store setting', () => {
-  const redis = (nodes: { host: string; port: number }[], keyPrefix = 'nemesisdb:') => ({ type: 'redis', nodes, keyPrefix });
+  const redis = (nodes: { host: string; port: number }[], keyPrefix = 'nemesisdb:', credentials: object | null = null) => ({
+    type: 'redis',
+    nodes,
+    keyPrefix,
+    credentials,
+  });
 
   it('is the memory store by default and with --store memory', () => {
     expect(configOf([]).store).toEqual({ type: 'memory' });
@@ -496,6 +501,21 @@ describe('the store setting', () => {
     const world = withFile(file({ store: { type: 'redis', nodes: ['file:7000'], keyPrefix: 'file:' } }), { env: { NEMESISDB_REDIS_NODES: 'e:7000' } });
     expect(configOf(['--config', 'nemesis.json'], world).store).toEqual(redis([{ host: 'e', port: 7000 }], 'file:'));
     expect(configOf(['--config', 'nemesis.json', '--store', 'memory'], world).store).toEqual({ type: 'memory' });
+  });
+
+  it('logs in with a password (and user) from the config file or the environment, never from a flag', () => {
+    const store = { type: 'redis', nodes: ['r:7000'], username: 'app', password: 'file-secret' };
+    expect(configOf(['--config', 'nemesis.json'], withFile(file({ store }))).store).toEqual(
+      redis([{ host: 'r', port: 7000 }], 'nemesisdb:', { username: 'app', password: 'file-secret' }),
+    );
+    const env = { NEMESISDB_STORE: 'redis', NEMESISDB_REDIS_NODES: 'e:7000', NEMESISDB_REDIS_PASSWORD: 'env-secret' };
+    expect(configOf([], { env }).store).toEqual(redis([{ host: 'e', port: 7000 }], 'nemesisdb:', { password: 'env-secret' }));
+    expect(configOf([], { env: { ...env, NEMESISDB_REDIS_USERNAME: 'u' } }).store).toMatchObject({ credentials: { username: 'u', password: 'env-secret' } });
+    expect(errorOf([], { env: { NEMESISDB_REDIS_USERNAME: 'u' } })).toBe('config error: NEMESISDB_REDIS_USERNAME needs NEMESISDB_REDIS_PASSWORD');
+    expect(errorOf(['--redis-password', 'x'])).toMatch(/^config error: unknown option '--redis-password'/);
+    expect(errorOf(['--config', 'nemesis.json'], withFile(file({ store: { type: 'redis', nodes: ['r:1'], username: 'app' } })))).toBe(
+      'config error: store.username needs store.password',
+    );
   });
 
   it('names the wrong member or flag in one line', () => {

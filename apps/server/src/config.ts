@@ -9,6 +9,8 @@ import { DEFAULT_HOST, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PAYLOAD, DEFAULT_POR
 import type { FsyncPolicy } from '@nemesisdb/engine';
 import { DEFAULT_MAX_BUFFERED_BYTES } from '@nemesisdb/server';
 import { DEFAULT_KEY_PREFIX, RedisConfigError, parseNodes, redisStoreOptions, type RedisNode } from '@nemesisdb/store-redis';
+
+type RedisCredentials = Extract<StoreConfig, { type: 'redis' }>['credentials'];
 import { z } from 'zod';
 import { parseArgs, type CliFlags } from './args.js';
 
@@ -66,7 +68,15 @@ export interface ResolvedConfig {
   load: { name: string; path: string } | null;
 }
 
-export type StoreConfig = { type: 'memory' } | { type: 'redis'; nodes: readonly RedisNode[]; keyPrefix: string };
+export type StoreConfig =
+  | { type: 'memory' }
+  | {
+      type: 'redis';
+      nodes: readonly RedisNode[];
+      keyPrefix: string;
+      /** Login to every node; null when the cluster needs none. Never logged. */
+      credentials: { username?: string; password: string } | null;
+    };
 
 export const STORE_TYPES = ['memory', 'redis'] as const;
 export type StoreType = (typeof STORE_TYPES)[number];
@@ -272,6 +282,7 @@ interface Layer {
   storeType?: Sourced<StoreType>;
   redisNodes?: Sourced<readonly RedisNode[] | null>;
   redisKeyPrefix?: Sourced<string>;
+  redisCredentials?: Sourced<RedisCredentials>;
   logLevel?: Sourced<LogLevel>;
 }
 
@@ -295,6 +306,7 @@ function defaults(): Required<Layer> {
     storeType: { value: 'memory', key: 'store.type' },
     redisNodes: { value: null, key: 'store.nodes' },
     redisKeyPrefix: { value: DEFAULT_KEY_PREFIX, key: 'store.keyPrefix' },
+    redisCredentials: { value: null, key: 'store.password' },
     logLevel: { value: 'info', key: 'logLevel' },
   };
 }
@@ -356,9 +368,13 @@ function storeFromFile(store: { type: StoreType } & Record<string, unknown>): La
   if (store.type === 'memory') return { storeType: { value: 'memory', key: 'store.type' } };
   try {
     const options = redisStoreOptions(store, 'store');
+    const login = options.clusterOptions?.redisOptions;
     return {
       storeType: { value: 'redis', key: 'store.type' },
       redisNodes: { value: options.nodes, key: 'store.nodes' },
+      ...(login?.password === undefined
+        ? {}
+        : { redisCredentials: { value: { ...(login.username === undefined ? {} : { username: login.username }), password: login.password }, key: 'store.password' } }),
       ...(options.keyPrefix === undefined ? {} : { redisKeyPrefix: { value: options.keyPrefix, key: 'store.keyPrefix' } }),
     };
   } catch (error) {
@@ -425,6 +441,8 @@ export const ENV_VARS = {
   storeType: 'NEMESISDB_STORE',
   redisNodes: 'NEMESISDB_REDIS_NODES',
   redisKeyPrefix: 'NEMESISDB_REDIS_KEY_PREFIX',
+  redisUsername: 'NEMESISDB_REDIS_USERNAME',
+  redisPassword: 'NEMESISDB_REDIS_PASSWORD',
   logLevel: 'NEMESISDB_LOG_LEVEL',
 } as const;
 
@@ -473,6 +491,13 @@ function readEnv(env: Readonly<Record<string, string | undefined>>): Layer {
   if ((text = get(ENV_VARS.redisNodes)) !== undefined) layer.redisNodes = { value: redisNodesFromText(ENV_VARS.redisNodes, text), key: ENV_VARS.redisNodes };
   if ((text = get(ENV_VARS.redisKeyPrefix)) !== undefined) {
     layer.redisKeyPrefix = { value: check(schemas.redisKeyPrefix, ENV_VARS.redisKeyPrefix, text), key: ENV_VARS.redisKeyPrefix };
+  }
+  // Credentials come from the file or the environment, never from flags (command lines are visible).
+  if ((text = get(ENV_VARS.redisPassword)) !== undefined) {
+    const username = get(ENV_VARS.redisUsername);
+    layer.redisCredentials = { value: username === undefined ? { password: text } : { username, password: text }, key: ENV_VARS.redisPassword };
+  } else if (get(ENV_VARS.redisUsername) !== undefined) {
+    throw new ConfigError(ENV_VARS.redisUsername, `${ENV_VARS.redisUsername} needs ${ENV_VARS.redisPassword}`);
   }
   if ((text = get(ENV_VARS.tlsCert)) !== undefined) layer.tlsCert = { value: text, key: ENV_VARS.tlsCert };
   if ((text = get(ENV_VARS.tlsKey)) !== undefined) layer.tlsKey = { value: text, key: ENV_VARS.tlsKey };
@@ -560,7 +585,7 @@ function resolveStore(merged: Required<Layer>, journal: FsyncPolicy | null): Sto
   if (merged.maxDataBytes.value !== null) {
     throw new ConfigError(merged.maxDataBytes.key, `${merged.maxDataBytes.key} works with the memory store only (${key} is "redis": set maxmemory on the cluster)`);
   }
-  return { type: 'redis', nodes: merged.redisNodes.value, keyPrefix: merged.redisKeyPrefix.value };
+  return { type: 'redis', nodes: merged.redisNodes.value, keyPrefix: merged.redisKeyPrefix.value, credentials: merged.redisCredentials.value };
 }
 
 /** Resolves the settings from the already-read flags (see {@link resolveConfig}). */

@@ -24,15 +24,21 @@ export interface Running {
  */
 async function openStore(config: ResolvedConfig, logger: Logger): Promise<DataStore | undefined> {
   if (config.store.type === 'memory') return undefined;
-  const { RedisStore } = await import('@nemesisdb/store-redis');
-  const store = new RedisStore({ nodes: config.store.nodes, keyPrefix: config.store.keyPrefix });
+  const { RedisStore, credentials } = await import('@nemesisdb/store-redis');
+  const login = config.store.credentials;
+  const store = new RedisStore({
+    nodes: config.store.nodes,
+    keyPrefix: config.store.keyPrefix,
+    ...(login === null ? {} : { clusterOptions: credentials(login.username, login.password) }),
+  });
   try {
     await store.ready();
   } catch (error) {
     await store.close().catch(() => {});
     throw error;
   }
-  logger.info({ nodes: config.store.nodes, keyPrefix: config.store.keyPrefix }, 'connected to the Redis cluster');
+  // Whether a login is used, never the password.
+  logger.info({ nodes: config.store.nodes, keyPrefix: config.store.keyPrefix, login: login?.username ?? (login === null ? false : 'default') }, 'connected to the Redis cluster');
   return store;
 }
 

@@ -14,12 +14,21 @@ describe('redisStoreOptions', () => {
     expect(redisStoreOptions({ type: 'redis', nodes: ['h:1'] })).toEqual({ nodes: [{ host: 'h', port: 1 }] });
   });
 
+  it('logs in with a password, or an ACL user and its password', () => {
+    expect(redisStoreOptions({ type: 'redis', nodes: ['h:1'], password: 'pw' }).clusterOptions).toEqual({ redisOptions: { password: 'pw' } });
+    expect(redisStoreOptions({ type: 'redis', nodes: ['h:1'], username: 'app', password: 'pw' }).clusterOptions).toEqual({
+      redisOptions: { username: 'app', password: 'pw' },
+    });
+  });
+
   it.each([
     [null, 'store must be an object'],
     [{ type: 'memory', nodes: ['h:1'] }, 'store.type must be "redis"'],
     [{ type: 'redis', nodes: [] }, 'store.nodes must be a non-empty array'],
     [{ type: 'redis', nodes: [{ host: 'h', port: 70000 }] }, 'store.nodes[0]'],
     [{ type: 'redis', nodes: ['h:1'], keyPrefix: 'a{b}' }, 'store.keyPrefix'],
+    [{ type: 'redis', nodes: ['h:1'], password: 5 }, 'store.password must be a non-empty string'],
+    [{ type: 'redis', nodes: ['h:1'], username: 'app' }, 'store.username needs store.password'],
   ])('refuses %j', (config, message) => {
     expect(() => redisStoreOptions(config)).toThrow(RedisConfigError);
     expect(() => redisStoreOptions(config)).toThrow(message);

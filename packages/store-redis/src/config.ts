@@ -13,6 +13,10 @@ export interface RedisStoreConfig {
   /** `{ host, port }` objects or `"host:port"` strings (IPv6 as `"[::1]:7000"`). */
   nodes: (RedisNode | string)[];
   keyPrefix?: string;
+  /** Redis ACL user (Redis 6+); with `password`. */
+  username?: string;
+  /** `requirepass` or the ACL user's password. */
+  password?: string;
 }
 
 export class RedisConfigError extends Error {
@@ -38,7 +42,7 @@ export function parseNodes(text: string): RedisNode[] {
 /** Checks a `store` config member of type "redis" and turns it into store options. */
 export function redisStoreOptions(config: unknown, path = 'store'): RedisStoreOptions {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new RedisConfigError(`${path} must be an object`);
-  const { type, nodes, keyPrefix } = config as Record<string, unknown>;
+  const { type, nodes, keyPrefix, username, password } = config as Record<string, unknown>;
   if (type !== 'redis') throw new RedisConfigError(`${path}.type must be "redis"`);
   if (!Array.isArray(nodes) || nodes.length === 0) throw new RedisConfigError(`${path}.nodes must be a non-empty array`);
   const parsed = nodes.map((node: unknown, i): RedisNode => {
@@ -52,5 +56,18 @@ export function redisStoreOptions(config: unknown, path = 'store'): RedisStoreOp
   if (keyPrefix !== undefined && (typeof keyPrefix !== 'string' || /[{}]/.test(keyPrefix))) {
     throw new RedisConfigError(`${path}.keyPrefix must be a string without { or }`);
   }
-  return keyPrefix === undefined ? { nodes: parsed } : { nodes: parsed, keyPrefix };
+  for (const [name, value] of [['username', username], ['password', password]] as const) {
+    if (value !== undefined && (typeof value !== 'string' || value === '')) throw new RedisConfigError(`${path}.${name} must be a non-empty string`);
+  }
+  if (username !== undefined && password === undefined) throw new RedisConfigError(`${path}.username needs ${path}.password`);
+  return {
+    nodes: parsed,
+    ...(keyPrefix === undefined ? {} : { keyPrefix: keyPrefix as string }),
+    ...(password === undefined ? {} : { clusterOptions: credentials(username as string | undefined, password as string) }),
+  };
+}
+
+/** ioredis options that log in to every node (and to the nodes discovered from them). */
+export function credentials(username: string | undefined, password: string): NonNullable<RedisStoreOptions['clusterOptions']> {
+  return { redisOptions: username === undefined ? { password } : { username, password } };
 }

@@ -6,4 +6,4 @@ export { DEFAULT_CLUSTER_OPTIONS, RedisStore, type RedisNode, type RedisStoreOpt
 export { RedisSessions } from './sessions.js';
 export { RedisKv } from './kv.js';
 export { DEFAULT_KEY_PREFIX, KeyLayout } from './keys.js';
-export { RedisConfigError, parseNode, parseNodes, redisStoreOptions, type RedisStoreConfig } from './config.js';
+export { RedisConfigError, credentials, parseNode, parseNodes, redisStoreOptions, type RedisStoreConfig } from './config.js';

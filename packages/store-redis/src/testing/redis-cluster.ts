@@ -67,6 +67,8 @@ async function freePorts(count: number): Promise<number[]> {
 
 export interface StartOptions {
   masters?: number;
+  /** Every node requires this password (`requirepass`, and `masterauth` for its replica). */
+  password?: string;
   /** How long a node may be unreachable before it is failed over (the test's failover speed). */
   nodeTimeoutMs?: number;
 }
@@ -76,7 +78,14 @@ export class RedisCluster {
     readonly tools: RedisTools,
     readonly dir: string,
     readonly nodes: ClusterNodeProcess[],
+    /** The nodes' password, if they require one. */
+    readonly password?: string,
   ) {}
+
+  /** redis-cli's login arguments (none without a password). */
+  private get auth(): string[] {
+    return this.password === undefined ? [] : ['-a', this.password, '--no-auth-warning'];
+  }
 
   static async start(tools: RedisTools, options: StartOptions = {}): Promise<RedisCluster> {
     const masters = options.masters ?? 3;
@@ -84,7 +93,8 @@ export class RedisCluster {
     const dir = mkdtempSync(join(tmpdir(), 'nemesisdb-redis-'));
     const ports = await freePorts(count * 2);
     const nodes: ClusterNodeProcess[] = [];
-    const cluster = new RedisCluster(tools, dir, nodes);
+    const cluster = new RedisCluster(tools, dir, nodes, options.password);
+    const password = options.password === undefined ? [] : ['--requirepass', options.password, '--masterauth', options.password];
     try {
       for (let i = 0; i < count; i++) {
         const port = ports[i]!;
@@ -94,7 +104,7 @@ export class RedisCluster {
           '--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'no',
           '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
           '--cluster-port', String(busPort), '--cluster-node-timeout', String(options.nodeTimeoutMs ?? 1000),
-          '--appendonly', 'no', '--save', '', '--dir', dir, '--logfile', `redis-${port}.log`, '--daemonize', 'no',
+          '--appendonly', 'no', '--save', '', '--dir', dir, '--logfile', `redis-${port}.log`, '--daemonize', 'no', ...password,
         ], { stdio: 'ignore' });
         const node: ClusterNodeProcess = { port, busPort, process: child, exited: false };
         everyProcess.add(child);
@@ -106,7 +116,7 @@ export class RedisCluster {
       }
       await Promise.all(nodes.map((node) => cluster.waitFor(() => cluster.cli(node.port, 'ping').then((out) => out.trim() === 'PONG'), `node ${node.port} to start`)));
       const addresses = nodes.map((node) => `127.0.0.1:${node.port}`);
-      await run(tools.cli, ['--cluster', 'create', ...addresses, '--cluster-replicas', '1', '--cluster-yes'], { timeout: 30_000 });
+      await run(tools.cli, [...cluster.auth, '--cluster', 'create', ...addresses, '--cluster-replicas', '1', '--cluster-yes'], { timeout: 30_000 });
       await cluster.waitHealthy();
       return cluster;
     } catch (error) {
@@ -122,7 +132,7 @@ export class RedisCluster {
 
   /** Runs redis-cli against one node; resolves with its output. */
   async cli(port: number, ...args: string[]): Promise<string> {
-    const { stdout } = await run(this.tools.cli, ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 5000 });
+    const { stdout } = await run(this.tools.cli, [...this.auth, '-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 5000 });
     return stdout;
   }
 
@@ -138,7 +148,7 @@ export class RedisCluster {
   /** Port of the master that owns the slot of `key` now (as a live node sees it). */
   async masterOf(key: string): Promise<number> {
     const live = this.nodes.find((node) => !node.exited)!;
-    const client = new Redis({ host: '127.0.0.1', port: live.port, lazyConnect: true, maxRetriesPerRequest: 1 });
+    const client = new Redis({ host: '127.0.0.1', port: live.port, lazyConnect: true, maxRetriesPerRequest: 1, password: this.password });
     try {
       await client.connect();
       const slot = Number(await client.cluster('KEYSLOT', key));
@@ -173,7 +183,7 @@ export class RedisCluster {
         const replication = await this.cli(node.port, 'info', 'replication');
         if (replication.includes('role:slave') && !replication.includes('master_link_status:up')) return false;
       }
-      const check = await run(this.tools.cli, ['--cluster', 'check', `127.0.0.1:${live()[0]!.port}`], { timeout: 5000 }).then(
+      const check = await run(this.tools.cli, [...this.auth, '--cluster', 'check', `127.0.0.1:${live()[0]!.port}`], { timeout: 5000 }).then(
         ({ stdout }) => stdout,
         () => '',
       );
