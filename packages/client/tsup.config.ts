@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
+import { withoutZodLocales } from '../../tooling/esbuild-without-zod-locales.js';
 
 type Plugin = NonNullable<Options['esbuildPlugins']>[number];
 
@@ -13,22 +14,6 @@ const browserWebSocket: Plugin = {
     build.onResolve({ filter: /\/default-websocket\.js$/ }, (args) => ({
       path: join(args.resolveDir, 'default-websocket.browser.ts'),
     }));
-  },
-};
-
-/**
- * The protocol imports zod as the `z` namespace, which keeps every export alive in a bundle —
- * among them `z.locales`, 260 KB of translated error messages nothing here uses (zod's schemas
- * import their English messages from `locales/en.js` directly, which stays). The standalone
- * bundle gets an empty `locales` namespace instead: 490 KB → about 230 KB minified.
- */
-const withoutZodLocales: Plugin = {
-  name: 'without-zod-locales',
-  setup(build) {
-    build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'empty' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};', loader: 'js' }));
   },
 };
 

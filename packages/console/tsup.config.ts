@@ -1,22 +1,5 @@
-import { defineConfig, type Options } from 'tsup';
-
-type Plugin = NonNullable<Options['esbuildPlugins']>[number];
-
-/**
- * The protocol imports zod as the `z` namespace, which keeps every export alive in a bundle —
- * among them `z.locales`, 260 KB of translated error messages the page never shows (zod's schemas
- * import their English messages from `locales/en.js` directly, which stays). The page gets an
- * empty `locales` namespace instead, as the client's standalone bundle does.
- */
-const withoutZodLocales: Plugin = {
-  name: 'without-zod-locales',
-  setup(build) {
-    build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'empty' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};', loader: 'js' }));
-  },
-};
+import { defineConfig } from 'tsup';
+import { withoutZodLocales } from '../../tooling/esbuild-without-zod-locales.js';
 
 // Two outputs, built in parallel:
 export default defineConfig([

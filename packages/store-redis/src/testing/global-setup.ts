@@ -17,7 +17,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const tools = findRedis();
   if (tools === undefined) {
-    const reason = 'redis-server and redis-cli are not on the PATH';
+    const reason = 'neither redis-server and redis-cli nor valkey-server and valkey-cli are on the PATH';
     project.provide('redisCluster', { ok: false, reason });
     // Visible in the run's output, not only in the names of skipped tests.
     if (!process.env.CI) console.warn(`@nemesisdb/store-redis: cluster tests skipped: ${reason} (install: ${REDIS_INSTALL_HINT})`);

@@ -22,15 +22,24 @@ export interface RedisTools {
 /** The install line CI needs when Redis is absent (Debian/Ubuntu). */
 export const REDIS_INSTALL_HINT = 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server';
 
-/** `redis-server` and `redis-cli` on the PATH, or undefined when either is missing. */
+/**
+ * `redis-server` and `redis-cli` on the PATH, else Valkey's `valkey-server` and `valkey-cli` (the
+ * same protocol and cluster commands), or undefined when neither pair is installed.
+ */
 export function findRedis(): RedisTools | undefined {
   const which = (name: string) => {
     const found = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
     return found.status === 0 ? found.stdout.trim() : undefined;
   };
-  const server = which('redis-server');
-  const cli = which('redis-cli');
-  return server !== undefined && cli !== undefined ? { server, cli } : undefined;
+  for (const [serverName, cliName] of [
+    ['redis-server', 'redis-cli'],
+    ['valkey-server', 'valkey-cli'],
+  ] as const) {
+    const server = which(serverName);
+    const cli = which(cliName);
+    if (server !== undefined && cli !== undefined) return { server, cli };
+  }
+  return undefined;
 }
 
 export interface ClusterNodeProcess {
