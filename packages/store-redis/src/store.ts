@@ -128,21 +128,29 @@ export class RedisStore implements DataStore {
 
   /**
    * Settles once the cluster's slot map is known (commands sent before wait for it). Await it at
-   * startup to fail fast on a wrong address: rejects after `timeoutMs`.
+   * startup to fail fast on a wrong address: rejects after `timeoutMs`, and at once when the
+   * cluster refuses the login (NOAUTH, WRONGPASS).
    */
   async ready(timeoutMs = 10_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
+    let onNodeError: ((error: Error, address: string) => void) | undefined;
+    const failure = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {
         const last = this.lastNodeError ?? this.lastError?.message;
         const why = last === undefined ? '' : ` (last error: ${last})`;
         reject(new Error(`the Redis cluster was not ready within ${timeoutMs} ms${why}`));
       }, timeoutMs);
+      // A refused login does not get better by waiting: fail at once.
+      onNodeError = (error, address) => {
+        if (/^(NOAUTH|WRONGPASS)\b/.test(error.message)) reject(new Error(`the Redis cluster refused the login: ${address}: ${error.message}`));
+      };
+      this.cluster.on('node error', onNodeError);
     });
     try {
-      await Promise.race([whenReady(this.cluster), timeout]);
+      await Promise.race([whenReady(this.cluster), failure]);
     } finally {
       clearTimeout(timer);
+      if (onNodeError !== undefined) this.cluster.off('node error', onNodeError);
     }
   }
 
