@@ -21,13 +21,14 @@ const browserWebSocket: Plugin = {
 export default defineConfig([
   // Node (and the package's `import` condition): ESM with types; `ws` loaded on first connect.
   {
-    entry: { index: 'src/index.ts' },
+    // `wire` is `@nemesisdb/client/wire`: the wire layer and backoff alone (no protocol, no zod).
+    entry: { index: 'src/index.ts', wire: 'src/wire-layer.ts' },
     format: ['esm'],
     target: 'node20',
     platform: 'node',
     dts: true,
     sourcemap: true,
-    clean: ['index.*'],
+    clean: ['index.*', 'wire.*', 'chunk-*'],
   },
   // Bundlers targeting browsers (the `browser` condition): ESM, dependencies left to the bundler.
   {

@@ -94,14 +94,11 @@ export async function startServer(options: ServerOptions): Promise<NemesisServer
     const file = staticFiles?.get(path ?? '/');
     if (file !== undefined && (request.method === 'GET' || request.method === 'HEAD')) {
       // The console: static, holds no data; the page asks for the token to connect when one is needed.
-      response.writeHead(200, {
-        'content-type': file.contentType,
-        'content-length': file.body.length,
-        'cache-control': 'no-cache',
+      // Compression, ETag/304 and caching: static-files.ts.
+      staticFiles!.serve(request, response, file, {
         'x-content-type-options': 'nosniff',
         'content-security-policy': "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
       });
-      response.end(request.method === 'HEAD' ? undefined : file.body);
       return;
     }
     if (request.method === 'GET' || request.method === 'HEAD') {
