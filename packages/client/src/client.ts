@@ -181,6 +181,23 @@ export class NemesisClient {
     return this.runner.run(command, withIntegerTokens(command, body as object), options);
   }
 
+  /**
+   * Sends one text message exactly as written and resolves with the reply exactly as it arrived
+   * (its text, whatever its envelope: `<CMD>_RSP` or `ERR`). Nothing is checked, rewritten or
+   * decoded: for tools that show the wire as it is, such as a terminal client. Replies are
+   * matched by order, so raw and typed calls can be mixed on one client.
+   *
+   * ```ts
+   * const reply = await db.sendRaw('{"SH_NEW":{}}'); // '{"SH_NEW_RSP":{"st":1,"tkn":16351792548006066062}}'
+   * ```
+   *
+   * @throws ConnectionError (as a rejection) when there is no reply; ProtocolError for a binary reply.
+   */
+  sendRaw(text: string, options?: RequestOptions): Promise<string> {
+    if (typeof text !== 'string') return Promise.reject(new TypeError('sendRaw() takes the request as a string'));
+    return this.transport.requestText(text, options?.signal);
+  }
+
   /** Adds a listener for an event (`connect`, `disconnect`, `reconnecting`, `error`, `close`). */
   on<E extends keyof ClientEvents>(event: E, listener: (...args: ClientEvents[E]) => void): this {
     this.events.on(event, listener as never);

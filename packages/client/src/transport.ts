@@ -45,11 +45,13 @@ export interface Reply {
 }
 
 interface Pending {
-  readonly command: CommandName;
-  /** The response envelope expected, `<CMD>_RSP`. */
-  readonly responseName: string;
+  /** `undefined` for a raw request (see {@link Transport.requestText}). */
+  readonly command: CommandName | undefined;
+  /** The response envelope expected, `<CMD>_RSP`; `undefined` for a raw request, which takes any reply. */
+  readonly responseName: string | undefined;
   readonly text: string;
-  readonly resolve: (reply: Reply) => void;
+  /** A {@link Reply}, or the reply's text for a raw request. */
+  readonly resolve: (reply: Reply | string) => void;
   readonly reject: (error: unknown) => void;
   /** Settled already (aborted, or rejected by a forced close): its reply is read and dropped. */
   done: boolean;
@@ -151,15 +153,28 @@ export class Transport {
    * write it to or the connection is lost before the reply.
    */
   request(command: CommandName, text: string, signal?: AbortSignal): Promise<Reply> {
+    return this.enqueue(command, text, signal) as Promise<Reply>;
+  }
+
+  /**
+   * Writes `text` as it is and resolves with the next reply's text as it arrived, whatever its
+   * envelope (nothing is decoded or checked). It shares the FIFO with typed requests, so the
+   * order of replies holds across both.
+   */
+  requestText(text: string, signal?: AbortSignal): Promise<string> {
+    return this.enqueue(undefined, text, signal) as Promise<string>;
+  }
+
+  private enqueue(command: CommandName | undefined, text: string, signal: AbortSignal | undefined): Promise<Reply | string> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const state = this.state;
     if (state !== 'open' && !((state === 'connecting' || state === 'reconnecting') && this.settings.queueWhileDisconnected)) {
       return Promise.reject(this.unavailable(state));
     }
-    return new Promise<Reply>((resolve, reject) => {
+    return new Promise<Reply | string>((resolve, reject) => {
       const pending: Pending = {
         command,
-        responseName: `${command}_RSP`,
+        responseName: command === undefined ? undefined : `${command}_RSP`,
         text,
         resolve,
         reject,
@@ -377,7 +392,11 @@ export class Transport {
     this.settle(pending);
     const { command, responseName } = pending;
     if (text === undefined) {
-      pending.reject(new ProtocolError(`the server answered ${command} with a binary message`, command));
+      pending.reject(new ProtocolError(`the server answered ${command ?? 'a raw request'} with a binary message`, command));
+      return;
+    }
+    if (responseName === undefined) {
+      pending.resolve(text); // raw: the caller reads the text itself
       return;
     }
     let reply: unknown;
