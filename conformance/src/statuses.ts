@@ -16,8 +16,11 @@ export const COMMAND_STATUSES: Readonly<Record<CoverageRow, readonly number[]>> 
   '(request)': [2, 3, 10, 13],
   // §8: always 1; a body that is not an object → 13.
   SV_INFO: [1, 13],
-  // §9.1
-  SH_NEW: [1, 26, 41, 103],
+  // §9.1; 42 and 103 for shared sessions (extension: `name` empty; a live shared session has the name)
+  SH_NEW: [1, 26, 41, 42, 103],
+  // Extension (shared sessions, docs/commands/sh-open.md): 102 no such name, 42 empty name;
+  // 10 from v0.7.4 and from our server with --no-extensions.
+  SH_OPEN: [1, 10, 26, 41, 42, 102],
   // §9.2
   SH_END: [1, 100],
   // §9.3: only 1
@@ -86,7 +89,6 @@ export interface NotProvokable {
  * (a full or read-only disk, a file edited behind the server's back) or a 1 in 2^64 accident.
  */
 export const NOT_PROVOKABLE: readonly NotProvokable[] = [
-  { command: 'SH_NEW', st: 103, reason: 'needs a random 64-bit token to collide with a live session (our server retries instead, §14 D4)' },
   { command: 'SH_SAVE', st: 123, reason: 'needs the data directory or a data file write to fail (disk full, I/O error)' },
   { command: 'SH_SAVE', st: 1000, reason: 'needs a filesystem exception during the save (e.g. permissions changed behind the server)' },
   { command: 'SH_LOAD', st: 1000, reason: 'needs unreadable metadata or a damaged dataset directory, which only the filesystem can produce' },

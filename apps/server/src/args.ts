@@ -25,6 +25,8 @@ export interface CliFlags {
   tlsKey?: string;
   allowedOrigins?: string;
   console?: boolean;
+  /** `--no-extensions`: answer exactly as v0.7.4 (no shared sessions, SH_OPEN → 10). */
+  extensions?: boolean;
   store?: string;
   redisNodes?: string;
   redisKeyPrefix?: string;
@@ -54,7 +56,7 @@ Environment variables:
   NEMESISDB_PERSIST_ENABLED (true/false), NEMESISDB_PERSIST_PATH, NEMESISDB_LOG_LEVEL,
   NEMESISDB_JOURNAL, NEMESISDB_MAX_BUFFERED_BYTES, NEMESISDB_MAX_DATA_BYTES,
   NEMESISDB_AUTH_TOKEN, NEMESISDB_TLS_CERT, NEMESISDB_TLS_KEY, NEMESISDB_ALLOWED_ORIGINS,
-  NEMESISDB_CONSOLE, NEMESISDB_STORE, NEMESISDB_REDIS_NODES, NEMESISDB_REDIS_KEY_PREFIX
+  NEMESISDB_CONSOLE, NEMESISDB_EXTENSIONS, NEMESISDB_STORE, NEMESISDB_REDIS_NODES, NEMESISDB_REDIS_KEY_PREFIX
 
 Upstream spellings work too: --config=FILE --loadName=NAME --loadPath=DIR.
 SIGINT/SIGTERM stop the server gracefully (a second signal exits at once).
@@ -84,6 +86,7 @@ function program(): Command {
       .option('--tls-cert <file>', 'PEM certificate chain: serve wss:// (with --tls-key)')
       .option('--tls-key <file>', 'PEM private key of --tls-cert')
       .option('--no-console', 'do not serve the web console on GET / (default: served)')
+      .option('--no-extensions', 'answer exactly as v0.7.4: no shared sessions, SH_OPEN is unknown (default: extensions on)')
       .option('--allowed-origins <list>', 'comma-separated browser origins allowed to connect (default: any)')
       .option('--store <type>', 'where the data lives: memory (this process, default) or redis (a Redis Cluster shared by several servers)')
       .option('--redis-nodes <list>', 'comma-separated host:port of some nodes of the Redis Cluster (with --store redis)')

@@ -78,6 +78,7 @@ describe('defaults', () => {
       tls: null,
       allowedOrigins: null,
       console: true,
+      extensions: true,
       store: { type: 'memory' },
       core: 0,
       persist: { enabled: false, path: '/srv/data', journal: null },
@@ -465,6 +466,24 @@ describe('the console setting', () => {
     expect(configOf([], { env: { NEMESISDB_CONSOLE: 'off' } }).console).toBe(false);
     const files = { '/srv/n.json': JSON.stringify({ version: 5, ip: '127.0.0.1', port: 1, maxPayload: 1024, console: false, persist: { enabled: false, path: 'data' } }) };
     expect(configOf(['--config', 'n.json'], { files }).console).toBe(false);
+  });
+});
+
+describe('the extensions setting', () => {
+  it('is on by default, off with --no-extensions, NEMESISDB_EXTENSIONS=false or "extensions": false', () => {
+    expect(configOf([]).extensions).toBe(true);
+    expect(configOf(['--no-extensions']).extensions).toBe(false);
+    expect(configOf([], { env: { NEMESISDB_EXTENSIONS: 'false' } }).extensions).toBe(false);
+    const files = { '/srv/n.json': JSON.stringify({ version: 5, ip: '127.0.0.1', port: 1, maxPayload: 1024, extensions: false, persist: { enabled: false, path: 'data' } }) };
+    expect(configOf(['--config', 'n.json'], { files }).extensions).toBe(false);
+    // A flag wins over the file.
+    const on = { '/srv/n.json': JSON.stringify({ version: 5, ip: '127.0.0.1', port: 1, maxPayload: 1024, extensions: true, persist: { enabled: false, path: 'data' } }) };
+    expect(configOf(['--config', 'n.json', '--no-extensions'], { files: on }).extensions).toBe(false);
+  });
+
+  it('refuses an "extensions" member that is not a bool', () => {
+    const files = { '/srv/n.json': JSON.stringify({ version: 5, ip: '127.0.0.1', port: 1, maxPayload: 1024, extensions: 'no', persist: { enabled: false, path: 'data' } }) };
+    expect(errorOf(['--config', 'n.json'], { files })).toMatch(/^config error: extensions must be true or false/);
   });
 });
 

@@ -44,6 +44,8 @@ export interface ResolvedConfig {
   allowedOrigins: string[] | null;
   /** Serve the web console on plain HTTP GET `/` (beyond upstream). */
   console: boolean;
+  /** Our extensions to v0.7.4 (shared sessions, SH_OPEN); false answers exactly as v0.7.4. */
+  extensions: boolean;
   /**
    * Where the data lives (beyond upstream): this process's memory, or a Redis Cluster that several
    * servers share (`@nemesisdb/store-redis`).
@@ -217,6 +219,7 @@ const fileSchema = z.object({
   maxDataBytes: schemas.maxDataBytes.optional(),
   allowedOrigins: schemas.origins.optional(),
   console: schemas.enabled.optional(),
+  extensions: schemas.enabled.optional(),
   auth: z.object({ token: z.union([z.string(), z.array(z.string())]).transform((token) => (Array.isArray(token) ? token : [token])).pipe(schemas.tokens) }).optional(),
   tls: z.object({ cert: schemas.file, key: schemas.file }).optional(),
   // `{"type":"memory"}` or `{"type":"redis","nodes":[…],"keyPrefix":"…"}`: checked below by the
@@ -279,6 +282,7 @@ interface Layer {
   tlsKey?: Sourced<string | null>;
   allowedOrigins?: Sourced<string[] | null>;
   console?: Sourced<boolean>;
+  extensions?: Sourced<boolean>;
   storeType?: Sourced<StoreType>;
   redisNodes?: Sourced<readonly RedisNode[] | null>;
   redisKeyPrefix?: Sourced<string>;
@@ -303,6 +307,7 @@ function defaults(): Required<Layer> {
     tlsKey: { value: null, key: 'tls.key' },
     allowedOrigins: { value: null, key: 'allowedOrigins' },
     console: { value: true, key: 'console' },
+    extensions: { value: true, key: 'extensions' },
     storeType: { value: 'memory', key: 'store.type' },
     redisNodes: { value: null, key: 'store.nodes' },
     redisKeyPrefix: { value: DEFAULT_KEY_PREFIX, key: 'store.keyPrefix' },
@@ -358,6 +363,7 @@ function readConfigFile(file: string, fs: ConfigFs): Layer {
     ...(file5.maxDataBytes === undefined ? {} : { maxDataBytes: { value: file5.maxDataBytes, key: 'maxDataBytes' } }),
     ...(file5.allowedOrigins === undefined ? {} : { allowedOrigins: { value: file5.allowedOrigins, key: 'allowedOrigins' } }),
     ...(file5.console === undefined ? {} : { console: { value: file5.console, key: 'console' } }),
+    ...(file5.extensions === undefined ? {} : { extensions: { value: file5.extensions, key: 'extensions' } }),
     ...(file5.auth === undefined ? {} : { authTokens: { value: file5.auth.token, key: 'auth.token' } }),
     ...(file5.tls === undefined ? {} : { tlsCert: { value: file5.tls.cert, key: 'tls.cert' }, tlsKey: { value: file5.tls.key, key: 'tls.key' } }),
   };
@@ -438,6 +444,7 @@ export const ENV_VARS = {
   tlsKey: 'NEMESISDB_TLS_KEY',
   allowedOrigins: 'NEMESISDB_ALLOWED_ORIGINS',
   console: 'NEMESISDB_CONSOLE',
+  extensions: 'NEMESISDB_EXTENSIONS',
   storeType: 'NEMESISDB_STORE',
   redisNodes: 'NEMESISDB_REDIS_NODES',
   redisKeyPrefix: 'NEMESISDB_REDIS_KEY_PREFIX',
@@ -484,6 +491,9 @@ function readEnv(env: Readonly<Record<string, string | undefined>>): Layer {
   }
   if ((text = get(ENV_VARS.console)) !== undefined) {
     layer.console = { value: check(schemas.enabled, ENV_VARS.console, fromBoolText(text)), key: ENV_VARS.console };
+  }
+  if ((text = get(ENV_VARS.extensions)) !== undefined) {
+    layer.extensions = { value: check(schemas.enabled, ENV_VARS.extensions, fromBoolText(text)), key: ENV_VARS.extensions };
   }
   if ((text = get(ENV_VARS.storeType)) !== undefined) {
     layer.storeType = { value: check(schemas.storeType, ENV_VARS.storeType, text.trim().toLowerCase()), key: ENV_VARS.storeType };
@@ -534,6 +544,7 @@ function readFlags(flags: CliFlags): Layer {
     layer.allowedOrigins = { value: check(schemas.origins, '--allowed-origins', splitList(flags.allowedOrigins)), key: '--allowed-origins' };
   }
   if (flags.console !== undefined) layer.console = { value: flags.console, key: '--console' };
+  if (flags.extensions !== undefined) layer.extensions = { value: flags.extensions, key: '--extensions' };
   if (flags.store !== undefined) layer.storeType = { value: check(schemas.storeType, '--store', flags.store.trim().toLowerCase()), key: '--store' };
   if (flags.redisNodes !== undefined) layer.redisNodes = { value: redisNodesFromText('--redis-nodes', flags.redisNodes), key: '--redis-nodes' };
   if (flags.redisKeyPrefix !== undefined) {
@@ -683,6 +694,7 @@ export function resolveFromFlags(flags: CliFlags, input: Omit<ResolveConfigInput
     tls,
     allowedOrigins: merged.allowedOrigins.value,
     console: merged.console.value,
+    extensions: merged.extensions.value,
     store,
     core: merged.core.value,
     persist: { enabled: merged.persistEnabled.value, path: persistPath, journal },

@@ -52,6 +52,7 @@ export async function run(config: ResolvedConfig, logger: Logger): Promise<Runni
   const engine = new Engine({
     ...(store === undefined ? {} : { store }),
     persistence,
+    extensions: config.extensions,
     maxDataBytes: config.maxDataBytes ?? undefined,
     // The client sees only status 1000; the reason goes to the log.
     onCommandError: (error, command) => logger.error({ err: error, command }, 'command failed'),
@@ -105,6 +106,7 @@ export async function run(config: ResolvedConfig, logger: Logger): Promise<Runni
       allowedOrigins: config.allowedOrigins,
       maxDataBytes: config.maxDataBytes,
       store: config.store.type,
+      extensions: config.extensions,
       persist: config.persist,
       configFile: config.configFile,
     },

@@ -46,7 +46,7 @@ describe('dispatch (PROTOCOL.md §3)', () => {
     expect(await harness().send(`{"${name}":{}}`)).toEqual({ ERR: { m: '', st: 10 } });
   });
 
-  it.each(['SH_OPEN', 'SH_FIND', 'SH_UPDATE', 'SH_ARR_APPEND', 'SV_FOO', 'ARR_SET', 'kv_set', 'Kv_SET', 'XX_A', 'YY_B'])(
+  it.each(['SH_FIND', 'SH_UPDATE', 'SH_ARR_APPEND', 'SV_FOO', 'ARR_SET', 'kv_set', 'Kv_SET', 'XX_A', 'YY_B'])(
     'answers CMD_RSP 10 to %s, with its own name (upstream defect D1 fixed)',
     async (name) => {
       expect(await harness().send(`{"${name}":{}}`)).toEqual({ [`${name}_RSP`]: { m: '', st: 10, tkn: null } });

@@ -52,6 +52,8 @@ export interface EngineOptions {
    * this engine speaks (PROTOCOL.md §8), so that v0.7.4 clients see the server they expect.
    */
   serverVersion?: string;
+  /** Our extensions to v0.7.4 (shared sessions, SH_OPEN); default on. Off: answers exactly as v0.7.4. */
+  extensions?: boolean;
   /** Refuse commands that add data while the heap in use is above this many bytes (see `MemoryGuard`). */
   maxDataBytes?: number;
   /** Told when the memory ceiling is reached and left (a log line). */
@@ -169,6 +171,8 @@ export class Engine {
       store: this.store,
       persistence: options.persistence ?? noPersistence,
       serverVersion: options.serverVersion ?? PROTOCOL_VERSION,
+      // A store without shared sessions (createShared/openShared) runs with them off.
+      extensions: (options.extensions ?? true) && this.store.sessions.createShared !== undefined,
     };
     this.onCommandError = options.onCommandError;
     this.memory =
@@ -282,6 +286,7 @@ export class Engine {
 
   private run(route: Route, body: object): MaybePromise<Reply> {
     const { definition, responseName, name } = route;
+    if (definition.extension && !this.context.extensions) return unknownCommand(name, body);
     if (definition.requiresPersistence && !this.context.persistence.enabled) {
       return new Reply(responseName, DISABLED_BODY, name);
     }

@@ -6,4 +6,5 @@ export type { ContractHarness } from './contract/harness.js';
 export { sortedListing } from './contract/harness.js';
 export { kvCommandContract } from './contract/kv-commands.js';
 export { shCommandContract } from './contract/sh-commands.js';
+export { sharedSessionContract } from './contract/shared-sessions.js';
 export { expiryContract, type ExpiryHarness } from './contract/expiry.js';

@@ -18,6 +18,7 @@ export { STATUS_MEANINGS, Status, isSuccess, statusName, type StatusCode, type S
 
 export {
   COMMAND_NAMES,
+  EXTENSION_COMMANDS,
   TOKEN_COMMANDS,
   commandFamily,
   commands,
@@ -63,4 +64,11 @@ export * as kvSchemas from './schemas/kv.js';
 export * as shSchemas from './schemas/sh.js';
 export * as svSchemas from './schemas/sv.js';
 export { KV_FIND_RESULTS, type KvFindResult } from './schemas/kv.js';
-export { sessionExpiry, shInfoExpiry, type SessionExpiry, type ShInfoExpiry } from './schemas/sh.js';
+export {
+  EMPTY_NAME,
+  sessionExpiry,
+  sharedSessionName,
+  shInfoExpiry,
+  type SessionExpiry,
+  type ShInfoExpiry,
+} from './schemas/sh.js';

@@ -9,6 +9,11 @@ export interface CommandContext {
   readonly store: DataStore;
   readonly persistence: Persistence;
   readonly serverVersion: string;
+  /**
+   * Whether our extensions to v0.7.4 are on (shared sessions: `SH_NEW` with `shared: true`,
+   * `SH_OPEN`). Off, the engine answers exactly as v0.7.4 does (`SH_OPEN` → 10).
+   */
+  readonly extensions: boolean;
 }
 
 /** How one command is executed once its body passed `checkRequest`. */
@@ -17,6 +22,8 @@ export interface CommandDefinition<C extends CommandName = CommandName> {
   readonly family: 'SH' | 'KV' | 'SV';
   /** SAVE commands answer 14 while persistence is disabled, before looking at their body. */
   readonly requiresPersistence?: boolean;
+  /** Not a v0.7.4 command: answered 10 (unknown command), before its body is checked, while extensions are off. */
+  readonly extension?: boolean;
   /** Changes data: journaled when it succeeds (see `Journal`). */
   readonly journaled?: boolean;
   /** Adds data: refused while `maxDataBytes` is reached. */

@@ -1,6 +1,6 @@
-import { Status, readToken, type RequestBody } from '@nemesisdb/protocol';
+import { Status, readToken, sharedSessionName, type RequestBody } from '@nemesisdb/protocol';
 import { chain } from '../maybe-promise.js';
-import { NO_SESSION_BODY, OK_BODY, type ResponseBody } from '../replies.js';
+import { NO_SESSION_BODY, OK_BODY, errorBody, type ResponseBody } from '../replies.js';
 import { NO_SESSION, type ExpirySettings, type SessionInfo } from '../store/store.js';
 import type { CommandDefinition } from './command.js';
 
@@ -41,11 +41,37 @@ function infoBody(token: bigint, info: SessionInfo): ResponseBody {
   };
 }
 
+/** SH_OPEN's answer when no live shared session has the name (upstream v0.6's shape). */
+const OPEN_FAILED: ResponseBody = { st: Status.SessionOpenFail, tkn: null };
+
+/**
+ * SH_NEW. With `shared: true` (and extensions on) the session is shared: named, found by SH_OPEN,
+ * and the reply carries the name (upstream v0.6's shape); a live shared session with that name
+ * already there is answered 103 with its token, nothing changed. Otherwise exactly v0.7.4: `name`
+ * and `shared` are ignored.
+ */
 export const SH_NEW: CommandDefinition<'SH_NEW'> = {
   family: 'SH',
   journaled: true,
   grows: true,
-  run: (body, { store }) => chain(store.sessions.create(expirySettings(body)), (tkn) => ({ st: Status.Ok, tkn })),
+  run: (body, { store, extensions }) => {
+    const shared = extensions ? sharedSessionName(body) : undefined;
+    if (shared === undefined) return chain(store.sessions.create(expirySettings(body)), (tkn) => ({ st: Status.Ok, tkn }));
+    if (typeof shared !== 'string') return errorBody(shared.st, shared.m);
+    return chain(store.sessions.createShared!(shared, expirySettings(body)), ({ token, created }) => ({
+      name: shared,
+      st: created ? Status.Ok : Status.SessionNewFail,
+      tkn: token,
+    }));
+  },
+};
+
+/** SH_OPEN (extension): the token of the live shared session with this name, or 102. */
+export const SH_OPEN: CommandDefinition<'SH_OPEN'> = {
+  family: 'SH',
+  extension: true,
+  run: ({ name }, { store }) =>
+    chain(store.sessions.openShared!(name), (tkn) => (tkn === undefined ? OPEN_FAILED : { st: Status.Ok, tkn })),
 };
 
 export const SH_END: CommandDefinition<'SH_END'> = {

@@ -4,10 +4,11 @@ import * as persist from './persist.js';
 import * as sh from './sh.js';
 import { SV_INFO } from './sv.js';
 
-/** Every command of v0.7.4 and where it is executed. The type makes a missing one a compile error. */
+/** Every command (v0.7.4's and the extensions) and where it is executed. The type makes a missing one a compile error. */
 export const COMMAND_TABLE: CommandTable = {
   SV_INFO,
   SH_NEW: sh.SH_NEW,
+  SH_OPEN: sh.SH_OPEN,
   SH_END: sh.SH_END,
   SH_END_ALL: sh.SH_END_ALL,
   SH_EXISTS: sh.SH_EXISTS,

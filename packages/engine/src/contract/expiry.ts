@@ -24,6 +24,7 @@ async function keyCount(h: ExpiryHarness, tkn: string): Promise<number | null> {
 
 /** Registers the expiry tests; `open` gives an engine over an empty store on a fresh manual clock each time. */
 export function expiryContract(open: () => ExpiryHarness): void {
+  const openHarness = open;
   describe('deleteSession: true', () => {
     it('is visible at its deadline and gone 1 ms after it, for every command', async () => {
       const h = open();
@@ -151,6 +152,64 @@ export function expiryContract(open: () => ExpiryHarness): void {
       h.clock.advance(10 ** 9);
       expect(await visible(h, tkn)).toBe(true);
       expect(await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toMatchObject({ expires: false });
+    });
+  });
+
+  describe('shared sessions (extension)', () => {
+    let counter = 0;
+    const name = () => `expiring-${process.pid}-${Date.now()}-${counter++}`;
+    const create = async (h: ExpiryHarness, shared: string, expiry: object) => {
+      const reply = await h.body('SH_NEW', JSON.stringify({ SH_NEW: { name: shared, shared: true, expiry } }));
+      expect(reply).toMatchObject({ name: shared, st: 1 });
+      return String(reply.tkn);
+    };
+    const open = (h: ExpiryHarness, shared: string) => h.body('SH_OPEN', JSON.stringify({ SH_OPEN: { name: shared } }));
+
+    it('deleteSession:true frees the name 1 ms after the deadline: SH_OPEN 102, SH_NEW creates anew', async () => {
+      const h = openHarness();
+      const shared = name();
+      const tkn = await create(h, shared, { duration: 60, deleteSession: true });
+      h.clock.advance(60 * SECOND);
+      expect(await open(h, shared)).toEqual({ st: 1, tkn: BigInt(tkn) });
+      expect(await h.body('SH_NEW', JSON.stringify({ SH_NEW: { name: shared, shared: true } }))).toEqual({ name: shared, st: 103, tkn: BigInt(tkn) });
+      h.clock.advance(1);
+      expect(await open(h, shared)).toEqual({ st: 102, tkn: null });
+      const next = await create(h, shared, { duration: 60, deleteSession: true });
+      expect(next).not.toBe(tkn);
+      expect(await open(h, shared)).toEqual({ st: 1, tkn: BigInt(next) });
+      expect(await visible(h, tkn)).toBe(false);
+    });
+
+    it('an untouched expired session does not hold its name against SH_NEW', async () => {
+      const h = openHarness();
+      const shared = name();
+      const tkn = await create(h, shared, { duration: 1, deleteSession: true });
+      h.clock.advance(SECOND + 1); // nothing looked at the session since
+      const next = await create(h, shared, { duration: 1, deleteSession: true });
+      expect(next).not.toBe(tkn);
+    });
+
+    it('deleteSession:false keeps the name across expiries (only the keys go)', async () => {
+      const h = openHarness();
+      const shared = name();
+      const tkn = await create(h, shared, { duration: 10 });
+      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
+      h.clock.advance(35 * SECOND);
+      expect(await open(h, shared)).toEqual({ st: 1, tkn: BigInt(tkn) });
+      expect(await keyCount(h, tkn)).toBe(0);
+      expect(await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toMatchObject({ shared: true, st: 1 });
+    });
+
+    it('an extend keeps the name past the first deadline; SH_OPEN itself does not extend', async () => {
+      const h = openHarness();
+      const shared = name();
+      const tkn = await create(h, shared, { duration: 10, deleteSession: true, extendOnGet: true });
+      h.clock.advance(8 * SECOND);
+      await h.send(`{"SH_GET":{"tkn":${tkn},"keys":[]}}`); // deadline = t + 18 s
+      h.clock.advance(9 * SECOND);
+      expect(await open(h, shared)).toEqual({ st: 1, tkn: BigInt(tkn) }); // t + 17 s
+      h.clock.advance(SECOND + 1); // t + 18 s + 1 ms: SH_OPEN at 17 s did not extend
+      expect(await open(h, shared)).toEqual({ st: 102, tkn: null });
     });
   });
 

@@ -29,9 +29,9 @@ export function shCommandContract(open: () => ContractHarness): void {
       expect(await h.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toEqual({ st: 1, totalKeys: 0, totalSessions: 200 });
     });
 
-    it('ignores name and shared (§13 C1, C2)', async () => {
+    it('ignores a name without shared:true (§13 C1; shared sessions are in sharedSessionContract)', async () => {
       const h = open();
-      const reply = await h.body('SH_NEW', '{"SH_NEW":{"name":"x","shared":true}}');
+      const reply = await h.body('SH_NEW', '{"SH_NEW":{"name":"x","shared":false}}');
       expect(Object.keys(reply)).toEqual(['st', 'tkn']);
       expect((await h.body('SH_INFO', `{"SH_INFO":{"tkn":${reply.tkn}}}`)).shared).toBe(false);
     });

@@ -68,7 +68,8 @@ function isUnsigned(value: unknown): value is number | bigint {
 /**
  * One session as upstream writes it in a session data file:
  * `{"keys":{…},"sh":{"expiry":{"deleteSession":…,"duration":…,"extendOnGet":…,"extendOnSetAdd":…},"shared":…,"tkn":…}}`.
- * A session that never expires is written with duration 0 and every flag false.
+ * A session that never expires is written with duration 0 and every flag false. A shared session
+ * (extension) also has `"name"` in `sh` (upstream v0.7.4 reads it and ignores it).
  */
 export function encodeSessionRecord(record: SessionRecord): string {
   const expiry = record.expiry;
@@ -83,7 +84,9 @@ export function encodeSessionRecord(record: SessionRecord): string {
     (expiry?.extendOnGet ?? false) +
     ',"extendOnSetAdd":' +
     (expiry?.extendOnSetAdd ?? false) +
-    '},"shared":' +
+    '},' +
+    (record.name === undefined ? '' : '"name":' + encode(record.name) + ',') +
+    '"shared":' +
     record.shared +
     ',"tkn":' +
     record.token.toString() +
@@ -106,7 +109,7 @@ function readSessionRecord(value: ExactJsonValue, index: number): SessionRecord 
   const { keys, sh } = value;
   if (!isJsonObject(keys)) return fail('"keys" is not an object');
   if (!isJsonObject(sh)) return fail('"sh" is not an object');
-  const { expiry, shared, tkn } = sh;
+  const { expiry, name, shared, tkn } = sh;
   const token = typeof tkn === 'number' && Number.isSafeInteger(tkn) && tkn >= 0 ? BigInt(tkn) : tkn;
   if (typeof token !== 'bigint' || token < 0n || token > MAX_UINT64) return fail('"tkn" is not a token');
   if (typeof shared !== 'boolean') return fail('"shared" is not a boolean');
@@ -121,7 +124,7 @@ function readSessionRecord(value: ExactJsonValue, index: number): SessionRecord 
     return fail('an expiry flag is not a boolean');
   }
   const never = duration === 0 || duration === 0n;
-  return {
+  const record: SessionRecord = {
     token,
     shared,
     expiry: never
@@ -134,6 +137,9 @@ function readSessionRecord(value: ExactJsonValue, index: number): SessionRecord 
         },
     keys,
   };
+  // A name is kept for shared sessions only (upstream v0.6 wrote one for every session).
+  if (shared && typeof name === 'string' && name !== '') record.name = name;
+  return record;
 }
 
 function isFlag(value: unknown): boolean {

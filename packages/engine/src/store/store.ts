@@ -54,6 +54,11 @@ export interface SessionInfo {
 export interface SessionRecord {
   token: bigint;
   shared: boolean;
+  /**
+   * A shared session's name (extension), by which SH_OPEN finds it; only with `shared: true`.
+   * A shared record without a name (an upstream save) keeps its flag but cannot be opened.
+   */
+  name?: string;
   /** `undefined` when the session never expires. */
   expiry: ExpirySettings | undefined;
   keys: ExactJsonObject;
@@ -106,11 +111,25 @@ export interface SessionStore {
   clearSet(token: bigint, keys: ExactJsonObject): MaybePromise<number | NoSession>;
 
   /**
+   * Shared sessions (an extension, from v0.6): creates a session that SH_OPEN finds by `name`,
+   * unless a live shared session already has the name — then nothing changes and `created` is
+   * false, with that session's token. The name → token index is exact: a session ended (SH_END,
+   * SH_END_ALL) or deleted by its expiry frees its name at once; a `deleteSession: false` session
+   * keeps it. A store without these two methods has no shared sessions (SH_OPEN answers 10).
+   */
+  createShared?(name: string, expiry: ExpirySettings | undefined): MaybePromise<{ token: bigint; created: boolean }>;
+  /** The token of the live shared session named `name`, or undefined. */
+  openShared?(name: string): MaybePromise<bigint | undefined>;
+
+  /**
    * The live sessions (all, or those of `tokens` that exist), as they are now: reading the
    * snapshot later, while the sessions keep changing, still gives this moment's state.
    */
   snapshot(tokens?: readonly bigint[]): MaybePromise<Snapshot<SessionRecord>>;
-  /** Adds sessions whose tokens are not in use (others skipped); expiry restarts now. */
+  /**
+   * Adds sessions whose tokens are not in use (others skipped); expiry restarts now. A shared
+   * record whose name a live session already has is skipped too (a name opens one session).
+   */
   restore(records: Iterable<SessionRecord>): MaybePromise<{ sessions: number; keys: number }>;
 }
 

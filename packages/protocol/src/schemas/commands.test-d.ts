@@ -18,11 +18,15 @@ describe('wire types', () => {
     expectTypeOf<RequestBody<'KV_FIND'>['rsp']>().toEqualTypeOf<'keys' | 'paths' | 'kv'>();
     expectTypeOf<RequestBody<'SH_SAVE'>['tkns']>().toEqualTypeOf<bigint[] | undefined>();
     expectTypeOf<RequestInput<'SH_NEW'>>().toMatchTypeOf<{ expiry?: { duration: number | bigint } }>();
+    expectTypeOf<{ name: 'basket'; shared: true }>().toMatchTypeOf<RequestInput<'SH_NEW'>>();
+    expectTypeOf<RequestBody<'SH_OPEN'>['name']>().toEqualTypeOf<string>();
+    expectTypeOf<Extract<ResponseBody<'SH_OPEN'>, { st: 1 }>['tkn']>().toEqualTypeOf<bigint>();
   });
 
   it('command names are a closed union', () => {
     expectTypeOf<'SH_NEW'>().toMatchTypeOf<CommandName>();
-    expectTypeOf<'SH_OPEN'>().not.toMatchTypeOf<CommandName>();
+    expectTypeOf<'SH_OPEN'>().toMatchTypeOf<CommandName>(); // an extension
+    expectTypeOf<'SH_FIND'>().not.toMatchTypeOf<CommandName>();
     expectTypeOf<'KV_SETQ'>().not.toMatchTypeOf<CommandName>();
   });
 

@@ -4,13 +4,15 @@ import * as sh from './sh.js';
 import * as sv from './sv.js';
 
 /**
- * Every command of NemesisDB v0.7.4 with the schema of its request body and of its response body
- * (the body inside `{"<CMD>_RSP": …}`). This table is the one place the wire shapes are written.
+ * Every command of NemesisDB v0.7.4, and our extensions (see {@link EXTENSION_COMMANDS}), with the
+ * schema of its request body and of its response body (the body inside `{"<CMD>_RSP": …}`). This
+ * table is the one place the wire shapes are written.
  */
 export const commands = {
   SV_INFO: { request: sv.svInfoRequest, response: sv.svInfoResponse },
 
   SH_NEW: { request: sh.shNewRequest, response: sh.shNewResponse },
+  SH_OPEN: { request: sh.shOpenRequest, response: sh.shOpenResponse },
   SH_END: { request: sh.shEndRequest, response: sh.shEndResponse },
   SH_END_ALL: { request: sh.shEndAllRequest, response: sh.shEndAllResponse },
   SH_EXISTS: { request: sh.shExistsRequest, response: sh.shExistsResponse },
@@ -44,8 +46,14 @@ export const commands = {
   KV_LOAD: { request: kv.kvLoadRequest, response: kv.kvLoadResponse },
 } as const;
 
-/** The name of a command that exists in v0.7.4, e.g. `'SH_NEW'`. */
+/** The name of a command: one of v0.7.4's, e.g. `'SH_NEW'`, or an extension (`'SH_OPEN'`). */
 export type CommandName = keyof typeof commands;
+
+/**
+ * Commands that are not in v0.7.4 (extensions: shared sessions, from v0.6). A server with
+ * extensions off (`--no-extensions`) answers them as v0.7.4 does: status 10.
+ */
+export const EXTENSION_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>(['SH_OPEN']);
 
 /** Every command name, in the order of the table above. */
 export const COMMAND_NAMES = Object.keys(commands) as CommandName[];
@@ -59,7 +67,7 @@ export type RequestBody<C extends CommandName> = z.output<(typeof commands)[C]['
 /** The response body of a command once parsed (tokens as `bigint`). */
 export type ResponseBody<C extends CommandName> = z.output<(typeof commands)[C]['response']>;
 
-/** Whether `name` is a command v0.7.4 has. */
+/** Whether `name` is a command: one of v0.7.4's or an extension ({@link EXTENSION_COMMANDS}). */
 export function isCommandName(name: string): name is CommandName {
   return Object.hasOwn(commands, name);
 }

@@ -9,6 +9,11 @@ const documented: [CommandName, string][] = [
   ['SH_NEW', '{"SH_NEW_RSP":{"st":1,"tkn":16351792548006066062}}'],
   ['SH_NEW', '{"SH_NEW_RSP":{"st":103,"tkn":260071646955705531}}'],
   ['SH_NEW', '{"SH_NEW_RSP":{"m":"Param type incorrect","st":41,"tkn":null}}'],
+  ['SH_NEW', '{"SH_NEW_RSP":{"name":"settings","st":1,"tkn":16351792548006066062}}'],
+  ['SH_NEW', '{"SH_NEW_RSP":{"name":"settings","st":103,"tkn":16351792548006066062}}'],
+  ['SH_OPEN', '{"SH_OPEN_RSP":{"st":1,"tkn":16351792548006066062}}'],
+  ['SH_OPEN', '{"SH_OPEN_RSP":{"st":102,"tkn":null}}'],
+  ['SH_OPEN', '{"SH_OPEN_RSP":{"m":"\'name\' empty","st":42,"tkn":null}}'],
   ['SH_END', '{"SH_END_RSP":{"st":1,"tkn":8467384731478681233}}'],
   ['SH_END', '{"SH_END_RSP":{"st":100,"tkn":8467384731478681233}}'],
   ['SH_END', '{"SH_END_RSP":{"m":"","st":100,"tkn":null}}'],
@@ -67,7 +72,13 @@ describe('response schemas', () => {
     expect(commands.SH_EXISTS.response.parse({ exist: [1, 2n ** 64n - 1n], st: 1 })).toEqual({ exist: [1n, 2n ** 64n - 1n], st: 1 });
   });
 
+  it('keeps the name of a shared session in SH_NEW replies', () => {
+    expect(commands.SH_NEW.response.parse({ name: 'n', st: 103, tkn: 5 })).toEqual({ name: 'n', st: 103, tkn: 5n });
+  });
+
   it.each([
+    ['SH_OPEN', { st: 102, tkn: 5 }],
+    ['SH_OPEN', { st: 1, tkn: null }],
     ['SH_NEW', { st: 1, tkn: '123' }],
     ['SH_NEW', { st: 1 }],
     ['SH_LOAD', { keys: 1, name: 'n', sessions: 1, st: 141, duration: 3 }],

@@ -33,11 +33,58 @@ export const sessionExpiry = z.looseObject({
 });
 export type SessionExpiry = z.infer<typeof sessionExpiry>;
 
-/** SH_NEW: `name` and `shared` are accepted and ignored (§13 C1, C2). */
-export const shNewRequest = z.looseObject({ expiry: sessionExpiry.optional() });
+/**
+ * SH_NEW. In v0.7.4 `name` and `shared` are accepted and ignored (§13 C1, C2), so this schema
+ * leaves them unchecked: they matter only with `shared: true` on a server with extensions on, and
+ * then {@link sharedSessionName} checks `name` (the engine applies it, since only the engine knows
+ * whether extensions are on).
+ */
+export const shNewRequest = z.looseObject({
+  expiry: sessionExpiry.optional(),
+  /** The shared session's name (extension); ignored unless `shared` is `true`. */
+  name: z.unknown().optional(),
+  /** `true` creates a shared session (extension); any other value is ignored, as in v0.7.4. */
+  shared: z.unknown().optional(),
+});
 export const shNewResponse = z.union([
+  // A shared session (extension): created, or the live one that already has the name.
+  z.object({ name: z.string(), st: stIs(Status.Ok), tkn: responseToken }),
+  z.object({ name: z.string(), st: stIs(Status.SessionNewFail), tkn: responseToken }),
   z.object({ st: stIs(Status.Ok), tkn: responseToken }),
   z.object({ st: stIs(Status.SessionNewFail), tkn: responseToken }),
+  errorBody,
+]);
+
+/** The `m` of status 42 for an empty shared-session name (SH_NEW with `shared: true`, SH_OPEN). */
+export const EMPTY_NAME = "'name' empty";
+
+/**
+ * The name of the shared session an SH_NEW body asks for (extension), once `expiry` passed its
+ * checks: `undefined` when the body does not ask for one (`shared` is not `true`: a v0.7.4
+ * session, the name ignored), the name, or the rejection — `name` missing 26, not a string 41,
+ * empty 42 (parameters in alphabetical order: `expiry`, `name`, `shared`).
+ */
+export function sharedSessionName(body: { name?: unknown; shared?: unknown }): string | { st: number; m: string } | undefined {
+  if (body.shared !== true) return undefined;
+  const name = body.name;
+  if (name === undefined) return { st: Status.ParamMissing, m: 'Missing parameter' };
+  if (typeof name !== 'string') return { st: Status.ValueTypeInvalid, m: 'Param type incorrect' };
+  if (name === '') return { st: Status.ValueSize, m: EMPTY_NAME };
+  return name;
+}
+
+// --------------------------------------------------------------------------------- SH_OPEN
+
+/**
+ * SH_OPEN (extension, from v0.6): the token of the live shared session with this name. Not a
+ * v0.7.4 command: a server with extensions off answers it 10 before looking at the body.
+ */
+export const shOpenRequest = z.looseObject({ name: z.string() }).superRefine((body, ctx) => {
+  if (body.name === '') reportProtocolIssue(ctx, 'name', Status.ValueSize, EMPTY_NAME);
+});
+export const shOpenResponse = z.union([
+  z.object({ st: stIs(Status.Ok), tkn: responseToken }),
+  z.object({ st: stIs(Status.SessionOpenFail), tkn: z.null() }),
   errorBody,
 ]);
 

@@ -38,6 +38,17 @@ const cases: Record<CommandName, [body: string, expected: Expected][]> = {
     ['{"expiry":{"deleteSession":1}}', TYPE],
     ['{"expiry":{"duration":60,"extendOnGet":"yes"}}', TYPE],
     ['{"expiry":{"duration":60,"extendOnSetAdd":0}}', TYPE],
+    // `name` is checked by sharedSessionName (only with shared:true and extensions on), never here
+    ['{"shared":true}', 'ok'],
+    ['{"name":5,"shared":1}', 'ok'],
+  ],
+  SH_OPEN: [
+    ['{"name":"settings"}', 'ok'],
+    ['{"name":"settings","extra":1}', 'ok'],
+    ['{}', MISSING],
+    ['{"name":5}', TYPE],
+    ['{"name":null}', TYPE],
+    ['{"name":""}', [42, "'name' empty"]],
   ],
   SH_END: [
     [`{"tkn":${TOKEN}}`, 'ok'],

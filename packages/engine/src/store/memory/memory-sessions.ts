@@ -31,6 +31,8 @@ class MemorySession {
     public data: Map<string, ExactJsonValue>,
     public expiry: SessionExpiry | null,
     readonly shared: boolean,
+    /** A shared session's name (extension), while the name index points here. */
+    readonly name: string | undefined,
   ) {}
 }
 
@@ -80,6 +82,12 @@ export interface MemorySessionsOptions {
  */
 export class MemorySessions implements SessionStore {
   private readonly sessions = new Map<bigint, MemorySession>();
+  /**
+   * Shared sessions by name (extension). Exact: every path that drops a session (end, end all,
+   * expiry with deleteSession) drops its name in the same step, so a name is never held by a
+   * session that is gone, and never found for one past its deadline (`live` applies that first).
+   */
+  private readonly names = new Map<string, MemorySession>();
   private readonly queue: ExpiryQueue<SessionExpiry>;
   /** Keys held by all sessions, kept up to date so SH_INFO_ALL does not walk every session. */
   private keyTotal = 0;
@@ -119,8 +127,23 @@ export class MemorySessions implements SessionStore {
   create(settings: ExpirySettings | undefined): bigint {
     let token = this.options.tokens.next();
     while (this.sessions.has(token)) token = this.options.tokens.next();
-    this.insert(token, new Map(), settings, false, this.options.clock.now());
+    this.insert(token, new Map(), settings, false, undefined, this.options.clock.now());
     return token;
+  }
+
+  createShared(name: string, settings: ExpirySettings | undefined): { token: bigint; created: boolean } {
+    const existing = this.openShared(name);
+    if (existing !== undefined) return { token: existing, created: false };
+    let token = this.options.tokens.next();
+    while (this.sessions.has(token)) token = this.options.tokens.next();
+    this.insert(token, new Map(), settings, true, name, this.options.clock.now());
+    return { token, created: true };
+  }
+
+  openShared(name: string): bigint | undefined {
+    const session = this.names.get(name);
+    // `live` applies a due expiry first, which drops the name of a session it deletes.
+    return session !== undefined && this.live(session.token) !== undefined ? session.token : undefined;
   }
 
   end(token: bigint): boolean {
@@ -134,6 +157,7 @@ export class MemorySessions implements SessionStore {
     this.reclaimExpired(); // sessions past their deadline are not there to be ended
     const count = this.sessions.size;
     this.sessions.clear();
+    this.names.clear();
     this.queue.clear();
     this.keyTotal = 0;
     return count;
@@ -258,7 +282,9 @@ export class MemorySessions implements SessionStore {
         const session = sessions[i]!;
         const keys = createMembers();
         for (const [key, value] of maps[i]!) keys[key] = value;
-        yield { token: session.token, shared: session.shared, expiry: session.expiry?.settings, keys };
+        const record: SessionRecord = { token: session.token, shared: session.shared, expiry: session.expiry?.settings, keys };
+        if (session.name !== undefined) record.name = session.name;
+        yield record;
       }
     });
   }
@@ -269,9 +295,12 @@ export class MemorySessions implements SessionStore {
     let keys = 0;
     for (const record of records) {
       if (this.live(record.token) !== undefined) continue; // an existing session is left untouched
+      // A name opens one session: a live shared session keeps its name, the record is skipped.
+      const name = record.shared ? record.name : undefined;
+      if (name !== undefined && this.openShared(name) !== undefined) continue;
       const data = new Map<string, ExactJsonValue>();
       for (const key in record.keys) data.set(key, record.keys[key]!);
-      this.insert(record.token, data, record.expiry, record.shared, now);
+      this.insert(record.token, data, record.expiry, record.shared, name, now);
       sessions++;
       keys += data.size;
     }
@@ -280,8 +309,16 @@ export class MemorySessions implements SessionStore {
 
   // ----------------------------------------------------------------------------- internals
 
-  private insert(token: bigint, data: Map<string, ExactJsonValue>, settings: ExpirySettings | undefined, shared: boolean, now: number): void {
-    const session = new MemorySession(token, data, null, shared);
+  private insert(
+    token: bigint,
+    data: Map<string, ExactJsonValue>,
+    settings: ExpirySettings | undefined,
+    shared: boolean,
+    name: string | undefined,
+    now: number,
+  ): void {
+    const session = new MemorySession(token, data, null, shared, name);
+    if (name !== undefined) this.names.set(name, session);
     if (settings !== undefined && !isZero(settings.durationSeconds)) {
       const expiry = new SessionExpiry(session, settings, durationMs(settings.durationSeconds));
       expiry.arm(now);
@@ -315,6 +352,7 @@ export class MemorySessions implements SessionStore {
     this.onExpired?.(session.token);
     if (expiry.settings.deleteSession) {
       this.sessions.delete(session.token);
+      this.dropName(session);
       this.keyTotal -= session.data.size;
       return;
     }
@@ -335,7 +373,13 @@ export class MemorySessions implements SessionStore {
   private delete(session: MemorySession): void {
     if (session.expiry !== null) this.queue.remove(session.expiry);
     this.sessions.delete(session.token);
+    this.dropName(session);
     this.keyTotal -= session.data.size;
+  }
+
+  /** Frees a deleted session's name (only if the index still points to this session). */
+  private dropName(session: MemorySession): void {
+    if (session.name !== undefined && this.names.get(session.name) === session) this.names.delete(session.name);
   }
 
   /** The session's key map, ready to be changed (copied first if a snapshot holds it). */
