@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { ConnectionError, NemesisClient, ProtocolError, type ClientOptions } from '@nemesisdb/client';
+
+/** Where and how to connect, from the command line (and NEMESISDB_URL / NEMESISDB_TOKEN). */
+export interface ConnectionSettings {
+  url: string;
+  /** A bearer token, for a server with `authTokens`. */
+  token: string | undefined;
+  /** PEM text of the CA that signed a `wss://` server's certificate. */
+  ca: string | undefined;
+  connectTimeoutMs: number;
+}
+
+/** The default server address, as redis-cli defaults to 127.0.0.1:6379. */
+export const DEFAULT_URL = 'ws://127.0.0.1:1987';
+
+/** A problem with the settings themselves, reported as a usage error. */
+export class SettingsError extends Error {}
+
+/** Checks a server address; `127.0.0.1:1987` and `localhost` are taken as `ws://…`. */
+export function normalizeUrl(text: string): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `ws://${text}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new SettingsError(`not a server address: ${JSON.stringify(text)} (expected e.g. ws://127.0.0.1:1987)`);
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+    throw new SettingsError(`the server address must be ws:// or wss:// (got ${JSON.stringify(text)})`);
+  }
+  // No port written: NemesisDB's 1987, not the scheme's 80/443 (an explicit :80 stays).
+  const authority = withScheme.replace(/^[a-z]+:\/\//i, '').split(/[/?#]/)[0]!;
+  if (url.port === '' && !/:\d+$/.test(authority)) url.port = '1987';
+  return url.toString();
+}
+
+/** Reads the `--ca` file. */
+export function readCa(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new SettingsError(`cannot read the CA certificate ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** `host:port` (and the path, when there is one), for prompts and messages. */
+export function shortAddress(url: string): string {
+  const parsed = new URL(url);
+  const path = parsed.pathname === '/' ? '' : parsed.pathname;
+  return `${parsed.protocol === 'wss:' ? 'wss://' : ''}${parsed.host}${path}`;
+}
+
+/** The SDK's options for these settings. */
+export function clientOptions(settings: ConnectionSettings, extra: ClientOptions = {}): ClientOptions {
+  return {
+    connectTimeoutMs: settings.connectTimeoutMs,
+    ...(settings.token === undefined ? {} : { token: settings.token }),
+    ...(settings.ca === undefined ? {} : { tls: { ca: settings.ca } }),
+    ...extra,
+  };
+}
+
+/** Opens a client that gives up at once when the connection is lost (one-shot, pipe, latency). */
+export function connectOnce(settings: ConnectionSettings): Promise<NemesisClient> {
+  return NemesisClient.connect(settings.url, clientOptions(settings, { reconnect: false, queueWhileDisconnected: false }));
+}
+
+/** A connection failure in one line for a person: what failed and, when known, why. */
+export function describeConnectionError(error: unknown): string {
+  if (error instanceof ConnectionError) {
+    const cause = (error as { cause?: unknown }).cause as { code?: string } | undefined;
+    let hint = '';
+    if (cause?.code === 'ECONNREFUSED') hint = ' — is the server running? (start one with `npx nemesisdb`)';
+    else if (error.message.includes('401')) hint = ' — the server requires a token: pass --token or set NEMESISDB_TOKEN';
+    else if (/certificate|self.signed|UNABLE_TO/i.test(error.message)) hint = ' — for a private CA, pass its certificate with --ca';
+    return `${error.message}${hint}`;
+  }
+  if (error instanceof ProtocolError) return `the server's reply could not be read: ${error.message}`;
+  return (error as Error)?.message ?? String(error);
+}
