@@ -1,6 +1,6 @@
 // The built executable (dist/cli.js), as CI systems run it: exit codes, reporters, filters.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +16,14 @@ interface Run {
 }
 
 function cli(...args: string[]): Promise<Run> {
+  return cliWithEnv({}, ...args);
+}
+
+// A CI job running these tests has its own GITHUB_STEP_SUMMARY; the CLI under test must not write to it.
+function cliWithEnv(env: Record<string, string>, ...args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const { GITHUB_STEP_SUMMARY: _ignored, ...inherited } = process.env;
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -107,6 +113,75 @@ describe('nemesisdb-conformance', () => {
     const run = await cli(server.url, '--tags', 'KV_SAVE,!persistence-off', '--reporter', 'tap');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/# SKIP needs a persistence-enabled server \(SV_INFO says persistEnabled:false\)/);
+  });
+
+  it('--expect-fail: listed cases must fail (exit 0), a listed case that passes fails the run (exit 1)', async () => {
+    // On our server the v0.7.4-only cases fail: they pin upstream's answers where we differ.
+    const list = await cli('--list', '--profile', 'v0.7.4', '--tags', 'v0.7.4-only');
+    const ids = list.stdout.trim().split('\n').map((line) => line.split(' ')[0] ?? '');
+    expect(ids.length).toBeGreaterThanOrEqual(3);
+    const gaps = join(scratch, 'gaps.txt');
+    writeFileSync(gaps, `# known gaps\n${ids.map((id) => `${id}  # differs on purpose`).join('\n')}\n`);
+    const run = await cli(server.url, '--profile', 'v0.7.4', '--tags', 'v0.7.4-only,!persistence', '--expect-fail', gaps, '--max-payload', '1048576');
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stdout).toContain('failed as expected: differs on purpose');
+    expect(run.stdout).toMatch(/^0 passed, 0 failed, 0 skipped, \d+ failed as expected/m);
+
+    const stale = join(scratch, 'stale.txt');
+    writeFileSync(stale, 'commands/kv-get.md#an-empty-list-reads-nothing  # was broken\n');
+    const fixed = await cli(server.url, '--only', 'commands/kv-get.md', '--expect-fail', stale);
+    expect(fixed.code).toBe(1);
+    expect(fixed.stdout).toContain('passed, but it is listed as an expected failure (was broken): remove it from the expect-fail list');
+    expect(SUMMARY.exec(fixed.stdout)?.slice(1, 4)).toEqual(['3', '1', '0']);
+  });
+
+  it('exits 2 for list entries that match no case, and for a selection without cases', async () => {
+    const typo = join(scratch, 'typo.txt');
+    writeFileSync(typo, 'commands/kv-gte.md#*  # typo\n');
+    const expectFail = await cli(server.url, '--expect-fail', typo);
+    expect(expectFail.code).toBe(2);
+    expect(expectFail.stderr).toContain('--expect-fail entries that match no case: commands/kv-gte.md#*');
+    expect((await cli(server.url, '--skip-file', typo)).code).toBe(2);
+    const none = await cli(server.url, '--only', 'no-such-case');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('no case matches the profile and filters');
+  });
+
+  it('takes server settings as options: an unknown one skips the cases that depend on it', async () => {
+    const run = await cli(server.url, '--tags', 'transport', '--max-payload', 'unknown', '--reporter', 'tap');
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stdout).toMatch(/# SKIP depends on the server's maxPayload, which is unknown \(pass --max-payload <bytes>\)/);
+    expect(run.stdout).toMatch(/^ok \d+ - concepts\/transport\.md#a-binary-message/m);
+
+    // The v0.7.4 profile assumes upstream's shipped 1024 bytes: our server (1 MiB) takes 1025.
+    const assumed = await cli(server.url, '--profile', 'v0.7.4', '--only', 'concepts/transport.md#a-message-larger-than-maxpayload-closes');
+    expect(assumed.code).toBe(1);
+    expect(assumed.stdout).toContain('settings: maxPayload 1024 (profile v0.7.4 default), persistence off (SV_INFO)');
+    expect(assumed.stdout).toContain('+ 1011 spaces (1025 bytes)');
+    const given = await cli(server.url, '--profile', 'v0.7.4', '--max-payload', '1048576', '--only', 'concepts/transport.md#a-message-larger-than-maxpayload-closes');
+    expect(given.code, given.stdout).toBe(0);
+
+    const persistence = await cli(server.url, '--tags', 'KV_SAVE', '--persistence', 'unknown', '--reporter', 'tap');
+    expect(persistence.code).toBe(0);
+    expect(persistence.stdout).toContain('# SKIP depends on whether the server has persistence enabled, which is unknown (pass --persistence on|off)');
+    expect((await cli(server.url, '--persistence', 'maybe')).code).toBe(2);
+    expect((await cli(server.url, '--max-payload', '12kb')).code).toBe(2);
+  });
+
+  it('writes the Markdown report to --report-md and appends it to $GITHUB_STEP_SUMMARY', async () => {
+    const report = join(scratch, 'report.md');
+    const stepSummary = join(scratch, 'step-summary.md');
+    writeFileSync(stepSummary, '## An earlier step\n\n');
+    const run = await cliWithEnv({ GITHUB_STEP_SUMMARY: stepSummary }, server.url, '--only', 'commands/kv-get.md', '--report-md', report);
+    expect(run.code).toBe(0);
+    const markdown = readFileSync(report, 'utf8');
+    expect(markdown).toMatch(/^## NemesisDB conformance: ✅ compatible \(profile `default`\)/);
+    expect(markdown).toContain('| `commands/kv-get.md` | 4 | 0 | 0 | 0 | 0 | ✅ |');
+    expect(readFileSync(stepSummary, 'utf8')).toBe(`## An earlier step\n\n${markdown}\n`);
+
+    const markdownOut = await cli(server.url, '--only', 'commands/kv-get.md', '--reporter', 'markdown');
+    expect(markdownOut.stdout).toMatch(/^## NemesisDB conformance/);
+    expect(markdownOut.stderr).toMatch(SUMMARY);
   });
 
   it('lists cases without a server', async () => {

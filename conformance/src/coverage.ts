@@ -3,7 +3,7 @@
 // request for that command; close codes count when a case expects that close.
 import { COMMAND_NAMES } from '@nemesisdb/protocol';
 import { expectedStatus, requestCommand } from './extract.js';
-import { IMPROVEMENT_TAG, UPSTREAM_ONLY_TAG } from './select.js';
+import { UPSTREAM_ONLY_TAG, inProfile } from './select.js';
 import { COMMAND_STATUSES, NOT_PROVOKABLE, TRANSPORT_CLOSE_CODES, type CoverageRow } from './statuses.js';
 import type { Case } from './types.js';
 
@@ -92,7 +92,10 @@ export function coverageTable(cases: readonly Case[]): string {
   const cell = (ids: readonly string[]): string => {
     const tags = ids.map((id) => byId.get(id)?.tags ?? []);
     const upstreamOnly = tags.every((t) => t.includes(UPSTREAM_ONLY_TAG));
-    const oursOnly = tags.every((t) => t.includes(IMPROVEMENT_TAG));
+    const oursOnly = ids.every((id) => {
+      const c = byId.get(id);
+      return c !== undefined && !inProfile(c, 'v0.7.4');
+    });
     return `${ids.length}${upstreamOnly ? ' (v0.7.4 profile only)' : oursOnly ? ' (default profile only)' : ''}`;
   };
   const lines = ['| Command | Status → cases | Not provokable from a client |', '|---|---|---|'];
@@ -106,8 +109,8 @@ export function coverageTable(cases: readonly Case[]): string {
   }
   const closes = TRANSPORT_CLOSE_CODES.map((code) => `**${code}**: ${cell(coverage.closeCodes.get(code) ?? [])}`);
   lines.push(`| (transport close codes) | ${closes.join(' · ')} | — |`);
-  const inDefault = cases.filter((c) => !c.tags.includes(UPSTREAM_ONLY_TAG)).length;
-  const inUpstream = cases.filter((c) => !c.tags.includes(IMPROVEMENT_TAG)).length;
+  const inDefault = cases.filter((c) => inProfile(c, 'default')).length;
+  const inUpstream = cases.filter((c) => inProfile(c, 'v0.7.4')).length;
   return [
     `${cases.length} cases: ${inDefault} in the default profile, ${inUpstream} in the v0.7.4 profile.`,
     '',

@@ -65,7 +65,7 @@ describe('extractCases', () => {
       fence('json response', '{"SH_NEW_RSP":{"st":1,"tkn":"$t"}}'),
     ].join('\n');
     const [save, plain] = extractCases(page, 'p.md');
-    expect(save?.tags).toEqual(['persistence', 'status', 'KV_CLEAR', 'destructive', 'KV_SAVE', 'improvement', 'D6']);
+    expect(save?.tags).toEqual(['persistence', 'status', 'KV_CLEAR', 'destructive', 'KV_SAVE', 'improvement', 'D6', 'persistence-on']);
     expect(plain?.tags).toEqual(['behaviour', 'SH_NEW']);
   });
 

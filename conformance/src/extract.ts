@@ -181,13 +181,18 @@ function checkOrder(section: Section, file: string): void {
   }
 }
 
-/** Command tags, kind tags and the section's explicit tags, deduplicated and in a stable order. */
+/**
+ * Command tags, kind tags, the server settings the case depends on (`max-payload` for padded
+ * requests, `persistence-on` for SAVE unless it is `persistence-off`) and the section's explicit
+ * tags, deduplicated and in a stable order.
+ */
 function deriveTags(section: Section): string[] {
   const tags = new Set<string>();
   const kinds = new Set<string>();
   for (const step of section.steps) {
     if (step.kind === 'send') {
       if (step.mode === 'binary' || step.mode === 'hex' || step.pad) kinds.add('transport');
+      if (step.pad) tags.add('max-payload');
       const command = requestCommand(step.text);
       if (command !== null && COMMANDS.has(command)) {
         tags.add(command);
@@ -207,6 +212,7 @@ function deriveTags(section: Section): string[] {
     if (tag === 'expiry' || tag === 'status' || tag === 'transport' || tag === 'persistence') kinds.add(tag);
     else tags.add(tag);
   }
+  if ((tags.has('KV_SAVE') || tags.has('SH_SAVE')) && !tags.has('persistence-off')) tags.add('persistence-on');
   if (kinds.size === 0) kinds.add('behaviour');
   return [...kinds, ...tags];
 }

@@ -33,6 +33,7 @@ export {
 } from './match.js';
 export { namespaceRequest, stripNamespace } from './namespace.js';
 export {
+  EXTENSION_TAG,
   IMPROVEMENT_TAG,
   PROFILES,
   UPSTREAM_ONLY_TAG,
@@ -40,6 +41,7 @@ export {
   matchesPattern,
   parseSkipFile,
   selectCases,
+  unmatchedRules,
   type Profile,
   type SelectOptions,
   type Selection,
@@ -56,7 +58,24 @@ export {
   type RunOutcome,
   type RunStart,
 } from './run.js';
+export {
+  MAX_PAYLOAD_TAG,
+  PERSISTENCE_ON_TAG,
+  PROFILE_DEFAULTS,
+  caseNeeds,
+  describeSettings,
+  requestSizeBound,
+  resolveSettings,
+  settingsSkip,
+  type ProfileDefaults,
+  type ResolvedSettings,
+  type ServerSettings,
+  type Setting,
+  type SettingSource,
+  type SettingsInput,
+} from './settings.js';
 export { REPORTERS, combineListeners, createReporter, type ReporterName } from './reporters/index.js';
+export { REPORT_GROUPS, markdownReport, markdownReporter } from './reporters/markdown.js';
 export { summaryLine, WRITE_WARNING, type Output } from './reporters/output.js';
 export { COMMAND_STATUSES, NOT_PROVOKABLE, TRANSPORT_CLOSE_CODES, type CoverageRow, type NotProvokable } from './statuses.js';
 export { computeCoverage, coverageTable, findGaps, type Coverage, type CoverageGaps } from './coverage.js';

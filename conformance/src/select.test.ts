@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inProfile, matchesPattern, parseSkipFile, selectCases } from './select.js';
+import { inProfile, matchesPattern, parseSkipFile, selectCases, unmatchedRules } from './select.js';
 import type { Case } from './types.js';
 
 const make = (id: string, tags: string[], title = id): Case => ({ id, title, file: id.split('#')[0] ?? id, line: 1, tags, steps: [] });
@@ -20,6 +20,14 @@ describe('profiles', () => {
     expect(ids(upstream)).toEqual(['commands/sh-new.md#create', 'commands/sh-new.md#missing-duration', 'commands/kv-load.md#upstream-140', 'commands/kv-clear.md#clear']);
     expect(upstream.leftOut).toBe(1);
     expect(inProfile(corpus[2]!, 'v0.7.4')).toBe(false);
+    expect(upstream.leftOutCases.map((c) => c.id)).toEqual(['concepts/expiry.md#exact']);
+  });
+
+  it('v0.7.4 leaves out our protocol extensions (tag extension); default runs them', () => {
+    const shared = make('commands/sh-open.md#open', ['behaviour', 'SH_OPEN', 'extension']);
+    expect(inProfile(shared, 'v0.7.4')).toBe(false);
+    expect(inProfile(shared, 'default')).toBe(true);
+    expect(selectCases([...corpus, shared], { profile: 'v0.7.4' }).leftOutCases.map((c) => c.id)).toEqual(['concepts/expiry.md#exact', 'commands/sh-open.md#open']);
   });
 });
 
@@ -44,6 +52,11 @@ describe('filters', () => {
     ]);
     const selection = selectCases(corpus, { skip });
     expect(selection.cases.map((c) => c.skipReason)).toEqual(['flaky on our runner', undefined, 'listed in the skip file', undefined]);
+  });
+
+  it('finds list entries that match no case (typos, renamed cases)', () => {
+    const rules = parseSkipFile('commands/sh-new.md#create\ncommands/sh-nwe.md#*  # typo\n');
+    expect(unmatchedRules(corpus, rules)).toEqual([{ pattern: 'commands/sh-nwe.md#*', reason: 'typo' }]);
   });
 
   it('matches patterns without regard to case, with regex characters taken literally', () => {

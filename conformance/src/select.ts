@@ -7,13 +7,16 @@ import type { Case } from './types.js';
  * `default` judges this project's server: every case except those that pin down a v0.7.4 defect.
  * `v0.7.4` judges C++ NemesisDB v0.7.4 fairly: it leaves out the cases for our deliberate
  * improvements (tag `improvement`: PROTOCOL.md §14 items marked observable, string tokens §13 C3,
- * exact expiry timing §14 D2, close codes §14 D12) and adds the cases tagged `v0.7.4-only`, which
- * pin down upstream's own answer where we deliberately differ.
+ * exact expiry timing §14 D2, close codes §14 D12) and for our extensions of the protocol (tag
+ * `extension`: commands and members v0.7.4 does not have, such as shared sessions), and adds the
+ * cases tagged `v0.7.4-only`, which pin down upstream's own answer where we deliberately differ.
+ * The settings each profile assumes are in settings.ts (PROFILE_DEFAULTS).
  */
 export const PROFILES = ['default', 'v0.7.4'] as const;
 export type Profile = (typeof PROFILES)[number];
 
 export const IMPROVEMENT_TAG = 'improvement';
+export const EXTENSION_TAG = 'extension';
 export const UPSTREAM_ONLY_TAG = 'v0.7.4-only';
 
 export interface SkipRule {
@@ -35,28 +38,36 @@ export interface Selection {
   readonly cases: readonly { readonly case: Case; readonly skipReason?: string }[];
   /** How many corpus cases the profile and filters left out. */
   readonly leftOut: number;
+  /** Those cases, in corpus order (the compatibility report counts them per group). */
+  readonly leftOutCases: readonly Case[];
 }
 
 export function selectCases(cases: readonly Case[], options: SelectOptions = {}): Selection {
+  const leftOutCases: Case[] = [];
   const profile = options.profile ?? 'default';
   const only = (options.only ?? []).filter((p) => p !== '');
   const wanted = (options.tags ?? []).filter((t) => t !== '' && !t.startsWith('!')).map((t) => t.toLowerCase());
   const unwanted = (options.tags ?? []).filter((t) => t.startsWith('!')).map((t) => t.slice(1).toLowerCase());
   const selected: { case: Case; skipReason?: string }[] = [];
   for (const c of cases) {
-    if (!inProfile(c, profile)) continue;
-    if (only.length > 0 && !only.some((p) => matchesPattern(c, p))) continue;
     const tags = c.tags.map((t) => t.toLowerCase());
-    if (wanted.length > 0 && !wanted.some((t) => tags.includes(t))) continue;
-    if (unwanted.some((t) => tags.includes(t))) continue;
+    const included =
+      inProfile(c, profile) &&
+      (only.length === 0 || only.some((p) => matchesPattern(c, p))) &&
+      (wanted.length === 0 || wanted.some((t) => tags.includes(t))) &&
+      !unwanted.some((t) => tags.includes(t));
+    if (!included) {
+      leftOutCases.push(c);
+      continue;
+    }
     const rule = (options.skip ?? []).find((r) => matchesPattern(c, r.pattern));
     selected.push(rule ? { case: c, skipReason: rule.reason } : { case: c });
   }
-  return { cases: selected, leftOut: cases.length - selected.length };
+  return { cases: selected, leftOut: leftOutCases.length, leftOutCases };
 }
 
 export function inProfile(c: Case, profile: Profile): boolean {
-  if (profile === 'v0.7.4') return !c.tags.includes(IMPROVEMENT_TAG);
+  if (profile === 'v0.7.4') return !c.tags.includes(IMPROVEMENT_TAG) && !c.tags.includes(EXTENSION_TAG);
   return !c.tags.includes(UPSTREAM_ONLY_TAG);
 }
 
@@ -72,8 +83,13 @@ export function matchesPattern(c: Case, pattern: string): boolean {
   return subjects.some((s) => regex.test(s));
 }
 
+/** The rules of a list (skip file, expect-fail file) that match no case at all: stale entries or typos. */
+export function unmatchedRules(cases: readonly Case[], rules: readonly SkipRule[]): SkipRule[] {
+  return rules.filter((rule) => !cases.some((c) => matchesPattern(c, rule.pattern)));
+}
+
 /**
- * Reads a skip file: one pattern per line, optionally followed by `# reason`; blank lines and lines
+ * Reads a skip file (or an expect-fail file, which has the same format): one pattern per line, optionally followed by `# reason`; blank lines and lines
  * starting with `#` are ignored.
  */
 export function parseSkipFile(text: string): SkipRule[] {

@@ -1,11 +1,13 @@
-// The whole documented suite against our server app: every case must pass, except the ones listed
-// in known-server-defects.txt, which must fail (so a fix in the server shows up here too).
+// The whole documented suite against our server app, in the default profile with its default
+// settings: every case must pass, except the ones listed in known-server-defects.txt, which is
+// given to the run as its expect-fail list (as `--expect-fail` does): they must fail, so a fix in
+// the server shows up here too.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractFromDocs } from './corpus.js';
 import { runSuite } from './run.js';
-import { matchesPattern, parseSkipFile } from './select.js';
+import { parseSkipFile, unmatchedRules } from './select.js';
 import { startServer, type TestServer } from './testing/server.test-util.js';
 import type { CaseResult } from './types.js';
 
@@ -30,16 +32,15 @@ function report(results: readonly CaseResult[]): string {
 
 describe('the documented suite against our server', () => {
   it('passes every case on a persistence-enabled server (the persistence-off ones are skipped)', async () => {
-    const { results, facts } = await runSuite({ url: persistent.url, cases });
+    const { results, facts, settings } = await runSuite({ url: persistent.url, cases, expectFail: knownDefects });
     // SAVE cases are skipped, not failed, until the app reports persistEnabled:true.
     expect(facts.persistEnabled, 'SV_INFO reports persistEnabled').toBe(true);
+    expect(settings.maxPayload).toEqual({ value: 1024 * 1024, source: 'profile' });
 
-    const known = (r: CaseResult): boolean => knownDefects.some((rule) => matchesPattern(r.case, rule.pattern));
-    const unexpected = results.filter((r) => r.status === 'failed' && !known(r));
-    expect(unexpected.length, `cases failing against our server:\n\n${report(unexpected)}`).toBe(0);
-
-    const fixed = results.filter((r) => r.status === 'passed' && known(r));
-    expect(fixed.map((r) => r.case.id), 'these now pass: remove them from known-server-defects.txt').toEqual([]);
+    // Failed: a case that fails and is not listed, or a listed one that passes (remove its line).
+    const failed = results.filter((r) => r.status === 'failed');
+    expect(failed.length, `cases failing against our server (see known-server-defects.txt):\n\n${report(failed)}`).toBe(0);
+    expect(unmatchedRules(cases, knownDefects), 'known-server-defects.txt names cases that do not exist').toEqual([]);
 
     const skipped = results.filter((r) => r.status === 'skipped');
     expect(skipped.every((r) => r.case.tags.includes('persistence-off')), report(skipped)).toBe(true);

@@ -76,8 +76,12 @@ export interface Corpus {
   readonly cases: readonly Case[];
 }
 
-/** Outcome of one case. */
-export type CaseStatus = 'passed' | 'failed' | 'skipped';
+/**
+ * Outcome of one case. `expected-failure`: it failed, and an expect-fail list says it must (a known
+ * gap of the implementation under test); it does not fail the run. A listed case that passes is
+ * `failed`, with `unexpectedPass` set, so the list stays honest.
+ */
+export type CaseStatus = 'passed' | 'failed' | 'skipped' | 'expected-failure';
 
 export interface CaseResult {
   readonly case: Case;
@@ -88,12 +92,18 @@ export interface CaseResult {
   readonly message?: string;
   /** The source line of the failing step (for `file:line` in reports). */
   readonly line?: number;
+  /** The reason an expect-fail list gives for this case, when it lists it. */
+  readonly expectedFailure?: string;
+  /** Set when the case is listed as an expected failure but passed. */
+  readonly unexpectedPass?: boolean;
 }
 
 export interface Summary {
   readonly passed: number;
   readonly failed: number;
   readonly skipped: number;
+  /** Cases that failed as an expect-fail list says they must (not counted in `failed`). */
+  readonly expectedFailures: number;
   readonly durationMs: number;
 }
 
@@ -101,5 +111,6 @@ export interface Summary {
 export interface ServerFacts {
   readonly url: string;
   readonly serverVersion: string | null;
-  readonly persistEnabled: boolean;
+  /** SV_INFO's `persistEnabled`, or null when the server does not report it. */
+  readonly persistEnabled: boolean | null;
 }

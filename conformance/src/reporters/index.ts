@@ -1,12 +1,13 @@
-// The four report formats by name, and how to combine several listeners into one.
+// The report formats by name, and how to combine several listeners into one.
 import type { RunListener } from '../run.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
+import { markdownReporter } from './markdown.js';
 import type { Output } from './output.js';
 import { prettyReporter } from './pretty.js';
 import { tapReporter } from './tap.js';
 
-export const REPORTERS = ['pretty', 'json', 'tap', 'junit'] as const;
+export const REPORTERS = ['pretty', 'json', 'tap', 'junit', 'markdown'] as const;
 export type ReporterName = (typeof REPORTERS)[number];
 
 export function createReporter(name: ReporterName, out: Output): RunListener {
@@ -19,6 +20,8 @@ export function createReporter(name: ReporterName, out: Output): RunListener {
       return tapReporter(out);
     case 'junit':
       return junitReporter(out);
+    case 'markdown':
+      return markdownReporter(out);
   }
 }
 

@@ -15,6 +15,8 @@ export function jsonReporter(out: Output): RunListener {
         url: start?.facts.url ?? null,
         profile: start?.profile ?? null,
         server: start ? { serverVersion: start.facts.serverVersion, persistEnabled: start.facts.persistEnabled } : null,
+        settings: start ? { maxPayload: start.settings.maxPayload, persistence: start.settings.persistence } : null,
+        warnings: start?.warnings ?? [],
         leftOut: start?.leftOut ?? 0,
         summary,
         cases: results.map((r) => ({
@@ -23,6 +25,8 @@ export function jsonReporter(out: Output): RunListener {
           durationMs: r.durationMs,
           ...(r.message === undefined ? {} : { message: r.message }),
           ...(r.line === undefined ? {} : { failedLine: r.line }),
+          ...(r.expectedFailure === undefined ? {} : { expectedFailure: r.expectedFailure }),
+          ...(r.unexpectedPass ? { unexpectedPass: true } : {}),
         })),
       };
       out.write(`${JSON.stringify(document, null, 2)}\n`);

@@ -3,9 +3,13 @@ export interface Output {
   write(text: string): unknown;
 }
 
-/** `N passed, M failed, K skipped` — the one line every reporter prints at the end. */
-export function summaryLine(summary: { passed: number; failed: number; skipped: number; durationMs: number }): string {
-  return `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped (${(summary.durationMs / 1000).toFixed(1)} s)`;
+/**
+ * `N passed, M failed, K skipped` — the one line every reporter prints at the end, with
+ * `, E failed as expected` when an expect-fail list matched (the line is unchanged otherwise).
+ */
+export function summaryLine(summary: { passed: number; failed: number; skipped: number; expectedFailures?: number; durationMs: number }): string {
+  const expected = summary.expectedFailures ? `, ${summary.expectedFailures} failed as expected` : '';
+  return `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped${expected} (${(summary.durationMs / 1000).toFixed(1)} s)`;
 }
 
 /** What the suite does to a server, said before every run. */

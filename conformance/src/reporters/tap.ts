@@ -1,5 +1,6 @@
 // TAP version 14: a plan, one test point per case as it finishes (a YAML block for failures,
-// `# SKIP` for skips), and the summary line as a closing comment.
+// `# SKIP` for skips, `# TODO` for expected failures, which TAP consumers do not count as
+// failures), and the summary line as a closing comment.
 import type { RunListener } from '../run.js';
 import { WRITE_WARNING, summaryLine, type Output } from './output.js';
 
@@ -13,7 +14,8 @@ export function tapReporter(out: Output): RunListener {
       if (result.status === 'passed') out.write(`ok ${index + 1} - ${name}\n`);
       else if (result.status === 'skipped') out.write(`ok ${index + 1} - ${name} # SKIP ${oneLine(result.message ?? '')}\n`);
       else {
-        out.write(`not ok ${index + 1} - ${name}\n`);
+        const todo = result.status === 'expected-failure' ? ` # TODO ${oneLine(`expected failure: ${result.expectedFailure ?? ''}`)}` : '';
+        out.write(`not ok ${index + 1} - ${name}${todo}\n`);
         out.write('  ---\n');
         out.write(`  message: ${JSON.stringify(result.message ?? '')}\n`);
         out.write(`  at: ${JSON.stringify(`${result.case.file}:${result.line ?? result.case.line}`)}\n`);
