@@ -7,6 +7,10 @@
 //                                     wall-clock ms) and `arm` (when the current period began)
 //   <prefix>{s:<token>}:data   hash   the session's keys: name → JSON text (absent when empty)
 //   <prefix>kv:<name>          string one KV key: JSON text
+//   <prefix>{n:<name>}         string a shared session's name (extension): the holder's token.
+//                                     Believed only when the session agrees (meta `nm` holds
+//                                     the name, and it is live); for a deleteSession:true
+//                                     session it expires a slack after it (meta `nx`)
 //
 // The hash tag `{s:<token>}` puts both keys of a session in one slot, so one Lua script can change
 // them together (a cluster refuses scripts over keys of several slots). KV keys carry no tag: each
@@ -82,6 +86,16 @@ export class KeyLayout {
     if (!text.startsWith(this.sessionHead) || !text.endsWith('}:meta')) return undefined;
     const digits = text.slice(this.sessionHead.length, -'}:meta'.length);
     return /^[0-9]{1,20}$/.test(digits) ? BigInt(digits) : undefined;
+  }
+
+  /** A shared session's name key: its own slot, apart from the session's (see sessions.ts). */
+  nameKey(name: string): string {
+    return `${this.prefix}{n:${nameArg(name)}}`;
+  }
+
+  /** The name key of a name as a script read it back from a session's meta (already escaped). */
+  nameKeyOfStored(stored: string): string {
+    return `${this.prefix}{n:${stored}}`;
   }
 
   kvKey(name: string): string {

@@ -62,13 +62,33 @@ local function live()
   return s
 end
 
+-- A shared session's name key outlives the session by a slack of one duration (1 min to 1 h), so
+-- that Redis reclaims the name of a session it deleted by expiry; the key is checked against the
+-- session on every use, so a name past its session is never believed (see sessions.ts).
+local function name_expiry(deadline, ms)
+  return math.min(deadline + math.min(math.max(ms, 60000), 3600000), LATEST)
+end
+
+-- Set by extend() when a shared deleteSession:true session's name key must live longer, to
+-- {name, time}: the caller then moves that name key's expiry (another slot, so another command).
+local name_refresh = false
+
 -- A new period from now (extendOnGet / extendOnSetAdd); nothing for a session that never expires.
 local function extend(s)
   if s.deadline == nil then return end
   s.deadline = math.min(now + s.ms, LATEST)
   redis.call('HSET', meta, 'dl', fmt(s.deadline), 'arm', fmt(now))
   expire_at(data, s)
-  if s.del then expire_at(meta, s) end
+  if s.del then
+    expire_at(meta, s)
+    local nx = tonumber(redis.call('HGET', meta, 'nx'))
+    -- Renewed once half the slack is used up, not on every extend.
+    local target = name_expiry(s.deadline, s.ms)
+    if nx ~= nil and s.deadline + (target - s.deadline) / 2 > nx then
+      redis.call('HSET', meta, 'nx', fmt(target))
+      name_refresh = { redis.call('HGET', meta, 'nm'), fmt(target) }
+    end
+  end
 end
 
 -- ARGV[from..] as name, value pairs into the data hash, in slices (Lua's unpack has a limit).
@@ -100,28 +120,47 @@ end
 
 /** Session scripts: KEYS = meta, data; ARGV[1] = the caller's clock in ms, or '' for the master's. */
 const SESSION_SCRIPTS = {
-  // ARGV: now, shared, duration s ('' = never), duration ms, del, ess, eog, then name/value pairs.
-  // Creates only when no live session has the token (SET NX semantics, so two servers can never
-  // create the same session); a due session in the way is expired first.
+  // ARGV: now, shared, duration s ('' = never), duration ms, del, ess, eog, shared name ('' =
+  // none), then name/value pairs. Creates only when no live session has the token (SET NX
+  // semantics, so two servers can never create the same session); a due session in the way is
+  // expired first. Answers the key count and, for a named deleteSession:true session, when its
+  // name key is to expire.
   nemesisCreate: `
 if live() ~= nil then return {0, expired} end
 redis.call('DEL', data)
 redis.call('HSET', meta, 'sh', ARGV[2])
+if ARGV[8] ~= '' then redis.call('HSET', meta, 'nm', ARGV[8]) end
 local s = {}
+local nx = false
 if ARGV[3] ~= '' then
   s = { ms = tonumber(ARGV[4]), del = ARGV[5] == '1' }
   s.deadline = math.min(now + s.ms, LATEST)
   redis.call('HSET', meta, 'dur', ARGV[3], 'ms', ARGV[4], 'del', ARGV[5], 'ess', ARGV[6], 'eog', ARGV[7],
              'dl', fmt(s.deadline), 'arm', fmt(now))
-  if s.del then expire_at(meta, s) end
+  if s.del then
+    expire_at(meta, s)
+    if ARGV[8] ~= '' then
+      nx = fmt(name_expiry(s.deadline, s.ms))
+      redis.call('HSET', meta, 'nx', nx)
+    end
+  end
 end
-write_pairs(8, false)
+write_pairs(9, false)
 expire_at(data, s)
-return {1, expired, redis.call('HLEN', data)}`,
+return {1, expired, redis.call('HLEN', data), nx}`,
 
+  // Answers the shared name of the session it ended (false if none), for the name key's release.
   nemesisEnd: `
 if live() == nil then return {0, expired} end
+local nm = redis.call('HGET', meta, 'nm')
 redis.call('DEL', meta, data)
+return {1, expired, nm}`,
+
+  // ARGV: now, name. Whether the session lives and is the shared session of that name: what a
+  // name key says is believed only once the session agrees (it may have ended or expired since).
+  nemesisOwns: `
+if live() == nil then return {0, expired} end
+if redis.call('HGET', meta, 'nm') ~= ARGV[2] then return {0, expired} end
 return {1, expired}`,
 
   // Also SH_INFO_ALL's probe: whether the session lives, and how many keys it holds.
@@ -143,7 +182,7 @@ if s == nil then return {0, expired} end
 write_pairs(3, ARGV[2] ~= '1')
 if s.ess then extend(s) end
 expire_at(data, s)
-return {1, expired}`,
+return {1, expired, name_refresh}`,
 
   // ARGV: now, names (distinct).
   nemesisGet: `
@@ -151,7 +190,7 @@ local s = live()
 if s == nil then return {0, expired} end
 local values = each_slice('HMGET', 2, {})
 if s.eog then extend(s) end
-return {1, expired, values}`,
+return {1, expired, values, name_refresh}`,
 
   nemesisRemove: `
 if live() == nil then return {0, expired} end
@@ -188,15 +227,40 @@ return {1, expired, n}`,
   nemesisDump: `
 local s = live()
 if s == nil then return {0, expired} end
-local m = redis.call('HMGET', meta, 'dur', 'del', 'ess', 'eog')
-return {1, expired, s.shared, m[1] or false, m[2] or '0', m[3] or '0', m[4] or '0', redis.call('HGETALL', data)}`,
+local m = redis.call('HMGET', meta, 'dur', 'del', 'ess', 'eog', 'nm')
+return {1, expired, s.shared, m[1] or false, m[2] or '0', m[3] or '0', m[4] or '0', redis.call('HGETALL', data), m[5] or false}`,
 } as const;
 
-/** KV_UPDATE / KV_ARR_APPEND write back only if nobody changed the value since it was read. */
+/**
+ * One-key scripts: KV_UPDATE / KV_ARR_APPEND write back only if nobody changed the value since it
+ * was read; a shared session's name key (`<prefix>{n:<name>}`, the holder's token) is claimed,
+ * released and kept alive only by the session that holds it.
+ */
 const KV_SCRIPTS = {
   nemesisKvSwap: `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
+return 1`,
+
+  // ARGV: token, the holder it may replace ('' = only a free name), expiry ms ('' = none).
+  // Answers 1 when the name is now the token's, else the holder's token.
+  nemesisNameClaim: `
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[2] then return holder end
+redis.call('SET', KEYS[1], ARGV[1])
+if ARGV[3] ~= '' then redis.call('PEXPIREAT', KEYS[1], ARGV[3]) end
+return 1`,
+
+  // ARGV: token. Frees the name if this token holds it.
+  nemesisNameRelease: `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1`,
+
+  // ARGV: token, expiry ms. Moves the name key's expiry later (GT), if this token holds it.
+  nemesisNameExpire: `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIREAT', KEYS[1], ARGV[2], 'GT')
 return 1`,
 } as const;
 
@@ -228,6 +292,22 @@ export class Scripts {
   /** Replaces the value of `key` with `next` if it is still `previous`; false when it changed. */
   async kvSwap(key: ScriptArg, previous: string, next: string): Promise<boolean> {
     return (await this.runner('nemesisKvSwap')(key, previous, next)) === 1;
+  }
+
+  /** Claims a name key for `token` (replacing `replacing`, if it still holds it): true, or the holder's token. */
+  async nameClaim(key: string, token: bigint, replacing: bigint | undefined, expiresAt: string | null): Promise<true | bigint> {
+    const reply = await this.runner('nemesisNameClaim')(key, String(token), replacing === undefined ? '' : String(replacing), expiresAt ?? '');
+    return reply === 1 ? true : BigInt(String(reply));
+  }
+
+  /** Frees a name key if `token` holds it. */
+  async nameRelease(key: string, token: bigint): Promise<void> {
+    await this.runner('nemesisNameRelease')(key, String(token));
+  }
+
+  /** Moves a name key's expiry later, if `token` holds it. */
+  async nameExpire(key: string, token: bigint, expiresAt: string): Promise<void> {
+    await this.runner('nemesisNameExpire')(key, String(token), expiresAt);
   }
 
   private readonly runners = new Map<string, Runner>();

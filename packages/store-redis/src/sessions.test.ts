@@ -1,5 +1,5 @@
-import { shCommandContract } from '@nemesisdb/engine/testing';
-import { expect, it } from 'vitest';
+import { sharedSessionContract, shCommandContract } from '@nemesisdb/engine/testing';
+import { describe, expect, it } from 'vitest';
 import { describeWithRedis, harness, newStore, closeAfterTest } from './testing/harness.test-util.js';
 
 // The SH commands through the engine over a RedisStore: the engine's store contract (every command
@@ -10,6 +10,75 @@ describeWithRedis('SH commands on a Redis Cluster', (seeds) => {
   const open = (options?: Parameters<typeof newStore>[1]) => harness(closeAfterTest(newStore(seeds(), options)));
 
   shCommandContract(() => open());
+  sharedSessionContract(() => open());
+
+  describe('shared sessions across servers (extension)', () => {
+    const pair = () => {
+      const a = open();
+      const b = harness(closeAfterTest(newStore(seeds(), { keyPrefix: a.store.layout.prefix })));
+      return [a, b] as const;
+    };
+
+    it("one server's SH_NEW is the other's SH_OPEN, and its SH_END frees the name for both", async () => {
+      const [a, b] = pair();
+      const created = await a.body('SH_NEW', '{"SH_NEW":{"name":"settings","shared":true}}');
+      expect(await b.body('SH_OPEN', '{"SH_OPEN":{"name":"settings"}}')).toEqual({ st: 1, tkn: created.tkn });
+      expect(await b.body('SH_NEW', '{"SH_NEW":{"name":"settings","shared":true}}')).toEqual({ name: 'settings', st: 103, tkn: created.tkn });
+      await b.send(`{"SH_END":{"tkn":${String(created.tkn)}}}`);
+      expect(await a.body('SH_OPEN', '{"SH_OPEN":{"name":"settings"}}')).toEqual({ st: 102, tkn: null });
+      // Nothing of the name is left in the cluster.
+      expect(await a.store.cluster.exists(a.store.layout.nameKey('settings'))).toBe(0);
+    });
+
+    it('two servers creating one name at once agree on one session', async () => {
+      const [a, b] = pair();
+      const replies = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? a : b).body('SH_NEW', '{"SH_NEW":{"name":"race","shared":true}}')),
+      );
+      expect(replies.filter((r) => r.st === 1)).toHaveLength(1);
+      expect(new Set(replies.map((r) => String(r.tkn))).size).toBe(1);
+      expect(await a.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toEqual({ st: 1, totalKeys: 0, totalSessions: 1 });
+    });
+
+    it('a name key whose session is gone (ended behind its back) is not believed, and is replaced', async () => {
+      const h = open();
+      const first = await h.body('SH_NEW', '{"SH_NEW":{"name":"stale","shared":true}}');
+      const { cluster, layout } = h.store;
+      // The session disappears without the name key being released (as after a crash mid-way).
+      await cluster.del(layout.sessionMeta(BigInt(String(first.tkn))), layout.sessionData(BigInt(String(first.tkn))));
+      expect(await cluster.get(layout.nameKey('stale'))).toBe(String(first.tkn));
+      expect(await h.body('SH_OPEN', '{"SH_OPEN":{"name":"stale"}}')).toEqual({ st: 102, tkn: null });
+      const second = await h.body('SH_NEW', '{"SH_NEW":{"name":"stale","shared":true}}');
+      expect(second.st).toBe(1);
+      expect(await cluster.get(layout.nameKey('stale'))).toBe(String(second.tkn));
+    });
+
+    it('the name key of a deleteSession:true session expires a slack after it, renewed by extends', async () => {
+      const h = open();
+      const created = await h.body('SH_NEW', '{"SH_NEW":{"name":"web","shared":true,"expiry":{"duration":600,"deleteSession":true,"extendOnGet":true}}}');
+      const { cluster, layout } = h.store;
+      const key = layout.nameKey('web');
+      const ttl = await cluster.pttl(key);
+      // 600 s session + 600 s slack.
+      expect(ttl).toBeGreaterThan(1_190_000);
+      expect(ttl).toBeLessThanOrEqual(1_200_000);
+      // A session that never expires, or keeps itself, has a name key without expiry.
+      await h.send('{"SH_NEW":{"name":"kept","shared":true,"expiry":{"duration":600}}}');
+      expect(await cluster.pttl(layout.nameKey('kept'))).toBe(-1);
+      // Extends renew the name key once half the slack is used: simulate that by moving `nx` back.
+      const meta = layout.sessionMeta(BigInt(String(created.tkn)));
+      await cluster.hset(meta, 'nx', String(Date.now() + 1000));
+      await h.send(`{"SH_GET":{"tkn":${String(created.tkn)},"keys":[]}}`);
+      const renewedAt = Number(await cluster.hget(meta, 'nx'));
+      expect(renewedAt).toBeGreaterThan(Date.now() + 1_190_000);
+      expect(await cluster.pttl(key)).toBeGreaterThan(1_190_000);
+    });
+
+    it('with extensions off the cluster store answers SH_OPEN 10', async () => {
+      const h = harness(closeAfterTest(newStore(seeds())), { extensions: false });
+      expect(await h.text('{"SH_OPEN":{"name":"x"}}')).toBe('{"SH_OPEN_RSP":{"m":"","st":10,"tkn":null}}');
+    });
+  });
 
   it('SH_END leaves nothing of the session in the cluster', async () => {
     const h = open();

@@ -46,9 +46,13 @@ function isZero(value: UInt64): boolean {
 const flag = (on: boolean) => (on ? '1' : '0');
 const text = (reply: unknown) => (Buffer.isBuffer(reply) ? reply.toString('utf8') : String(reply));
 
-/** nemesisCreate's ARGV after `now`: shared, then the expiry (empty duration: never expires). */
-function creationArgs(settings: ExpirySettings | undefined, shared: boolean): ScriptArg[] {
-  if (settings === undefined || isZero(settings.durationSeconds)) return [flag(shared), '', '', '0', '0', '0'];
+/**
+ * nemesisCreate's ARGV after `now`: shared, the expiry (empty duration: never expires), then the
+ * shared session's name (empty: none).
+ */
+function creationArgs(settings: ExpirySettings | undefined, shared: boolean, name?: string): ScriptArg[] {
+  const named = name === undefined ? '' : nameArg(name);
+  if (settings === undefined || isZero(settings.durationSeconds)) return [flag(shared), '', '', '0', '0', '0', named];
   return [
     flag(shared),
     String(settings.durationSeconds),
@@ -56,8 +60,12 @@ function creationArgs(settings: ExpirySettings | undefined, shared: boolean): Sc
     flag(settings.deleteSession),
     flag(settings.extendOnSetAdd),
     flag(settings.extendOnGet),
+    named,
   ];
 }
+
+/** Rounds of claim-and-check a shared SH_NEW tries before giving up (each loses only to a live holder or a race). */
+const CLAIM_ATTEMPTS = 16;
 
 function pairs(keys: ExactJsonObject, into: ScriptArg[]): ScriptArg[] {
   for (const key in keys) into.push(nameArg(key), valueText(keys[key]!));
@@ -84,6 +92,18 @@ export function arraySnapshot<T>(items: T[]): Snapshot<T> {
 /**
  * Sessions in the cluster, one Lua script per operation (see scripts.ts for the expiry rules every
  * script applies first).
+ *
+ * Shared sessions (extension): a name key `<prefix>{n:<name>}` holds the token of the session
+ * that has the name. It lives in the name's slot, not the session's, so no one script can change
+ * both; instead the name key is *believed only when the session agrees*: SH_OPEN reads the token,
+ * then asks the session (one script on its slot) whether it is live and carries that name. A
+ * session ended or expired therefore frees its name at once, whatever became of its name key.
+ * A shared SH_NEW creates its session (named, invisible to SH_OPEN) first, then claims the name
+ * with a compare-and-set that may replace only a holder found dead; losing to a live holder, it
+ * deletes its session and answers 103 with the holder's token. Since a holder's session always
+ * exists before its claim, two servers can never both win a name. Name keys are deleted when their
+ * session ends, and expire a slack after a deleteSession:true session (renewed as it is extended),
+ * so Redis reclaims them without a sweep.
  */
 export class RedisSessions implements SessionStore {
   onExpired?: (token: bigint) => void;
@@ -103,8 +123,34 @@ export class RedisSessions implements SessionStore {
   }
 
   async end(token: bigint): Promise<boolean> {
-    const [ended] = await this.run('nemesisEnd', token);
-    return ended === 1;
+    const reply = await this.run('nemesisEnd', token, [], true);
+    if (reply[0] !== 1) return false;
+    await this.releaseName(token, reply[2]);
+    return true;
+  }
+
+  async createShared(name: string, settings: ExpirySettings | undefined): Promise<{ token: bigint; created: boolean }> {
+    const args = creationArgs(settings, true, name);
+    const nameKey = this.context.layout.nameKey(name);
+    for (let attempt = 0; attempt < TOKEN_ATTEMPTS; attempt++) {
+      const token = this.context.tokens.next();
+      const reply = await this.run('nemesisCreate', token, args);
+      if (reply[0] !== 1) continue; // the token is in use: draw again
+      const nameExpiresAt = (reply[3] as string | null) ?? null;
+      const holder = await this.claim(nameKey, name, token, nameExpiresAt);
+      if (holder === token) return { token, created: true };
+      // A live session has the name: ours must not stay (nothing changed, as far as anyone sees).
+      await this.run('nemesisEnd', token);
+      return { token: holder, created: false };
+    }
+    throw new Error(`SH_NEW: no free token after ${TOKEN_ATTEMPTS} attempts`);
+  }
+
+  async openShared(name: string): Promise<bigint | undefined> {
+    const holder = await this.context.cluster.get(this.context.layout.nameKey(name));
+    if (holder === null) return undefined;
+    const token = BigInt(holder);
+    return (await this.owns(token, name)) ? token : undefined;
   }
 
   async endAll(): Promise<number> {
@@ -113,7 +159,11 @@ export class RedisSessions implements SessionStore {
     let ended = 0;
     await clusterWide(this.context.cluster, () =>
       this.forEachToken(async (token) => {
-        if ((await this.run('nemesisEnd', token))[0] === 1) ended++;
+        const reply = await this.run('nemesisEnd', token, [], true);
+        if (reply[0] === 1) {
+          ended++;
+          await this.releaseName(token, reply[2]);
+        }
       }),
     );
     return ended;
@@ -162,8 +212,9 @@ export class RedisSessions implements SessionStore {
   }
 
   async set(token: bigint, keys: ExactJsonObject, overwrite: boolean): Promise<void | NoSession> {
-    const [live] = await this.run('nemesisSet', token, pairs(keys, [flag(overwrite)]));
-    return live === 1 ? undefined : NO_SESSION;
+    const reply = await this.run('nemesisSet', token, pairs(keys, [flag(overwrite)]));
+    if (reply[0] !== 1) return NO_SESSION;
+    await this.renewName(token, reply[2]);
   }
 
   async get(token: bigint, keys: readonly ExactJsonValue[]): Promise<ExactJsonObject | NoSession> {
@@ -171,6 +222,7 @@ export class RedisSessions implements SessionStore {
     const reply = await this.run('nemesisGet', token, names.map(nameArg));
     if (reply[0] !== 1) return NO_SESSION;
     const values = reply[2] as (string | null)[];
+    await this.renewName(token, reply[3]);
     const found = createMembers();
     names.forEach((name, i) => {
       const value = values[i];
@@ -239,12 +291,20 @@ export class RedisSessions implements SessionStore {
     let sessions = 0;
     let keys = 0;
     await forEachConcurrent(records, CONCURRENCY, async (record) => {
-      const args = pairs(record.keys, creationArgs(record.expiry, record.shared));
+      const name = record.shared ? record.name : undefined;
+      const args = pairs(record.keys, creationArgs(record.expiry, record.shared, name));
       const reply = await this.run('nemesisCreate', record.token, args);
-      if (reply[0] === 1) {
-        sessions++;
-        keys += reply[2] as number;
+      if (reply[0] !== 1) return;
+      if (name !== undefined) {
+        // A name opens one session: a live holder keeps it, and the record is skipped.
+        const holder = await this.claim(this.context.layout.nameKey(name), name, record.token, (reply[3] as string | null) ?? null);
+        if (holder !== record.token) {
+          await this.run('nemesisEnd', record.token);
+          return;
+        }
       }
+      sessions++;
+      keys += reply[2] as number;
     });
     return { sessions, keys };
   }
@@ -254,7 +314,7 @@ export class RedisSessions implements SessionStore {
   private async dump(token: bigint): Promise<SessionRecord | undefined> {
     const reply = await this.run('nemesisDump', token, [], true);
     if (reply[0] !== 1) return undefined;
-    const [, , shared, duration, del, ess, eog, flat] = reply as [number, number, Buffer, Buffer | null, Buffer, Buffer, Buffer, Buffer[]];
+    const [, , shared, duration, del, ess, eog, flat, name] = reply as [number, number, Buffer, Buffer | null, Buffer, Buffer, Buffer, Buffer[], Buffer | null];
     const keys = createMembers();
     for (let i = 0; i + 1 < flat.length; i += 2) keys[nameFrom(flat[i]!)] = valueOf(flat[i + 1]!);
     const expiry: ExpirySettings | undefined =
@@ -266,7 +326,46 @@ export class RedisSessions implements SessionStore {
             extendOnSetAdd: text(ess) === '1',
             extendOnGet: text(eog) === '1',
           };
-    return { token, shared: text(shared) === '1', expiry, keys };
+    const record: SessionRecord = { token, shared: text(shared) === '1', expiry, keys };
+    if (record.shared && name !== null) record.name = nameFrom(name);
+    return record;
+  }
+
+  /**
+   * Makes `name` the new session `token`'s, unless a live session holds it: answers the token the
+   * name belongs to afterwards. A holder found dead (ended, expired, or its key outliving it) is
+   * replaced by compare-and-set, so of several claimants of a free name exactly one wins.
+   */
+  private async claim(nameKey: string, name: string, token: bigint, expiresAt: string | null): Promise<bigint> {
+    let replacing: bigint | undefined;
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+      const holder = await this.context.scripts.nameClaim(nameKey, token, replacing, expiresAt);
+      if (holder === true) return token;
+      if (await this.owns(holder, name)) return holder;
+      replacing = holder;
+    }
+    throw new Error(`SH_NEW: the shared name changed hands ${CLAIM_ATTEMPTS} times while claiming it`);
+  }
+
+  /** Whether `token` is a live session holding the shared name `name`. */
+  private async owns(token: bigint, name: string): Promise<boolean> {
+    return (await this.run('nemesisOwns', token, [nameArg(name)]))[0] === 1;
+  }
+
+  /** After an end: frees the session's name key (`name` as the script answered it: bytes or null). */
+  private async releaseName(token: bigint, name: unknown): Promise<void> {
+    if (!Buffer.isBuffer(name)) return;
+    await this.context.scripts.nameRelease(this.context.layout.nameKey(nameFrom(name)), token);
+  }
+
+  /**
+   * After an extend of a shared deleteSession:true session, when the script says its name key must
+   * live longer (`renewal` = [name as stored, expiry ms]; null otherwise, i.e. nearly always).
+   */
+  private async renewName(token: bigint, renewal: unknown): Promise<void> {
+    if (!Array.isArray(renewal)) return;
+    const [stored, expiresAt] = renewal as [string, string];
+    await this.context.scripts.nameExpire(this.context.layout.nameKeyOfStored(stored), token, expiresAt);
   }
 
   /** Calls `fn` for the token of every session key on every master, a bounded number at a time. */
