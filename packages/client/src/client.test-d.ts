@@ -72,14 +72,25 @@ describe('public types', () => {
   });
 
   it('raw commands return the success body of the protocol, tokens as bigint', () => {
-    expectTypeOf<SuccessBody<'SH_NEW'>>().toEqualTypeOf<{ st: 1; tkn: bigint }>();
+    // A shared session's reply also carries its name (extension).
+    expectTypeOf<SuccessBody<'SH_NEW'>>().toEqualTypeOf<{ name: string; st: 1; tkn: bigint } | { st: 1; tkn: bigint }>();
+    expectTypeOf<SuccessBody<'SH_OPEN'>>().toEqualTypeOf<{ st: 1; tkn: bigint }>();
     expectTypeOf<SuccessBody<'SH_GET'>>().toEqualTypeOf<{ keys: JsonObject; st: 1 }>();
     expectTypeOf<SuccessBody<'KV_SAVE'>['st']>().toEqualTypeOf<121>();
     expectTypeOf<SuccessBody<'SH_LOAD'>['st']>().toEqualTypeOf<141>();
     expectTypeOf(db.command('SH_EXISTS', { tkns: [] })).resolves.toEqualTypeOf<SuccessBody<'SH_EXISTS'>>();
     expectTypeOf<SuccessBody<'SH_EXISTS'>['exist']>().toEqualTypeOf<bigint[]>();
-    // @ts-expect-error not a v0.7.4 command
+    // @ts-expect-error SH_OPEN (an extension) needs a name
     void db.command('SH_OPEN', {});
+    // @ts-expect-error not a command
+    void db.command('SH_FIND', {});
+  });
+
+  it('shared sessions: create({ shared }) gives a Session, openShared a Session or null', () => {
+    expectTypeOf(db.sessions.create({ shared: 'settings', durationSeconds: 60 })).resolves.toEqualTypeOf<Session>();
+    expectTypeOf(db.sessions.openShared('settings')).resolves.toEqualTypeOf<Session | null>();
+    // @ts-expect-error the name is a string
+    void db.sessions.create({ shared: true });
   });
 
   it('errors carry status, its name and the command', () => {

@@ -1,5 +1,6 @@
-import { MAX_UINT64 } from '@nemesisdb/protocol';
+import { MAX_UINT64, Status } from '@nemesisdb/protocol';
 import type { CommandRunner, RequestOptions } from './command.js';
+import { NemesisError } from './errors.js';
 import { tokenToBigInt, type SessionToken, type TokenLike } from './token.js';
 import { presence, type FoundValues, type KeyValues, type SaveResult } from './values.js';
 
@@ -16,6 +17,13 @@ export interface CreateSessionOptions extends RequestOptions {
   extendOnSetAdd?: boolean;
   /** Each `get` restarts the lifetime (now + duration). Default false. */
   extendOnGet?: boolean;
+  /**
+   * Create a **shared session** with this name (an extension of our server; not in v0.7.4): any
+   * client can then get it with {@link Sessions.openShared}. A non-empty string. When a live
+   * shared session already has the name, `create` rejects with a NemesisError of status 103
+   * (`SessionNewFail`) whose `response.tkn` is that session's token, and nothing changes.
+   */
+  shared?: string;
 }
 
 /** How an expiring session expires, as {@link Session.info} reports it. */
@@ -39,7 +47,7 @@ export type SessionInfo =
       token: SessionToken;
       /** How many keys the session holds. */
       keyCount: number;
-      /** Always false in v0.7.4 (shared sessions were removed). */
+      /** A shared session (created with `shared: name`); always false on v0.7.4. */
       shared: boolean;
       /** This session never expires. */
       expires: false;
@@ -49,7 +57,7 @@ export type SessionInfo =
       token: SessionToken;
       /** How many keys the session holds. */
       keyCount: number;
-      /** Always false in v0.7.4 (shared sessions were removed). */
+      /** A shared session (created with `shared: name`); always false on v0.7.4. */
       shared: boolean;
       /** This session expires. */
       expires: true;
@@ -107,6 +115,18 @@ export function expiryOf(options: CreateSessionOptions): { expiry?: Record<strin
     return {};
   }
   return { expiry: { duration: durationSeconds, deleteSession: deleteSessionOnExpire, extendOnSetAdd, extendOnGet } };
+}
+
+/**
+ * Checks a shared session's name before anything is sent: the server refuses anything but a
+ * non-empty string (41, 42).
+ *
+ * @throws TypeError when `name` is not a string, RangeError when it is empty.
+ */
+function checkSharedName(name: unknown): string {
+  if (typeof name !== 'string') throw new TypeError(`a shared session's name must be a string (got ${typeof name})`);
+  if (name === '') throw new RangeError("a shared session's name must not be empty");
+  return name;
 }
 
 /**
@@ -233,12 +253,57 @@ export class Sessions {
    * const s = await db.sessions.create({ durationSeconds: 60, deleteSessionOnExpire: true, extendOnGet: true });
    * ```
    *
+   * A shared session, which others find by its name with {@link openShared} (an extension of our
+   * server, from v0.6; v0.7.4 and servers started with `--no-extensions` create an ordinary
+   * session, which this method reports as an error):
+   *
+   * ```ts
+   * const settings = await db.sessions.create({ shared: 'settings' });
+   * ```
+   *
    * @throws RangeError before sending anything, for a negative or fractional `durationSeconds`
-   *   or an expiry flag without a duration.
+   *   or an expiry flag without a duration; TypeError or RangeError for a `shared` name that is
+   *   not a non-empty string.
+   * @throws NemesisError of status 103 (as a rejection) when a live shared session already has
+   *   the name; `error.response.tkn` is its token.
    */
   async create(options: CreateSessionOptions = {}): Promise<Session> {
-    const body = await this.runner.run('SH_NEW', expiryOf(options), options);
+    const expiry = expiryOf(options);
+    if (options.shared === undefined) {
+      const body = await this.runner.run('SH_NEW', expiry, options);
+      return new Session(this.runner, body.tkn);
+    }
+    const name = checkSharedName(options.shared);
+    const body = await this.runner.run('SH_NEW', { ...expiry, name, shared: true }, options);
+    if (!('name' in body)) {
+      // The server ignored `shared` (v0.7.4, or --no-extensions): the session is not shared.
+      await this.runner.run('SH_END', { tkn: body.tkn }).catch(() => {});
+      throw new Error('the server has no shared sessions (C++ NemesisDB v0.7.4, or our server with --no-extensions)');
+    }
     return new Session(this.runner, body.tkn);
+  }
+
+  /**
+   * The live shared session named `name` (SH_OPEN, an extension of our server), or `null` when
+   * there is none: never created, ended, or deleted by its expiry.
+   *
+   * ```ts
+   * const settings = await db.sessions.openShared('settings');
+   * if (settings !== null) console.log(await settings.get(['theme']));
+   * ```
+   *
+   * @throws TypeError or RangeError before sending anything, for a name that is not a non-empty string.
+   * @throws NemesisError of status 10 (as a rejection) when the server has no shared sessions
+   *   (C++ NemesisDB v0.7.4, or our server with `--no-extensions`).
+   */
+  async openShared(name: string, options?: RequestOptions): Promise<Session | null> {
+    try {
+      const body = await this.runner.run('SH_OPEN', { name: checkSharedName(name) }, options);
+      return new Session(this.runner, body.tkn);
+    } catch (error) {
+      if (error instanceof NemesisError && error.status === Status.SessionOpenFail) return null;
+      throw error;
+    }
   }
 
   /**
