@@ -1,9 +1,10 @@
 // Starting and stopping the server process: config → engine → WebSocket server → signals.
 import { join } from 'node:path';
 import { CONSOLE_DIRECTORY } from '@nemesisdb/console';
-import { Engine, FilePersistence, Journal, type DataStore } from '@nemesisdb/engine';
+import { Engine, FilePersistence, Journal, JournalDamagedError, type DataStore } from '@nemesisdb/engine';
 import { DEFAULT_CLOSE_TIMEOUT_MS, startServer, type NemesisServer } from '@nemesisdb/server';
 import { VERSION } from './args.js';
+import { isCheckCommand, runCheck } from './check.js';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import { createLogger, type Logger } from './logging.js';
 import { StartupLoadError, loadAtStartup } from './startup-load.js';
@@ -47,7 +48,13 @@ export async function run(config: ResolvedConfig, logger: Logger): Promise<Runni
   if (config.core !== 0) logger.debug({ core: config.core }, 'config "core" is ignored (Node does not pin threads)');
 
   // SAVE commands write under persist.path when persist.enabled; LOAD commands read there either way.
-  const persistence = new FilePersistence({ path: config.persist.path, enabled: config.persist.enabled });
+  const persistence = new FilePersistence({
+    path: config.persist.path,
+    enabled: config.persist.enabled,
+    onStaleStagingRemoved: (path) => logger.info({ path }, 'removed an unfinished save left by a crash'),
+  });
+  // Saves a crash interrupted hold space and nothing else (they were never visible): gone at start.
+  if (config.persist.enabled) await persistence.removeStaleStaging();
   const store = await openStore(config, logger);
   const engine = new Engine({
     ...(store === undefined ? {} : { store }),
@@ -193,6 +200,12 @@ export function handleSignals(running: Running | Promise<Running>, logger: Logge
  * Bad settings print one line to stderr and exit 1 before anything is logged.
  */
 export async function main(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (isCheckCommand(argv)) {
+    const result = await runCheck(argv);
+    process.stdout.write(result.output);
+    process.exitCode = result.code;
+    return;
+  }
   const result = resolveConfig({ argv, env, cwd: process.cwd() });
   if (result.kind === 'exit') {
     process.stdout.write(result.output);
@@ -223,6 +236,11 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
   } catch (error) {
     if (error instanceof StartupLoadError) {
       logger.fatal({ loadName: config.load?.name, loadPath: config.load?.path }, error.message);
+      process.exit(1);
+    }
+    if (error instanceof JournalDamagedError) {
+      // One line that says where, what, and the repair command; the journal is left as it is.
+      logger.fatal({ path: error.path, offset: error.damage.offset, record: error.damage.number, reason: error.damage.reason }, error.message);
       process.exit(1);
     }
     const code = (error as NodeJS.ErrnoException).code;

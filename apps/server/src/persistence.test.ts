@@ -1,87 +1,9 @@
 // End-to-end persistence through the built executable: saves, the start-up load, and a crash
 // (SIGKILL) in the middle of a large save.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NEMESISDB_')));
-const children: ChildProcess[] = [];
-const dirs: string[] = [];
-
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'nemesisdb-app-'));
-  dirs.push(dir);
-  return dir;
-}
-
-interface Started {
-  child: ChildProcess;
-  url: string;
-  lines: Record<string, unknown>[];
-  exited: Promise<number | null>;
-}
-
-/** Starts the app; resolves once it listens (or rejects with its output when it exits first). */
-function start(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [CLI, '--host', '127.0.0.1', '--port', '0', ...args], { env: cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const lines: Record<string, unknown>[] = [];
-  let buffered = '';
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      buffered += chunk;
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        try {
-          const entry = JSON.parse(line) as Record<string, unknown>;
-          lines.push(entry);
-          if (entry.msg === 'listening') resolve({ child, url: entry.url as string, lines, exited });
-        } catch {
-          // not JSON
-        }
-      }
-    });
-    void exited.then((code) => reject(Object.assign(new Error(`exited with ${code}`), { code, lines })));
-  });
-}
-
-/** A client that pipelines requests and collects replies in order. */
-async function connect(url: string) {
-  const ws = new WebSocket(url);
-  const replies: string[] = [];
-  let wake: (() => void) | null = null;
-  ws.on('message', (data) => {
-    replies.push(data.toString());
-    wake?.();
-  });
-  ws.on('error', () => {});
-  await new Promise((resolve) => ws.once('open', resolve));
-  const take = async (count: number) => {
-    while (replies.length < count) await new Promise<void>((resolve) => (wake = resolve));
-    return replies.splice(0, count);
-  };
-  return {
-    ws,
-    async send(...requests: string[]): Promise<string[]> {
-      for (const request of requests) ws.send(request);
-      return take(requests.length);
-    },
-    close: () => ws.close(),
-  };
-}
+import { describe, expect, it } from 'vitest';
+import { connect, start, tempDir } from './app-process.test-util.js';
 
 describe('persistence in the app', () => {
   it('saves, and loads at start-up with --loadName and --loadPath', async () => {

@@ -27,6 +27,18 @@ export interface JournalSink {
   expired(token: bigint): void;
   durability(): Promise<void> | null;
   compact(): Promise<void>;
+  /** Set while the journal cannot be written: every change is refused before it is applied. */
+  readonly failure?: JournalFailure | null;
+}
+
+/** Why changes are being refused: the journal cannot be written (a full or failing disk). */
+export interface JournalFailure {
+  /** e.g. `ENOSPC: no space left on device`. */
+  readonly cause: string;
+  /** When it started (ms since the epoch). */
+  readonly since: number;
+  /** The `m` of the refusals. */
+  readonly message: string;
 }
 
 /** The NemesisDB version whose wire protocol this engine speaks: what SV_INFO reports by default. */
@@ -177,6 +189,10 @@ export class Engine {
     this.onCommandError = options.onCommandError;
     this.memory =
       options.maxDataBytes === undefined ? null : new MemoryGuard(options.maxDataBytes, (reached, used) => options.onMemoryLimit?.(reached, used));
+    this.store.sessions.onExpired = (token) => {
+      this.journal?.expired(token);
+      this.memory?.released();
+    };
   }
 
   /** The reply to an exception inside a command, which is reported (unless it is a status reply). */
@@ -215,6 +231,25 @@ export class Engine {
     return this.count(reply).envelope();
   }
 
+  /**
+   * Applies one decoded journal record (a request): like `executeRequest`, but not counted in
+   * `commandCounts`, because replaying the journal at start-up is not traffic.
+   */
+  replay(request: unknown): MaybePromise<void> {
+    const reply = this.dispatch(request);
+    return isPromise(reply) ? reply.then(() => undefined) : undefined;
+  }
+
+  /** Set while the journal cannot be written (changes are refused); null otherwise or without a journal. */
+  journalFailure(): JournalFailure | null {
+    return this.journal?.failure ?? null;
+  }
+
+  /** Whether a journal is attached (persist.journal is on). */
+  get journaling(): boolean {
+    return this.journal !== null;
+  }
+
   /** Replies given so far, by command and status (for metrics). */
   commandCounts(): CommandCount[] {
     const counts: CommandCount[] = [];
@@ -230,12 +265,12 @@ export class Engine {
    */
   attachJournal(journal: JournalSink): void {
     this.journal = journal;
-    this.store.sessions.onExpired = (token) => journal.expired(token);
   }
 
   /**
-   * With a journal synced on every write: settles once every change applied so far is on disk,
-   * or null when there is nothing to wait for. A server holds replies until then (group commit).
+   * With a journal: settles once every change applied so far is as durable as its fsync policy
+   * makes it, or null when there is nothing to wait for. A server holds replies until then (group
+   * commit). While the journal is failing, only changes applied since are waited for.
    */
   pendingDurability(): Promise<void> | null {
     return this.journal === null ? null : this.journal.durability();
@@ -293,6 +328,9 @@ export class Engine {
     const check = checkRequest(name, body);
     if (!check.ok) return new Reply(responseName, errorBody(check.st, check.m), name);
     if (definition.grows && this.memory?.full) return new Reply(responseName, MEMORY_FULL_BODY, name);
+    // Refused before it is applied: a change the journal cannot record must not be seen either.
+    const journalFailure = definition.journaled ? this.journal?.failure : null;
+    if (journalFailure) return new Reply(responseName, errorBody(Status.Unknown, journalFailure.message), name);
 
     let result: MaybePromise<ResponseBody>;
     try {
@@ -311,6 +349,8 @@ export class Engine {
 
   /** A command's body is ready: journal it if it changed data, and make the reply. */
   private done(route: Route, request: object, body: ResponseBody): Reply {
+    // A change that adds nothing frees something (a delete, a clear): the memory guard may look again.
+    if (this.memory !== null && route.definition.journaled && !route.definition.grows) this.memory.released();
     const journal = this.journal;
     if (journal !== null && (route.definition.journaled || route.definition.checkpoints)) {
       const st = body.st;

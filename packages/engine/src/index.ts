@@ -1,7 +1,7 @@
 // @nemesisdb/engine — executes every SH_, KV_ and SV_ command of NemesisDB v0.7.4 over sessions,
 // keys and exact expiry. Knows nothing of sockets.
 
-export { ENGINE_VERSION, Engine, MEMORY_FULL_MESSAGE, PROTOCOL_VERSION, type CommandCount, type EngineOptions, type JournalSink } from './engine.js';
+export { ENGINE_VERSION, Engine, MEMORY_FULL_MESSAGE, PROTOCOL_VERSION, type CommandCount, type EngineOptions, type JournalFailure, type JournalSink } from './engine.js';
 export { MEMORY_SAMPLE_MS, MemoryGuard } from './memory-guard.js';
 export { ManualClock, monotonicClock, type Clock } from './clock.js';
 export { MAX_TIMER_DELAY_MS, ManualScheduler, nodeScheduler, type Scheduler } from './scheduler.js';
@@ -32,7 +32,10 @@ export { DEFAULT_SLICE_MS, DEFAULT_SLOT_MS } from './expiry/expiry-queue.js';
 export { JsonPathError } from './kv/jsonpath.js';
 export { DEFAULT_SAVE_SLICE_MS, FilePersistence, type FilePersistenceOptions, type LoadProgress } from './persist/file-persistence.js';
 export { isValidDatasetName } from './persist/layout.js';
+export { checkDataset, type DatasetCheck, type SaveCheck } from './persist/check-dataset.js';
+export { checkJournal, type JournalCheck, type LogCheck } from './journal/check-journal.js';
+export type { LogDamage } from './journal/log-scan.js';
 export type { DatasetKind } from './persistence.js';
 export type { KvEntry, Snapshot } from './store/store.js';
-export { DEFAULT_COMPACT_BYTES, Journal, type JournalOptions, type RecoveryReport } from './journal/journal.js';
-export type { FsyncPolicy } from './journal/journal-file.js';
+export { DAMAGED_DIRECTORY, DEFAULT_COMPACT_BYTES, Journal, JournalDamagedError, type JournalOptions, type RecoveryReport } from './journal/journal.js';
+export { DEFAULT_HOLD_TIMEOUT_MS, JournalStalledError, type FsyncPolicy } from './journal/journal-file.js';

@@ -43,3 +43,40 @@ describe('maxDataBytes', () => {
     engine.close();
   });
 });
+
+describe('maxDataBytes after deletes', () => {
+  it('accepts writes again within a second of a delete on an idle server (it collects the garbage itself)', async () => {
+    const { getHeapStatistics } = await import('node:v8');
+    const engine = new Engine({ maxDataBytes: getHeapStatistics().used_heap_size + 64 * 1024 * 1024 });
+    const big = 'x'.repeat(1024 * 1024);
+    let i = 0;
+    // Fill until refused (the heap is sampled every MEMORY_SAMPLE_MS).
+    const deadline = Date.now() + 20_000;
+    while (!(engine.execute(`{"KV_SET":{"keys":{"k${i}":"${big}${i}"}}}`) as string).includes('"st":1000')) {
+      i++;
+      if (i % 8 === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      if (Date.now() > deadline) throw new Error('never reached maxDataBytes');
+    }
+    expect(engine.execute('{"KV_CLEAR":{}}')).toMatch(/"st":1/);
+    const cleared = Date.now();
+    while ((engine.execute('{"KV_SET":{"keys":{"again":1}}}') as string).includes('"st":1000')) {
+      expect(Date.now() - cleared, 'still refusing writes after the data was cleared').toBeLessThan(1000);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    engine.close();
+  });
+
+  it('does not collect while full with nothing deleted', () => {
+    let collections = 0;
+    const guard = new MemoryGuard(10, () => {}, () => 100, () => collections++);
+    guard.sample();
+    guard.sample();
+    expect(collections).toBe(0);
+    guard.released();
+    guard.sample();
+    expect(collections).toBe(1);
+    guard.sample();
+    expect(collections).toBe(1);
+    guard.dispose();
+  });
+});

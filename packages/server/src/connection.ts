@@ -168,7 +168,8 @@ export class Connection {
         (error: unknown) => {
           this.logger?.error({ err: error, remote: this.remote }, 'journal failed: closing the connection without acknowledging');
           this.held.length = 0;
-          this.ws.close(CloseCode.InternalError, 'journal failed');
+          // The reason says why (e.g. "journal failed (ENOSPC: …) and could not be written for 30 s").
+          this.ws.close(CloseCode.InternalError, fitCloseReason(error instanceof Error ? error.message : 'journal failed'));
         },
       );
     }
@@ -255,4 +256,11 @@ function writeTextFrame(buffer: Buffer, offset: number, text: string, bytes: num
     offset += 8;
   }
   return offset + buffer.write(text, offset, 'utf8');
+}
+
+/** A close reason fits in 123 bytes (RFC 6455 §5.5: control frames carry at most 125). */
+function fitCloseReason(text: string): string {
+  let reason = text;
+  while (Buffer.byteLength(reason) > 123) reason = reason.slice(0, -1);
+  return reason;
 }

@@ -93,6 +93,14 @@ export function createMetrics(engine: Engine, connections: () => number): Server
       this.inc((await stats()).expiredSessions);
     },
   });
+  new Gauge({
+    name: 'nemesisdb_journal_failed',
+    help: '1 while the journal cannot be written (changes are refused, reads go on), else 0 (also without a journal).',
+    registers: [registry],
+    collect() {
+      if (engine.journaling) this.set(engine.journalFailure() === null ? 0 : 1);
+    },
+  });
   registry.registerMetric(latencyMetric(latency));
 
   return {

@@ -67,11 +67,16 @@ export async function startServer(options: ServerOptions): Promise<NemesisServer
   async function serveHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method === 'GET' && path === '/health') {
+      const journalFailure = engine.journalFailure();
       const health: Record<string, unknown> = {
-        status: closing ? 'closing' : 'ok',
+        // "degraded": the journal cannot be written, so changes are refused (reads are served).
+        status: closing ? 'closing' : journalFailure !== null ? 'degraded' : 'ok',
         version: settings.version,
         uptime: Math.floor((Date.now() - startedAt) / 1000),
       };
+      if (engine.journaling) {
+        health.journal = journalFailure === null ? { state: 'ok' } : { state: 'failed', cause: journalFailure.cause, since: new Date(journalFailure.since).toISOString() };
+      }
       // Liveness for anyone; the sizes only for holders of the token, when there is one.
       if (access.authorized(request)) {
         const stats = await engine.stats();

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Dataset, DatasetKind, LoadOutcome, Persistence, SaveOutcome } from '../persistence.js';
@@ -24,7 +23,8 @@ import {
   newestSave,
   saveTimestamp,
 } from './layout.js';
-import { syncDirectory } from './sync-directory.js';
+import { nodeFileSystem, syncDirectory, writeFully, type FileSystem, type WritableFile } from '../files/file-system.js';
+import { MANIFEST_FILE, RunningChecksum, checkAgainstManifest, encodeManifest, missingFromSave, readManifest, type ManifestEntries } from './manifest.js';
 
 export interface FilePersistenceOptions {
   /** `persist.path`: the directory that holds the datasets. */
@@ -35,7 +35,14 @@ export interface FilePersistenceOptions {
   sliceMs?: number;
   /** Called now and then while a load reads large files (start-up progress). */
   onLoadProgress?: (progress: LoadProgress) => void;
+  /** Told of each unfinished save a crash left behind, once it is removed. */
+  onStaleStagingRemoved?: (path: string) => void;
+  /** Tests inject a file system that fails. */
+  fs?: FileSystem;
 }
+
+/** A save being written under a name no loader considers: `.<timestamp>.<random>.saving`. */
+const STAGING = /^\.\d+\.[0-9a-f]+\.saving$/;
 
 export interface LoadProgress {
   name: string;
@@ -65,60 +72,126 @@ const WRITE_CHUNK_BYTES = 1024 * 1024;
  * - **Safe names and all-or-nothing loads.** Names that would leave `persist.path` are refused
  *   (§14 D6); a load reads and checks every file before anything is applied (§14 D15), checks the
  *   dataset's kind (D10), ignores stray entries (D7), and loads an empty dataset as empty (D9).
+ * - **Checksums.** Each save carries `md/checksums.json` (see manifest.ts); a load checks every
+ *   file against it, so bit rot that leaves valid JSON is refused as damage, never loaded.
+ * - **Nothing left behind.** A failed save closes every file it opened and removes its staging
+ *   directory, so a full disk gets its space back; staging directories of saves a crash
+ *   interrupted are removed by the next save of that name and by `removeStaleStaging()`.
  */
 export class FilePersistence implements Persistence {
   readonly enabled: boolean;
   private readonly root: string;
   private readonly sliceMs: number;
   private lastTimestamp = 0n;
+  private readonly fs: FileSystem;
+  /** Staging directories of saves this process is writing now: not stale, whatever they look like. */
+  private readonly writing = new Set<string>();
 
   constructor(private readonly options: FilePersistenceOptions) {
     this.enabled = options.enabled;
     this.root = options.path;
     this.sliceMs = options.sliceMs ?? DEFAULT_SAVE_SLICE_MS;
+    this.fs = options.fs ?? nodeFileSystem;
+  }
+
+  /**
+   * Removes the staging directories of saves that a crash interrupted, in every dataset under
+   * `persist.path` (the app calls this at start-up). Returns their paths.
+   */
+  async removeStaleStaging(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await this.fs.readdir(this.root);
+    } catch {
+      return [];
+    }
+    const removed: string[] = [];
+    for (const name of names) {
+      if (isValidDatasetName(name)) removed.push(...(await this.removeStaleStagingOf(datasetDirectory(this.root, name))));
+    }
+    return removed;
+  }
+
+  private async removeStaleStagingOf(directory: string): Promise<string[]> {
+    let entries: string[];
+    try {
+      entries = await this.fs.readdir(directory);
+    } catch {
+      return [];
+    }
+    const removed: string[] = [];
+    for (const entry of entries) {
+      const path = join(directory, entry);
+      if (!STAGING.test(entry) || this.writing.has(path)) continue;
+      try {
+        await this.fs.rm(path, { recursive: true, force: true });
+      } catch {
+        continue; // still there: the next save tries again
+      }
+      removed.push(path);
+      this.options.onStaleStagingRemoved?.(path);
+    }
+    return removed;
   }
 
   async save(name: string, dataset: Dataset): Promise<SaveOutcome> {
     const started = Date.now();
     const duration = () => Date.now() - started;
     if (!isValidDatasetName(name)) return closeAnd(dataset, { st: 122, durationMs: 0 });
+    const fs = this.fs;
     const directory = datasetDirectory(this.root, name);
     try {
-      await mkdir(directory, { recursive: true });
+      await fs.mkdir(directory, { recursive: true });
     } catch {
       return closeAnd(dataset, { st: 122, durationMs: duration() });
     }
+    await this.removeStaleStagingOf(directory);
     this.lastTimestamp = saveTimestamp(this.lastTimestamp);
     const timestamp = this.lastTimestamp.toString();
     const staging = join(directory, `.${timestamp}.${randomBytes(4).toString('hex')}.saving`);
+    this.writing.add(staging);
     try {
-      await mkdir(join(staging, 'md'), { recursive: true });
-      await mkdir(join(staging, 'data'));
-    } catch {
-      await rm(staging, { recursive: true, force: true });
-      return closeAnd(dataset, { st: 122, durationMs: duration() });
-    }
-    try {
-      if (dataset.kind === 'sessions') await this.writeData(join(staging, 'data'), dataset.sessions, '[', ']', encodeSession);
-      else await this.writeData(join(staging, 'data'), dataset.keys, '{"keys":{', '}}', encodeEntry);
-      const metadata = encodeMetadata({
-        name,
-        saveDataType: dataset.kind === 'sessions' ? SaveDataType.Sessions : SaveDataType.Kv,
-        status: COMPLETE,
-        start: started,
-        complete: Date.now(),
-      });
-      await writeDurably(join(staging, 'md', 'md.json'), metadata);
-      await syncDirectory(join(staging, 'md'));
-      await syncDirectory(join(staging, 'data'));
-      await syncDirectory(staging);
-      await rename(staging, join(directory, timestamp));
-      await syncDirectory(directory);
-      return { st: 121, durationMs: duration() };
-    } catch {
-      closeAnd(dataset, undefined);
-      await rm(staging, { recursive: true, force: true }).catch(() => {});
-      return { st: 123, durationMs: duration() };
+      try {
+        await fs.mkdir(join(staging, 'md'), { recursive: true });
+        await fs.mkdir(join(staging, 'data'));
+      } catch {
+        await fs.rm(staging, { recursive: true, force: true }).catch(() => {});
+        return closeAnd(dataset, { st: 122, durationMs: duration() });
+      }
+      const final = join(directory, timestamp);
+      let renamed = false;
+      try {
+        const checksums: ManifestEntries = new Map();
+        if (dataset.kind === 'sessions') await this.writeData(join(staging, 'data'), dataset.sessions, '[', ']', encodeSession, checksums);
+        else await this.writeData(join(staging, 'data'), dataset.keys, '{"keys":{', '}}', encodeEntry, checksums);
+        const metadata = encodeMetadata({
+          name,
+          saveDataType: dataset.kind === 'sessions' ? SaveDataType.Sessions : SaveDataType.Kv,
+          status: COMPLETE,
+          start: started,
+          complete: Date.now(),
+        });
+        checksums.set('md/md.json', checksumOf(metadata));
+        await this.writeDurably(join(staging, 'md', 'md.json'), metadata);
+        await this.writeDurably(join(staging, 'md', MANIFEST_FILE), encodeManifest(checksums));
+        await syncDirectory(join(staging, 'md'), fs);
+        await syncDirectory(join(staging, 'data'), fs);
+        await syncDirectory(staging, fs);
+        await fs.rename(staging, final);
+        renamed = true;
+        await syncDirectory(directory, fs);
+        return { st: 121, durationMs: duration() };
+      } catch {
+        closeAnd(dataset, undefined);
+        // Answered as not saved, so it must not be what the next load takes.
+        if (renamed) await fs.rename(final, staging).catch(() => {});
+        // Every file is closed by now (writeData and writeDurably close on failure): removing the
+        // directory gives the space back at once.
+        await fs.rm(staging, { recursive: true, force: true }).catch(() => {});
+        return { st: 123, durationMs: duration() };
+      }
+    } finally {
+      this.writing.delete(staging);
     }
   }
 
@@ -129,41 +202,66 @@ export class FilePersistence implements Persistence {
   async load(name: string, kind: DatasetKind | 'any'): Promise<LoadOutcome> {
     const started = Date.now();
     if (!isValidDatasetName(name)) return { ok: false, reason: 'bad-name' };
+    const fs = this.fs;
     const directory = datasetDirectory(this.root, name);
     let entries: string[];
     try {
-      entries = await readdir(directory);
+      entries = await fs.readdir(directory);
     } catch {
       return { ok: false, reason: 'missing' };
     }
     const newest = newestSave(entries);
     if (newest === undefined) return { ok: false, reason: 'missing' };
-    const save = join(directory, newest);
-    let metadataText: string;
+    return this.readSave(join(directory, newest), kind, name, started);
+  }
+
+  /**
+   * Reads and checks one save directory (`<name>/<timestamp>`): metadata, checksums, every data
+   * file. Nothing is applied; `load` applies what this returns. Also what `check-dataset` uses.
+   */
+  async readSave(save: string, kind: DatasetKind | 'any', name = '', started = Date.now()): Promise<LoadOutcome> {
+    const fs = this.fs;
+    const damaged = (detail: string): LoadOutcome => ({ ok: false, reason: 'damaged', detail: `${save}: ${detail}` });
+    let metadataBytes: Buffer;
     try {
-      metadataText = await readFile(join(save, 'md', 'md.json'), 'utf8');
+      metadataBytes = await fs.readFile(join(save, 'md', 'md.json'));
     } catch {
       return { ok: false, reason: 'incomplete' };
     }
+    const manifest = await readManifest(fs, save);
+    if (manifest !== null && !(manifest instanceof Map)) return damaged(`${manifest.file}: ${manifest.reason}`);
     let files: string[];
     try {
-      const metadata = decodeMetadata(metadataText);
+      if (manifest !== null) {
+        const problem = checkAgainstManifest(manifest, 'md/md.json', metadataBytes);
+        if (problem !== null) return damaged(`md/md.json: ${problem}`);
+      }
+      const metadata = decodeMetadata(metadataBytes.toString('utf8'));
       if (metadata.status !== COMPLETE) return { ok: false, reason: 'incomplete' };
       const holds = metadata.saveDataType === SaveDataType.Sessions ? 'sessions' : metadata.saveDataType === SaveDataType.Kv ? 'kv' : undefined;
       if (holds === undefined || (kind !== 'any' && holds !== kind)) return { ok: false, reason: 'wrong-kind' };
       kind = holds;
-      files = dataFilesInOrder(await readdir(join(save, 'data')));
+      files = dataFilesInOrder(await fs.readdir(join(save, 'data')));
     } catch (error) {
-      return { ok: false, reason: error instanceof DamagedDataset ? 'damaged' : 'incomplete' };
+      return error instanceof DamagedDataset ? damaged(`md/md.json: ${error.message}`) : { ok: false, reason: 'incomplete' };
     }
+    if (manifest !== null) {
+      const missing = missingFromSave(manifest, ['md/md.json', ...files.map((file) => `data/${file}`)]);
+      if (missing.length > 0) return damaged(`${missing[0]}: missing`);
+    }
+    let current = '';
     try {
       const dataDirectory = join(save, 'data');
-      const sizes = await Promise.all(files.map(async (file) => (await stat(join(dataDirectory, file))).size));
+      const sizes = await Promise.all(files.map(async (file) => (await fs.stat(join(dataDirectory, file))).size));
       const progress: LoadProgress = { name, bytesRead: 0, totalBytes: sizes.reduce((a, b) => a + b, 0), sessions: 0, keys: 0 };
       const sessions: SessionRecord[] = [];
       const keys: KvEntry[] = [];
       for (let i = 0; i < files.length; i++) {
-        const text = await readFile(join(dataDirectory, files[i]!), 'utf8');
+        current = `data/${files[i]!}`;
+        const bytes = await fs.readFile(join(dataDirectory, files[i]!));
+        const problem = manifest === null ? null : checkAgainstManifest(manifest, current, bytes);
+        if (problem !== null) return damaged(`${current}: ${problem}`);
+        const text = bytes.toString('utf8');
         if (kind === 'sessions') {
           for (const record of decodeSessionFile(text)) sessions.push(record);
           progress.sessions = sessions.length;
@@ -178,15 +276,16 @@ export class FilePersistence implements Persistence {
       const dataset: Dataset = kind === 'sessions' ? { kind: 'sessions', sessions } : { kind: 'kv', keys };
       return { ok: true, dataset, durationMs: Date.now() - started };
     } catch (error) {
-      if (error instanceof DamagedDataset) return { ok: false, reason: 'damaged' };
+      if (error instanceof DamagedDataset) return damaged(`${current}: ${error.message}`);
       return { ok: false, reason: 'incomplete' };
     }
   }
 
   /**
    * Encodes `items` into data files `0`, `1`, … (a new one past 10 MiB, as upstream), each file
-   * `open` + items joined by commas + `close`. Encoding runs in slices of `sliceMs`, with the event
-   * loop given back between slices and during every write.
+   * `open` + items joined by commas + `close`, and records each file's checksum in `checksums`.
+   * Encoding runs in slices of `sliceMs`, with the event loop given back between slices and
+   * during every write. A file left open by a failure is closed before the error goes on.
    */
   private async writeData<T>(
     directory: string,
@@ -194,54 +293,79 @@ export class FilePersistence implements Persistence {
     openText: string,
     closeText: string,
     encodeItem: (item: T) => string,
+    checksums: ManifestEntries,
   ): Promise<void> {
     let fileIndex = 0;
-    let file: FileHandle | null = null;
-    let fileBytes = 0;
+    let file: WritableFile | null = null;
+    let checksum = new RunningChecksum();
     let chunk = '';
     let itemsInFile = 0;
     const flush = async (final: boolean) => {
       if (file === null) {
-        file = await open(join(directory, String(fileIndex)), constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY);
+        file = await this.fs.open(join(directory, String(fileIndex)), constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY);
       }
       if (chunk.length > 0) {
-        fileBytes += Buffer.byteLength(chunk);
-        await file.write(chunk);
+        const data = Buffer.from(chunk);
         chunk = '';
+        await writeFully(file, data, checksum.bytes);
+        checksum.add(data);
       }
       if (final) {
         await file.sync();
-        await file.close();
+        const closing = file;
         file = null;
+        await closing.close();
+        checksums.set(`data/${fileIndex}`, { bytes: checksum.bytes, crc32: checksum.crc });
+        checksum = new RunningChecksum();
       }
     };
-    let sliceStarted = performance.now();
-    for (const item of items) {
-      const text = encodeItem(item);
-      chunk += (itemsInFile === 0 ? openText : ',') + text;
-      itemsInFile++;
-      if (chunk.length >= WRITE_CHUNK_BYTES) {
-        await flush(false);
-        sliceStarted = performance.now();
-        if (fileBytes >= DATA_FILE_BYTES) {
-          chunk = closeText;
-          await flush(true);
-          fileIndex++;
-          fileBytes = 0;
-          itemsInFile = 0;
+    try {
+      let sliceStarted = performance.now();
+      for (const item of items) {
+        const text = encodeItem(item);
+        chunk += (itemsInFile === 0 ? openText : ',') + text;
+        itemsInFile++;
+        if (chunk.length >= WRITE_CHUNK_BYTES) {
+          await flush(false);
+          sliceStarted = performance.now();
+          if (checksum.bytes >= DATA_FILE_BYTES) {
+            chunk = closeText;
+            await flush(true);
+            fileIndex++;
+            itemsInFile = 0;
+          }
+        } else if (performance.now() - sliceStarted >= this.sliceMs) {
+          await yieldToEventLoop();
+          sliceStarted = performance.now();
         }
-      } else if (performance.now() - sliceStarted >= this.sliceMs) {
-        await yieldToEventLoop();
-        sliceStarted = performance.now();
       }
-    }
-    // Nothing at all to write: no data file, like upstream (an empty save loads as empty).
-    if (itemsInFile === 0 && fileIndex === 0) return;
-    if (itemsInFile > 0) {
-      chunk += closeText;
-      await flush(true);
+      // Nothing at all to write: no data file, like upstream (an empty save loads as empty).
+      if (itemsInFile === 0 && fileIndex === 0) return;
+      if (itemsInFile > 0) {
+        chunk += closeText;
+        await flush(true);
+      }
+    } finally {
+      await (file as WritableFile | null)?.close().catch(() => {});
     }
   }
+
+  /** Writes a small file whole and syncs it; closed whatever happens. */
+  private async writeDurably(path: string, text: string): Promise<void> {
+    const file = await this.fs.open(path, 'wx');
+    try {
+      await writeFully(file, Buffer.from(text), 0);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+  }
+}
+
+function checksumOf(text: string): { bytes: number; crc32: number } {
+  const checksum = new RunningChecksum();
+  checksum.add(text);
+  return { bytes: checksum.bytes, crc32: checksum.crc };
 }
 
 const encodeSession = (record: SessionRecord) => encodeSessionRecord(record);
@@ -252,14 +376,4 @@ function closeAnd<T>(dataset: Dataset, outcome: T): T {
   const source = dataset.kind === 'sessions' ? dataset.sessions : dataset.keys;
   (source as { close?: () => void }).close?.();
   return outcome;
-}
-
-async function writeDurably(path: string, text: string): Promise<void> {
-  const file = await open(path, 'wx');
-  try {
-    await file.write(text);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
 }
