@@ -100,7 +100,7 @@ describe('damage at start-up', () => {
     const { root, flags, log } = await journalWithRecords(200);
     const bytes = readFileSync(log);
     const at = bytes.indexOf('"k100"');
-    bytes[at + 2] ^= 0x01;
+    bytes[at + 2] = bytes[at + 2]! ^ 0x01;
     writeFileSync(log, bytes);
 
     const failure = (await start(flags).catch((error: unknown) => error)) as { code: number; lines: Record<string, unknown>[] };

@@ -8,7 +8,8 @@ import type { CommandDefinition } from './command.js';
 
 const OK = OK_BODY;
 
-function expirySettings(body: RequestBody<'SH_NEW'>): ExpirySettings | undefined {
+/** SH_NEW's expiry as the store keeps it (also what journal replay recreates). */
+export function expirySettings(body: RequestBody<'SH_NEW'>): ExpirySettings | undefined {
   const expiry = body.expiry;
   // Duration 0 means "never expires", and the flags are then discarded (§7).
   if (expiry === undefined || expiry.duration === 0 || expiry.duration === 0n) return undefined;

@@ -45,7 +45,7 @@ describe('a damaged journal', () => {
       'a flipped byte in the middle',
       (bytes) => {
         const copy = Buffer.from(bytes);
-        copy[bytes.indexOf('"k1000"') + 2] ^= 0x04;
+        copy[bytes.indexOf('"k1000"') + 2] = copy[bytes.indexOf('"k1000"') + 2]! ^ 0x04;
         return copy;
       },
       'checksum mismatch',
@@ -86,8 +86,8 @@ describe('a damaged journal', () => {
     const { directory, log } = await crashedJournal(2000);
     const original = await readFile(log);
     const damaged = Buffer.from(original);
-    damaged[original.indexOf('"k700"') + 2] ^= 0x01;
-    damaged[original.indexOf('"k1500"') + 2] ^= 0x01;
+    damaged[original.indexOf('"k700"') + 2] = damaged[original.indexOf('"k700"') + 2]! ^ 0x01;
+    damaged[original.indexOf('"k1500"') + 2] = damaged[original.indexOf('"k1500"') + 2]! ^ 0x01;
     await writeFile(log, damaged);
 
     const report = await checkJournal(directory);

@@ -165,3 +165,19 @@ describe('Journal', () => {
     expect(await reply(second, '{"KV_GET":{"keys":["loaded"]}}')).toEqual({ KV_GET_RSP: { keys: { loaded: true }, st: 1 } });
   });
 });
+
+describe('Journal and shared sessions', () => {
+  it('replays a shared session with its name, so SH_OPEN finds it after a crash', async () => {
+    const directory = join(await tempDir(), 'journal');
+    const first = new Engine();
+    await Journal.open(first, { directory, fsync: 'always' });
+    const created = await reply(first, '{"SH_NEW":{"name":"cart:42","shared":true,"expiry":{"duration":600,"deleteSession":true}}}');
+    const tkn = created.SH_NEW_RSP!.tkn;
+    await first.pendingDurability();
+
+    const second = new Engine();
+    await Journal.open(second, { directory, fsync: 'always' });
+    expect(await reply(second, '{"SH_OPEN":{"name":"cart:42"}}')).toEqual({ SH_OPEN_RSP: { st: 1, tkn } });
+    expect((await reply(second, `{"SH_INFO":{"tkn":${tkn}}}`)).SH_INFO_RSP).toMatchObject({ shared: true, expiry: { duration: 600, deleteSession: true } });
+  });
+});

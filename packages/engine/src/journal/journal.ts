@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { readToken } from '@nemesisdb/protocol';
+import { readToken, sharedSessionName, type RequestBody } from '@nemesisdb/protocol';
 import type { Engine, JournalFailure } from '../engine.js';
 import { describeFileError, nodeFileSystem, syncDirectory, type FileSystem } from '../files/file-system.js';
 import { isPromise } from '../maybe-promise.js';
 import { FilePersistence } from '../persist/file-persistence.js';
 import { isJsonObject } from '../objects.js';
-import { NO_SESSION, type ExpirySettings } from '../store/store.js';
+import { expirySettings } from '../commands/sh.js';
+import { NO_SESSION } from '../store/store.js';
 import { JournalFile, type FsyncPolicy, type JournalFileOptions } from './journal-file.js';
 import { scanLog, type LogDamage } from './log-scan.js';
 
@@ -128,10 +129,11 @@ export class Journal {
       }
     }
     const sequence = Math.max(checkpoint ?? 0, ...logs, 0) + 1;
-    let journal: Journal | undefined;
-    const file = await JournalFile.create(join(directory, `log-${sequence}`), Journal.fileOptions(options, fs, () => journal));
+    // The file reports failures to the journal, which needs the file to exist first.
+    const created: { journal?: Journal } = {};
+    const file = await JournalFile.create(join(directory, `log-${sequence}`), Journal.fileOptions(options, fs, () => created.journal));
     await syncDirectory(directory, fs);
-    journal = new Journal(engine, options, file, sequence);
+    const journal = (created.journal = new Journal(engine, options, file, sequence));
     engine.attachJournal(journal);
     return { journal, report };
   }
@@ -306,21 +308,14 @@ async function apply(engine: Engine, record: unknown): Promise<void> {
   const sessions = engine.store.sessions;
   const created = record.SH_NEW;
   if (isJsonObject(created) && created.tkn !== undefined) {
-    // SH_NEW is journaled with the token it produced: replay recreates that very session.
+    // SH_NEW is journaled with the token it produced: replay recreates that very session, with the
+    // expiry and the shared name exactly as SH_NEW itself reads them.
     const token = readToken(created.tkn);
     if (token === undefined) return;
-    const expiry = isJsonObject(created.expiry) ? created.expiry : undefined;
-    const duration = expiry?.duration;
-    const settings: ExpirySettings | undefined =
-      expiry === undefined || duration === 0 || duration === 0n || duration === undefined
-        ? undefined
-        : {
-            durationSeconds: duration as number | bigint,
-            deleteSession: expiry.deleteSession === true,
-            extendOnGet: expiry.extendOnGet === true,
-            extendOnSetAdd: expiry.extendOnSetAdd === true,
-          };
-    await sessions.restore([{ token, shared: false, expiry: settings, keys: {} }]);
+    const body = created as RequestBody<'SH_NEW'>;
+    const name = sharedSessionName(body);
+    const shared = typeof name === 'string';
+    await sessions.restore([{ token, shared, ...(shared ? { name } : {}), expiry: expirySettings(body), keys: {} }]);
     return;
   }
   const expired = record[EXPIRE];
