@@ -1,0 +1,177 @@
+// An Express app whose every request reads and rewrites its session (express-session, resave
+// false: the session is modified, so each request is a store get then a set), measured with
+// NemesisStore on our nemesisdb server and with connect-redis on a local redis-server, same
+// machine, same run. Rounds alternate between the two stores; the load is a bounded loop of
+// keep-alive fetches, one in flight per simulated user.
+//
+//   pnpm --filter @nemesisdb/session-store bench    (env: BENCH_SECONDS, BENCH_USERS, BENCH_ROUNDS)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RedisStore } from 'connect-redis';
+import express from 'express';
+import session, { type Store } from 'express-session';
+import { createClient } from 'redis';
+import { NemesisStore } from '../src/index.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const USERS = Number(process.env.BENCH_USERS ?? 32);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const APP_CLI = fileURLToPath(new URL('../../../apps/server/dist/cli.js', import.meta.url));
+
+declare module 'express-session' {
+  interface SessionData {
+    count?: number;
+    cart?: string[];
+  }
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** Starts a process and resolves once its output matches `ready`. */
+function start(command: string, args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`${command} did not start: ${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = ready.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        child.stdout!.resume();
+        child.stderr!.resume();
+        resolve({ child, match });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}: ${output}`)));
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** The measured app: every request reads the session and writes it back changed. */
+async function webApp(store: Store): Promise<{ url: string; server: HttpServer }> {
+  const app = express();
+  app.use(session({ store, secret: 'bench secret', resave: false, saveUninitialized: false, cookie: { maxAge: 3_600_000 } }));
+  app.get('/', (req, res) => {
+    req.session.count = (req.session.count ?? 0) + 1;
+    req.session.cart ??= ['apple', 'pear'];
+    res.json({ count: req.session.count });
+  });
+  const server = await new Promise<HttpServer>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  server.keepAliveTimeout = 60_000;
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
+}
+
+interface Result {
+  requests: number;
+  seconds: number;
+  latencies: number[];
+  errors: number;
+}
+
+/** USERS loops, each one user (its own cookie) with one request in flight, for SECONDS. */
+async function load(url: string, seconds: number): Promise<Result> {
+  const cookies: string[] = [];
+  // Log every user in first (the session is created then).
+  for (let i = 0; i < USERS; i++) {
+    const response = await fetch(url);
+    await response.text();
+    cookies.push(response.headers.getSetCookie()[0]!.split(';')[0]!);
+  }
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const end = started + seconds * 1000;
+  await Promise.all(
+    cookies.map(async (cookie) => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        const response = await fetch(url, { headers: { cookie } });
+        await response.text();
+        if (response.status !== 200) errors++;
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { requests: latencies.length, seconds: (performance.now() - started) / 1000, latencies, errors };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const directory = mkdtempSync(join(tmpdir(), 'nemesisdb-session-bench-'));
+  const redisPort = await freePort();
+  const redis = await start('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', directory], /Ready to accept connections/);
+  const nemesis = await start(process.execPath, [APP_CLI, '--host', '127.0.0.1', '--port', '0', '--no-console'], /"url":"(ws:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"listening"/);
+  const nemesisUrl = nemesis.match[1]!;
+  const redisClient = createClient({ url: `redis://127.0.0.1:${redisPort}` });
+  await redisClient.connect();
+  const nemesisStore = new NemesisStore({ url: nemesisUrl });
+  await nemesisStore.ready();
+  const stores: [string, Store][] = [
+    ['NemesisStore → nemesisdb', nemesisStore as unknown as Store],
+    ['connect-redis → redis-server', new RedisStore({ client: redisClient, prefix: 'sess:' })],
+  ];
+  const apps = await Promise.all(stores.map(([, store]) => webApp(store)));
+  const results = new Map<string, Result[]>();
+  try {
+    // Warm-up of both (JIT, connections), then alternating rounds.
+    for (const app of apps) await load(app.url, 1);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < stores.length; i++) {
+        const result = await load(apps[i]!.url, SECONDS);
+        results.set(stores[i]![0], [...(results.get(stores[i]![0]) ?? []), result]);
+      }
+    }
+  } finally {
+    for (const app of apps) {
+      app.server.closeAllConnections();
+      app.server.close();
+    }
+    await nemesisStore.close();
+    await redisClient.quit();
+    await stop(nemesis.child);
+    await stop(redis.child);
+    rmSync(directory, { recursive: true, force: true });
+  }
+
+  console.log(`\nExpress + express-session, every request a session read and write; ${USERS} users, one request in flight each, ${ROUNDS} × ${SECONDS} s per store (alternating)\n`);
+  console.log('| Store | requests/s | p50 ms | p99 ms | errors |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const [name] of stores) {
+    const rounds = results.get(name)!;
+    const requests = rounds.reduce((sum, r) => sum + r.requests, 0);
+    const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
+    const sorted = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    const errors = rounds.reduce((sum, r) => sum + r.errors, 0);
+    console.log(`| ${name} | ${Math.round(requests / seconds)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${errors} |`);
+  }
+}
+
+await main();
+

@@ -1,0 +1,173 @@
+// NemesisStore's own API against the real nemesisdb app: callbacks and promises, TTLs, the
+// prefix-wide calls, exact values, and what happens when a session changes behind its back.
+import { NemesisClient } from '@nemesisdb/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NemesisStore, type StoredSession } from './nemesis-store.js';
+import { sleep, startNemesis, stopAll, type Child } from './testing/processes.test-util.js';
+
+let server: Child;
+let db: NemesisClient;
+const stores: NemesisStore[] = [];
+
+beforeAll(async () => {
+  server = await startNemesis();
+  db = await NemesisClient.connect(server.url);
+});
+afterAll(async () => {
+  await Promise.all(stores.map((store) => store.close()));
+  await db?.close();
+  await stopAll();
+});
+
+let counter = 0;
+/** A store with a prefix of its own, so tests do not see each other's sessions. */
+function newStore(options: Partial<ConstructorParameters<typeof NemesisStore>[0]> = {}): NemesisStore {
+  const store = new NemesisStore({ url: server.url, prefix: `t${counter++}-${Date.now()}:`, ...options });
+  stores.push(store);
+  return store;
+}
+
+const web = (extra: Record<string, unknown> = {}, maxAgeMs = 3_600_000): StoredSession => ({
+  cookie: { originalMaxAge: maxAgeMs, expires: new Date(Date.now() + maxAgeMs).toISOString(), httpOnly: true, path: '/' },
+  ...extra,
+});
+
+describe('NemesisStore', () => {
+  it('sets, gets and destroys, with promises and with callbacks', async () => {
+    const store = newStore();
+    await store.set('a', web({ user: 'ada' }));
+    expect(await store.get('a')).toMatchObject({ user: 'ada', cookie: { originalMaxAge: 3_600_000 } });
+    const viaCallback = await new Promise<unknown>((resolve, reject) => {
+      void store.get('a', (error, session) => (error ? reject(error as Error) : resolve(session)));
+    });
+    expect(viaCallback).toMatchObject({ user: 'ada' });
+    await new Promise<void>((resolve, reject) => void store.destroy('a', (error) => (error ? reject(error as Error) : resolve())));
+    expect(await store.get('a')).toBeNull();
+    expect(await store.get('never')).toBeNull();
+  });
+
+  it('keeps the web session as the shared session prefix + sid, with its TTL, deleted on expiry', async () => {
+    const store = newStore();
+    await store.set('sid1', web({ user: 'ada' }, 120_000));
+    const shared = await db.sessions.openShared(`${store.prefix}sid1`);
+    expect(await shared!.info()).toMatchObject({
+      shared: true,
+      expires: true,
+      expiry: { durationSeconds: 120, deleteSessionOnExpire: true, extendOnSetAdd: true, extendOnGet: true },
+    });
+    expect(await shared!.get(['sess', 'ttl'])).toMatchObject({ sess: { user: 'ada' }, ttl: 120 });
+  });
+
+  it('keeps integers beyond 2^53 and nested values exactly, written by the store or by another service', async () => {
+    const store = newStore();
+    await store.set('big', web({ n: 18446744073709551615n, list: [1, { deep: -9223372036854775808n }], when: new Date(0) }));
+    expect(await store.get('big')).toMatchObject({ n: 18446744073709551615n, list: [1, { deep: -9223372036854775808n }], when: '1970-01-01T00:00:00.000Z' });
+    const shared = await db.sessions.openShared(`${store.prefix}big`);
+    const { sess } = (await shared!.get(['sess'])) as { sess: Record<string, unknown> };
+    await shared!.set({ sess: { ...sess, n: 12345678901234567890n } });
+    expect((await store.get('big'))!.n).toBe(12345678901234567890n);
+  });
+
+  it('takes the TTL from the ttl option (a number or a function), else the cookie, else one day; ≤ 0 destroys', async () => {
+    const fixed = newStore({ ttl: 30 });
+    await fixed.set('s', web({}, 3_600_000));
+    expect((await (await db.sessions.openShared(`${fixed.prefix}s`))!.info()).expires && true).toBe(true);
+    expect(await (await db.sessions.openShared(`${fixed.prefix}s`))!.info()).toMatchObject({ expiry: { durationSeconds: 30 } });
+
+    const computed = newStore({ ttl: (session) => (session.admin === true ? 10 : 20) });
+    await computed.set('admin', { admin: true });
+    expect(await (await db.sessions.openShared(`${computed.prefix}admin`))!.info()).toMatchObject({ expiry: { durationSeconds: 10 } });
+
+    const plain = newStore();
+    await plain.set('nocookie', { user: 'x' });
+    expect(await (await db.sessions.openShared(`${plain.prefix}nocookie`))!.info()).toMatchObject({ expiry: { durationSeconds: 86_400 } });
+
+    await plain.set('nocookie', web({}, -1000)); // expired cookie: destroys
+    expect(await db.sessions.openShared(`${plain.prefix}nocookie`)).toBeNull();
+    expect(await plain.get('nocookie')).toBeNull();
+  });
+
+  it('touch extends the session; without touches it expires ttl after the last set', async () => {
+    const store = newStore({ ttl: 2 });
+    await store.set('t', { user: 'ada' });
+    await sleep(1_200);
+    await store.touch('t', { user: 'ada' });
+    await sleep(1_200); // 2.4 s after the set, 1.2 s after the touch
+    expect(await store.get('t')).toMatchObject({ user: 'ada' });
+
+    const untouched = newStore({ ttl: 2, disableTouch: true });
+    await untouched.set('t', { user: 'ada' });
+    await sleep(1_200);
+    await untouched.touch('t', { user: 'ada' }); // does nothing
+    await sleep(1_200);
+    expect(await untouched.get('t')).toBeNull();
+    expect(await db.sessions.openShared(`${untouched.prefix}t`)).toBeNull();
+  });
+
+  it('makes the session anew when its lifetime changes (a new cookie maxAge)', async () => {
+    const store = newStore();
+    await store.set('r', web({ user: 'ada' }, 60_000));
+    await store.set('r', web({ user: 'ada', remember: true }, 30 * 86_400_000));
+    const info = await (await db.sessions.openShared(`${store.prefix}r`))!.info();
+    expect(info).toMatchObject({ expiry: { durationSeconds: 30 * 86_400 } });
+    expect(await store.get('r')).toMatchObject({ remember: true });
+  });
+
+  it('finds sessions by name when its cache is stale: ended behind its back, or written by another instance', async () => {
+    const a = newStore();
+    const b = new NemesisStore({ url: server.url, prefix: a.prefix });
+    stores.push(b);
+    await a.set('x', web({ v: 1 }));
+    expect(await b.get('x')).toMatchObject({ v: 1 });
+    // Another instance destroys it and writes a new one of the same sid: a's cached token is stale.
+    await b.destroy('x');
+    await b.set('x', web({ v: 2 }));
+    expect(await a.get('x')).toMatchObject({ v: 2 });
+    await a.set('x', web({ v: 3 }));
+    expect(await b.get('x')).toMatchObject({ v: 3 });
+    // Ended by a third party: a set makes it again.
+    await (await db.sessions.openShared(`${a.prefix}x`))!.end();
+    await a.set('x', web({ v: 4 }));
+    expect(await b.get('x')).toMatchObject({ v: 4 });
+  });
+
+  it('all, ids, length and clear cover the live sessions of its prefix only', async () => {
+    const store = newStore();
+    const other = newStore();
+    await Promise.all([store.set('s1', web({ n: 1 })), store.set('s2', web({ n: 2 })), store.set('s3', web({ n: 3 }, 1_000)), other.set('o', web())]);
+    expect((await store.ids()).sort()).toEqual(['s1', 's2', 's3']);
+    await sleep(1_300); // s3 expires
+    expect(await store.length()).toBe(2);
+    const all = await store.all();
+    expect(Object.keys(all).sort()).toEqual(['s1', 's2']);
+    expect(all.s2).toMatchObject({ n: 2 });
+    await new Promise<void>((resolve, reject) => void store.clear((error) => (error ? reject(error as Error) : resolve())));
+    expect(await store.length()).toBe(0);
+    expect(await store.get('s1')).toBeNull();
+    expect(await other.length()).toBe(1);
+  });
+
+  it('concurrent first writes of one sid make one session', async () => {
+    const stores2 = [newStore(), 0, 0, 0].map((s, i, list) => (i === 0 ? (s as NemesisStore) : new NemesisStore({ url: server.url, prefix: (list[0] as NemesisStore).prefix })));
+    stores.push(...stores2.slice(1));
+    await Promise.all(stores2.map((s, i) => s.set('same', web({ writer: i }))));
+    const seen = await Promise.all(stores2.map((s) => s.get('same')));
+    expect(new Set(seen.map((s) => s?.writer)).size).toBe(1);
+    expect(await stores2[0]!.length()).toBe(1);
+  });
+
+  it('fails clearly at start on a server without shared sessions, and every call reports it', async () => {
+    const strict = await startNemesis(['--no-extensions']);
+    const store = new NemesisStore({ url: strict.url });
+    await expect(store.ready()).rejects.toThrow(/needs a NemesisDB server with shared sessions/);
+    await expect(store.get('x')).rejects.toThrow(/shared sessions/);
+    const viaCallback = await new Promise<unknown>((resolve) => void store.set('x', {}, (error) => resolve(error)));
+    expect(String(viaCallback)).toMatch(/shared sessions/);
+    await strict.stop();
+  });
+
+  it('refuses options with neither or both of url and client', () => {
+    expect(() => new NemesisStore({})).toThrow(TypeError);
+    expect(() => new NemesisStore({ url: 'ws://x', client: db })).toThrow(TypeError);
+  });
+});

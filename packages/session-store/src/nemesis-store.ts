@@ -1,0 +1,407 @@
+// NemesisStore: an express-session Store (which @fastify/session accepts as it is) that keeps each
+// web session as the shared NemesisDB session named `prefix + sid` — so any other service, in any
+// language, can open a user's web session by its session id (SH_OPEN).
+//
+// Per web session, in its NemesisDB session: `sess` (the session as JSON, integers beyond 2^53
+// exact) and `ttl` (the seconds the NemesisDB session was created with). The NemesisDB session
+// expires by itself (deleteSession: true) and is extended by SH_SET (set) and SH_GET (get, touch:
+// `extendOnSetAdd` / `extendOnGet`), so steady state is one round trip per call: the store caches
+// sid → token and falls back to SH_OPEN when a token stops working (status 100).
+//
+// For all/ids/length/clear (which the protocol has no command for: sessions cannot be listed by
+// name) the store keeps an index of its sessions as KV keys `<index prefix><prefix><sid>` → token,
+// written when it creates a session and removed when it destroys one; entries of sessions that
+// expired are dropped when the index is read.
+import { EventEmitter } from 'node:events';
+import { createRequire } from 'node:module';
+import { NemesisClient, NemesisError, type ClientOptions, type KeyValues, type Session } from '@nemesisdb/client';
+
+/** What express-session (and @fastify/session) hand to a store: any JSON-able object with an optional cookie. */
+export interface StoredSession {
+  cookie?: { expires?: Date | string | null; maxAge?: number | null; originalMaxAge?: number | null; [member: string]: unknown } | null;
+  [member: string]: unknown;
+}
+
+export type Callback<T = void> = (error: unknown, result?: T) => void;
+
+export interface NemesisStoreOptions {
+  /** The server's URL (`ws://127.0.0.1:1987`); the store opens (and closes) its own client. */
+  url?: string;
+  /** Options of the client opened for `url` (token, TLS, reconnects). */
+  clientOptions?: ClientOptions;
+  /** A client to use instead of `url`: the store does not close it. */
+  client?: NemesisClient;
+  /** Prepended to the session id to make the shared session's name. Default `"sess:"`, as connect-redis. */
+  prefix?: string;
+  /**
+   * Seconds a session lives, or a function of the session giving them. Default: from the
+   * cookie's `expires` (or `maxAge`), else one day — as connect-redis does. A TTL ≤ 0 destroys.
+   */
+  ttl?: number | ((session: StoredSession) => number);
+  /** Do not extend sessions on `touch` (nor on `get`): they expire `ttl` after their last `set`. */
+  disableTouch?: boolean;
+  /** KV keys of the store's index (for all/ids/length/clear) start with this, then `prefix`. Default `"nemesis-session-store:"`. */
+  indexPrefix?: string;
+}
+
+/** One day, in seconds: the TTL of a session whose cookie has no expiry (connect-redis's default). */
+export const DEFAULT_TTL_SECONDS = 86_400;
+const DEFAULT_PREFIX = 'sess:';
+const DEFAULT_INDEX_PREFIX = 'nemesis-session-store:';
+/** Index entries checked (and dropped when stale) per SH_EXISTS. */
+const INDEX_BATCH = 500;
+
+const SESSION_KEY = 'sess';
+const TTL_KEY = 'ttl';
+
+/** express-session's Store when it is installed (it gives `load`, `regenerate`, `createSession`), else a bare EventEmitter. */
+function storeBase(): typeof EventEmitter {
+  try {
+    const { Store } = createRequire(import.meta.url)('express-session') as { Store: typeof EventEmitter };
+    if (typeof Store === 'function') return Store;
+  } catch {
+    // Not installed (e.g. a Fastify app): @fastify/session needs only get, set and destroy.
+  }
+  return EventEmitter;
+}
+
+/** The value as JSON.stringify would write it (toJSON, Dates, no undefined or functions), but with bigints kept for the lossless codec. */
+function plain(value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    value = (value as { toJSON(): unknown }).toJSON();
+  }
+  if (Array.isArray(value)) return value.map((item) => (item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : plain(item)));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, member] of Object.entries(value)) {
+      if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+      out[key] = plain(member);
+    }
+    return out;
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) return null;
+  return value;
+}
+
+/** Whether a call failed because the session is gone (ended, expired): status 100. */
+function isGone(error: unknown): boolean {
+  return error instanceof NemesisError && error.status === 100;
+}
+
+interface Cached {
+  session: Session;
+  /** The seconds the NemesisDB session was created with. */
+  ttl: number;
+}
+
+/**
+ * An express-session store on NemesisDB:
+ *
+ * ```ts
+ * app.use(session({ store: new NemesisStore({ url: 'ws://127.0.0.1:1987' }), secret: '…', resave: false, saveUninitialized: false }));
+ * ```
+ *
+ * Every method takes a callback, or returns a promise when given none.
+ */
+export class NemesisStore extends storeBase() {
+  readonly prefix: string;
+  private readonly indexPrefix: string;
+  private readonly ttlOption: NemesisStoreOptions['ttl'];
+  private readonly disableTouch: boolean;
+  private readonly ownsClient: boolean;
+  private clientValue: NemesisClient | undefined;
+  private readonly started: Promise<NemesisClient>;
+  /** sid → its NemesisDB session: one round trip per call while it works. */
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(options: NemesisStoreOptions) {
+    super();
+    if ((options.url === undefined) === (options.client === undefined)) throw new TypeError('NemesisStore needs exactly one of url and client');
+    this.prefix = options.prefix ?? DEFAULT_PREFIX;
+    this.indexPrefix = (options.indexPrefix ?? DEFAULT_INDEX_PREFIX) + this.prefix;
+    this.ttlOption = options.ttl;
+    this.disableTouch = options.disableTouch ?? false;
+    this.ownsClient = options.client === undefined;
+    this.started = this.start(options);
+    // Every call reports a failed start; this keeps it from being an unhandled rejection meanwhile.
+    this.started.catch(() => {});
+  }
+
+  /**
+   * Settles once the server is reached and known to have shared sessions; rejects with a clear
+   * error otherwise (e.g. C++ NemesisDB v0.7.4, or our server with `--no-extensions`). Every call
+   * waits for it, and fails with that error.
+   */
+  async ready(): Promise<void> {
+    await this.started;
+  }
+
+  private async start(options: NemesisStoreOptions): Promise<NemesisClient> {
+    const client = options.client ?? (await NemesisClient.connect(options.url!, options.clientOptions));
+    this.clientValue = client;
+    try {
+      // An SH_OPEN of a name nobody uses: 102 on a server with shared sessions, 10 without.
+      await client.sessions.openShared(`${this.prefix}\u0000probe`);
+    } catch (error) {
+      if (this.ownsClient) await client.close().catch(() => {});
+      if (error instanceof NemesisError && error.status === 10) {
+        throw new Error(
+          'NemesisStore needs a NemesisDB server with shared sessions (SH_OPEN): this one answers it as unknown — C++ NemesisDB v0.7.4, or our server started with --no-extensions',
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    return client;
+  }
+
+  /** Closes the client the store opened (not one it was given). */
+  async close(): Promise<void> {
+    const client = await this.started.catch(() => undefined);
+    if (client !== undefined && this.ownsClient) await client.close();
+  }
+
+  // ------------------------------------------------------------------------- the Store API
+
+  get(sid: string, callback?: Callback<StoredSession | null>): Promise<StoredSession | null> {
+    return this.settle(this.read(sid), callback);
+  }
+
+  set(sid: string, session: StoredSession, callback?: Callback): Promise<void> {
+    return this.settle(this.write(sid, session), callback);
+  }
+
+  destroy(sid: string, callback?: Callback): Promise<void> {
+    return this.settle(this.remove(sid), callback);
+  }
+
+  touch(sid: string, session: StoredSession, callback?: Callback): Promise<void> {
+    return this.settle(this.renew(sid, session), callback);
+  }
+
+  /** Every live session of this store (this prefix), by sid. */
+  all(callback?: Callback<Record<string, StoredSession>>): Promise<Record<string, StoredSession>> {
+    return this.settle(this.readAll(), callback);
+  }
+
+  /** The sids of every live session of this store. */
+  ids(callback?: Callback<string[]>): Promise<string[]> {
+    return this.settle(
+      this.liveIndex().then((entries) => entries.map(([sid]) => sid)),
+      callback,
+    );
+  }
+
+  /** How many live sessions this store has. */
+  length(callback?: Callback<number>): Promise<number> {
+    return this.settle(
+      this.liveIndex().then((entries) => entries.length),
+      callback,
+    );
+  }
+
+  /** Destroys every session of this store. */
+  clear(callback?: Callback): Promise<void> {
+    return this.settle(this.removeAll(), callback);
+  }
+
+  // ------------------------------------------------------------------------- internals
+
+  /** Calls back (error first) and also returns the promise, which then never rejects unhandled. */
+  private settle<T>(work: Promise<T>, callback: Callback<T> | undefined): Promise<T> {
+    if (callback === undefined) return work;
+    work.then(
+      (value) => callback(null, value),
+      (error: unknown) => callback(error),
+    );
+    return work.catch(() => undefined as T);
+  }
+
+  private name(sid: string): string {
+    return this.prefix + sid;
+  }
+
+  /** The session's TTL in whole seconds: the `ttl` option, else the cookie's expiry, else one day. */
+  private ttlOf(session: StoredSession): number {
+    if (typeof this.ttlOption === 'function') return Math.ceil(this.ttlOption(session));
+    if (typeof this.ttlOption === 'number') return Math.ceil(this.ttlOption);
+    const cookie = session.cookie;
+    if (cookie?.expires !== undefined && cookie.expires !== null) return Math.ceil((new Date(cookie.expires).getTime() - Date.now()) / 1000);
+    if (typeof cookie?.maxAge === 'number') return Math.ceil(cookie.maxAge / 1000);
+    return DEFAULT_TTL_SECONDS;
+  }
+
+  /** The cached session of `sid`, else the shared session of its name (then cached), else undefined. */
+  private async find(sid: string): Promise<Cached | undefined> {
+    const cached = this.cache.get(sid);
+    if (cached !== undefined) return cached;
+    const client = await this.started;
+    const session = await client.sessions.openShared(this.name(sid));
+    if (session === null) return undefined;
+    // The TTL is read with the data on the next get; until then a set compares with 0 and renews.
+    const found = { session, ttl: 0 };
+    this.cache.set(sid, found);
+    return found;
+  }
+
+  private async read(sid: string): Promise<StoredSession | null> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const found = await this.find(sid);
+      if (found === undefined) return null;
+      try {
+        const values = await found.session.get([SESSION_KEY, TTL_KEY]);
+        const stored = values[SESSION_KEY] as StoredSession | undefined;
+        if (typeof values[TTL_KEY] === 'number') found.ttl = values[TTL_KEY];
+        if (stored === undefined || stored === null || typeof stored !== 'object') return null;
+        // A cookie past its expiry (a server clock ahead, an absolute expiry) is no session.
+        const expires = stored.cookie?.expires;
+        if (expires !== undefined && expires !== null && new Date(expires).getTime() <= Date.now()) {
+          await this.remove(sid);
+          return null;
+        }
+        return stored;
+      } catch (error) {
+        if (!isGone(error)) throw error;
+        this.cache.delete(sid); // ended or expired behind our back: ask by name once more
+      }
+    }
+    return null;
+  }
+
+  private async write(sid: string, session: StoredSession): Promise<void> {
+    const ttl = this.ttlOf(session);
+    if (ttl <= 0) return this.remove(sid);
+    const keys = { [SESSION_KEY]: plain(session), [TTL_KEY]: ttl } as KeyValues;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const found = await this.find(sid);
+      if (found !== undefined && found.ttl === 0) {
+        // Opened by name (a restart of the web app, another instance): learn its lifetime first.
+        try {
+          const values = await found.session.get([TTL_KEY]);
+          found.ttl = typeof values[TTL_KEY] === 'number' ? values[TTL_KEY] : -1;
+        } catch (error) {
+          if (!isGone(error)) throw error;
+          this.cache.delete(sid);
+          continue;
+        }
+      }
+      if (found !== undefined && found.ttl === ttl) {
+        try {
+          await found.session.set(keys); // extends it (extendOnSetAdd): now + ttl
+          return;
+        } catch (error) {
+          if (!isGone(error)) throw error;
+          this.cache.delete(sid);
+          continue;
+        }
+      }
+      if (found !== undefined) {
+        // Another lifetime (a new cookie maxAge, an absolute expiry drawing near): a NemesisDB
+        // session's duration is fixed, so the session is made anew with this one.
+        await found.session.end().catch((error: unknown) => {
+          if (!isGone(error)) throw error;
+        });
+        this.cache.delete(sid);
+      }
+      const created = await this.create(sid, ttl);
+      if (created === undefined) continue; // another request created it meanwhile: use that one
+      await created.session.set(keys);
+      return;
+    }
+    throw new Error(`NemesisStore: the session ${JSON.stringify(sid)} kept changing while it was written`);
+  }
+
+  /** Creates the shared session of `sid`; undefined when another request (or server) just did. */
+  private async create(sid: string, ttl: number): Promise<Cached | undefined> {
+    const client = await this.started;
+    try {
+      const session = await client.sessions.create({
+        shared: this.name(sid),
+        durationSeconds: ttl,
+        deleteSessionOnExpire: true,
+        extendOnSetAdd: true,
+        extendOnGet: !this.disableTouch,
+      });
+      const created = { session, ttl };
+      this.cache.set(sid, created);
+      await client.kv.set({ [this.indexPrefix + sid]: session.token });
+      return created;
+    } catch (error) {
+      if (error instanceof NemesisError && error.status === 103) return undefined;
+      throw error;
+    }
+  }
+
+  private async remove(sid: string): Promise<void> {
+    const client = await this.started;
+    const cached = this.cache.get(sid);
+    this.cache.delete(sid);
+    const end = async () => {
+      if (cached !== undefined) {
+        try {
+          await cached.session.end();
+          return;
+        } catch (error) {
+          if (!isGone(error)) throw error; // gone already; a new one of that name may exist
+        }
+      }
+      const session = await client.sessions.openShared(this.name(sid));
+      await session?.end().catch((error: unknown) => {
+        if (!isGone(error)) throw error;
+      });
+    };
+    await Promise.all([end(), client.kv.remove([this.indexPrefix + sid])]);
+  }
+
+  private async renew(sid: string, session: StoredSession): Promise<void> {
+    if (this.disableTouch) return;
+    const ttl = this.ttlOf(session);
+    const found = await this.find(sid);
+    if (found !== undefined && (found.ttl === ttl || found.ttl === 0)) {
+      try {
+        await found.session.get([]); // extends it (extendOnGet): now + ttl
+        return;
+      } catch (error) {
+        if (!isGone(error)) throw error;
+        this.cache.delete(sid);
+      }
+    }
+    // Gone, or another lifetime: write it whole (touch is given the session).
+    await this.write(sid, session);
+  }
+
+  /** [sid, token] of every indexed session that is still live; stale entries are dropped. */
+  private async liveIndex(): Promise<[string, string][]> {
+    const client = await this.started;
+    const keys = (await client.kv.keys()).filter((key) => key.startsWith(this.indexPrefix));
+    const live: [string, string][] = [];
+    const stale: string[] = [];
+    for (let i = 0; i < keys.length; i += INDEX_BATCH) {
+      const batch = keys.slice(i, i + INDEX_BATCH);
+      const values = await client.kv.get(batch);
+      const entries = batch.flatMap((key) => (typeof values[key] === 'string' ? [[key, values[key]] as [string, string]] : []));
+      const exists = entries.length === 0 ? [] : await client.sessions.exists(entries.map(([, token]) => token));
+      entries.forEach(([key, token], j) => (exists[j] ? live.push([key.slice(this.indexPrefix.length), token]) : stale.push(key)));
+    }
+    if (stale.length > 0) await client.kv.remove(stale);
+    return live;
+  }
+
+  private async readAll(): Promise<Record<string, StoredSession>> {
+    const all: Record<string, StoredSession> = {};
+    for (const [sid] of await this.liveIndex()) {
+      const session = await this.read(sid);
+      if (session !== null) all[sid] = session;
+    }
+    return all;
+  }
+
+  private async removeAll(): Promise<void> {
+    for (const [sid] of await this.liveIndex()) await this.remove(sid);
+  }
+
+  /** The client, once started (for tests and diagnostics). */
+  get client(): NemesisClient | undefined {
+    return this.clientValue;
+  }
+}
