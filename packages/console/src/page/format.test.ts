@@ -1,7 +1,7 @@
 import { Engine } from '@nemesisdb/engine';
 import { decode } from '@nemesisdb/protocol';
 import { describe, expect, it } from 'vitest';
-import { commandOf, formatDuration, isTokenText, jsonProblem, pretty, readJson, summarize, tokenText } from './format.js';
+import { clockTime, commandOf, formatDuration, isTokenText, jsonProblem, jsonProblemAt, lineAndColumn, pretty, readJson, summarize, tokenText } from './format.js';
 import { SNIPPETS } from './snippets.js';
 
 const TOKEN = '16351792548006066062'; // above 2^53: JSON.parse would make it 16351792548006066000
@@ -49,7 +49,7 @@ describe('small helpers', () => {
     expect(commandOf('{"A":1,"B":2}')).toBeUndefined();
     expect(commandOf('{')).toBeUndefined();
     expect(jsonProblem('{"a":1}')).toBeUndefined();
-    expect(jsonProblem('{"a":')).toEqual(expect.any(String));
+    expect(jsonProblem('{"a":')).toBe('line 1, column 6: unexpected character');
     expect(isTokenText(TOKEN)).toBe(true);
     expect(isTokenText('18446744073709551615')).toBe(true);
     expect(isTokenText('18446744073709551616')).toBe(false);
@@ -58,8 +58,33 @@ describe('small helpers', () => {
     expect(tokenText(BigInt(TOKEN))).toBe(TOKEN);
     expect(tokenText(42)).toBe('42');
     expect(tokenText(1.5)).toBeUndefined();
-    expect(formatDuration(0.42)).toBe('0.4 ms');
+    expect(formatDuration(0.42)).toBe('0.42 ms');
+    expect(formatDuration(12.34)).toBe('12.3 ms');
     expect(formatDuration(1520)).toBe('1.52 s');
+  });
+});
+
+describe('JSON errors', () => {
+  it('say where: line and column, counted from 1', () => {
+    expect(lineAndColumn('ab\ncd', 0)).toEqual({ line: 1, column: 1 });
+    expect(lineAndColumn('ab\ncd', 4)).toEqual({ line: 2, column: 2 });
+    const text = '{\n  "SH_NEW": {\n    "expiry": {"duration": 60,}\n  }\n}';
+    expect(jsonProblemAt(text)).toEqual({ message: 'expected a member name', line: 3, column: 31, position: 46 });
+    expect(text.split('\n')[2]![30]).toBe('}');
+    expect(jsonProblem('')).toBe('line 1, column 1: empty document');
+    expect(jsonProblem('{"a":1} x')).toBe('line 1, column 9: unexpected text after the root value');
+  });
+
+  it('the server’s message is kept in the summary', () => {
+    expect(summarize('{"SH_RMV_RSP":{"m":"keys","st":42,"tkn":null}}').message).toBe('keys');
+    expect(summarize('{"ERR":{"m":"","st":3}}').message).toBeUndefined();
+  });
+});
+
+describe('clockTime', () => {
+  it('is the local time to the millisecond', () => {
+    const at = new Date(2026, 11, 2, 9, 5, 7, 25).getTime();
+    expect(clockTime(at)).toBe('09:05:07.025');
   });
 });
 

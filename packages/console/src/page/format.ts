@@ -14,7 +14,7 @@ import {
   statusName,
   type ExactJsonObject,
   type ExactJsonValue,
-} from '@nemesisdb/protocol';
+} from '@nemesisdb/protocol/codec';
 
 function isObject(value: ExactJsonValue | undefined): value is ExactJsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof JsonDouble);
@@ -50,15 +50,38 @@ export function readJson(text: string): ExactJsonValue | undefined {
   }
 }
 
-/** Why a text is not JSON (the decoder's message), or `undefined` when it is. */
-export function jsonProblem(text: string): string | undefined {
+/** Where and why a text is not JSON: 1-based line and column of the decoder's position. */
+export interface JsonProblem {
+  message: string;
+  line: number;
+  column: number;
+  position: number;
+}
+
+/** Line and column (1-based; a tab counts as one column) of an offset in a text. */
+export function lineAndColumn(text: string, position: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, Math.min(position, text.length)));
+  const lines = before.split('\n');
+  return { line: lines.length, column: lines[lines.length - 1]!.length + 1 };
+}
+
+/** Why a text is not JSON, with line and column, or `undefined` when it is. */
+export function jsonProblemAt(text: string): JsonProblem | undefined {
   try {
     decode(text, { exactNumbers: true });
     return undefined;
   } catch (error) {
-    if (error instanceof JsonDecodeError) return error.message;
-    throw error;
+    if (!(error instanceof JsonDecodeError)) throw error;
+    const position = error.position ?? text.length;
+    const message = error.message.replace(/ at position \d+$/, '');
+    return { message, position, ...lineAndColumn(text, position) };
   }
+}
+
+/** Why a text is not JSON in one line (`line 2, column 5: expected a member name`), or `undefined`. */
+export function jsonProblem(text: string): string | undefined {
+  const problem = jsonProblemAt(text);
+  return problem === undefined ? undefined : `line ${problem.line}, column ${problem.column}: ${problem.message}`;
 }
 
 /** The command a request names: its only member (`SH_NEW` of `{"SH_NEW":{}}`), if it has one. */
@@ -83,6 +106,10 @@ export interface ReplySummary {
   ok: boolean;
   /** The reply, indented, numbers exact; the raw text when it is not JSON. */
   text: string;
+  /** The reply decoded exactly, when it is JSON. */
+  value: ExactJsonValue | undefined;
+  /** The server's `m`, when it says something (`"Missing parameter"`, `"keys"`, …). */
+  message: string | undefined;
   /** The token of a session this reply created (SH_NEW), as exact decimal digits. */
   newToken: string | undefined;
 }
@@ -97,6 +124,8 @@ export function summarize(reply: string): ReplySummary {
     meaning: undefined,
     ok: false,
     text: value === undefined ? reply : pretty(value),
+    value,
+    message: undefined,
     newToken: undefined,
   };
   if (!isObject(value)) return summary;
@@ -105,6 +134,7 @@ export function summarize(reply: string): ReplySummary {
   summary.envelope = envelope;
   const body = value[envelope];
   if (!isObject(body)) return summary;
+  if (typeof body.m === 'string' && body.m !== '') summary.message = body.m;
   const st = body.st;
   if (typeof st === 'number') {
     summary.status = st;
@@ -130,7 +160,15 @@ export function isTokenText(text: string): boolean {
   return /^(0|[1-9][0-9]{0,19})$/.test(text) && BigInt(text) <= 18446744073709551615n;
 }
 
+/** A clock time for a reply's head: `14:03:07.250`, local time. */
+export function clockTime(epochMs: number): string {
+  const date = new Date(epochMs);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${String(date.getMilliseconds()).padStart(3, '0')}`;
+}
+
 /** Milliseconds for people: `0.4 ms`, `12.3 ms`, `1.52 s`. */
 export function formatDuration(ms: number): string {
+  if (ms < 10) return `${ms.toFixed(2)} ms`;
   return ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }

@@ -1,20 +1,19 @@
 // The NemesisDB console page.
 //
-// Plain TypeScript modules, bundled by tsup (esbuild) into one ES module with the SDK
-// (@nemesisdb/client/browser) and the protocol's codec inside. No framework: three panels and a
-// dozen event handlers are clearer written against the DOM directly than through a framework's
-// runtime, build plugins and upgrade cycle, and the page stays one small file that works as built.
-// Everything the page shows comes from the server and is written with textContent, never as HTML.
-//
-// Two WebSockets to the server that served the page: the compose box's own (raw-wire.ts: text
-// out as typed, replies shown as received) and the SDK client's (the session inspector).
+// Plain TypeScript modules, bundled by tsup (esbuild) into one ES module with the protocol's codec
+// (`@nemesisdb/protocol/codec`) and the SDK's wire layer (`@nemesisdb/client/wire`) inside — no
+// zod, no schemas: the page shows the wire, it does not validate it. No framework: a few panels
+// and handlers are clearer written against the DOM directly than through a framework's runtime,
+// build plugins and upgrade cycle. Everything the page shows comes from the server and is written
+// with textContent, never as HTML. The server view's charts (uPlot) are a chunk loaded on demand.
 
-import './jitless.js'; // first: before the protocol's schemas are built
-import { NemesisClient } from '@nemesisdb/client/browser';
-import { decode } from '@nemesisdb/protocol';
-import { commandOf, formatDuration, isTokenText, jsonProblem, pretty, readJson, summarize } from './format.js';
-import { Inspector } from './inspector.js';
-import { RawWire } from './raw-wire.js';
+import { Connection, type ConnectionChange } from './connection.js';
+import { isTokenText, jsonProblem, pretty, readJson, summarize } from './format.js';
+import { CommandHistory, MAX_ENTRIES, ReplyLog, type LoggedEntry } from './history.js';
+import { Inspector, type Deadline } from './inspector.js';
+import { StatusError, call } from './reads.js';
+import { EntryView, copyButton } from './replies.js';
+import { ServerView } from './server-view.js';
 import { SNIPPETS } from './snippets.js';
 
 function element<T extends HTMLElement = HTMLElement>(id: string): T {
@@ -29,178 +28,129 @@ const ui = {
   tokenGroup: element('token-group'),
   bearer: element<HTMLInputElement>('bearer'),
   connect: element<HTMLButtonElement>('connect'),
+  serverToggle: element<HTMLButtonElement>('server-toggle'),
   snippets: element('snippets'),
   compose: element<HTMLTextAreaElement>('compose'),
   composeForm: element<HTMLFormElement>('compose-form'),
+  composeCheck: element('compose-check'),
   composeNote: element('compose-note'),
   format: element<HTMLButtonElement>('format'),
   lastToken: element<HTMLOutputElement>('last-token'),
+  copyToken: element<HTMLButtonElement>('copy-token'),
   insertToken: element<HTMLButtonElement>('insert-token'),
   inspectLast: element<HTMLButtonElement>('inspect-last'),
   replies: element<HTMLOListElement>('replies'),
+  repliesNotice: element('replies-notice'),
+  filter: element<HTMLInputElement>('filter'),
+  unfold: element<HTMLButtonElement>('unfold'),
   clear: element<HTMLButtonElement>('clear'),
   inspectForm: element<HTMLFormElement>('inspect-form'),
   inspectToken: element<HTMLInputElement>('inspect-token'),
   inspector: element('inspector'),
 };
 
-/** At most this many replies are kept on the page (the oldest go first). */
-const MAX_REPLIES = 100;
 const LAST_TOKEN_KEY = 'nemesisdb-console.last-token';
-
-/** The server that served the page, as a WebSocket URL (its path too, for a console behind a proxy). */
-function serverUrl(): string {
-  const url = new URL('./', location.href);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.search = '';
-  url.hash = '';
-  return url.toString();
-}
+const SERVER_VIEW_KEY = 'nemesisdb-console.server-view';
 
 // ---- connection ----------------------------------------------------------------------------
 
-const wire = new RawWire();
-let db: NemesisClient | undefined;
-/** The bearer token in use (never stored: typed again after a reload). */
-let bearer: string | undefined;
+const connection = new Connection(onConnection);
 
-type ConnectionState = 'connecting' | 'open' | 'closed' | 'token';
-
-function setConnection(state: ConnectionState, text: string): void {
-  document.body.dataset.connection = state;
-  ui.connectionStatus.textContent = text;
-  ui.connect.hidden = state === 'open' || state === 'connecting';
-  ui.connect.disabled = state === 'connecting';
+function onConnection(change: ConnectionChange): void {
+  document.body.dataset.connection = change.state;
+  ui.connectionStatus.textContent = change.text;
+  // The token field only when the server asked for one.
+  ui.tokenGroup.hidden = change.state !== 'token';
+  ui.connect.hidden = change.state === 'open' || change.state === 'connecting';
+  ui.connect.textContent = change.state === 'token' ? 'Connect' : 'Retry now';
+  if (change.state === 'token') ui.bearer.focus();
+  if (change.state === 'reconnecting' || change.state === 'token') inspector.pause();
+  if (change.state === 'open' && change.reconnected === true) void afterReconnect();
 }
 
-function askForToken(text: string): void {
-  ui.tokenGroup.hidden = false;
-  setConnection('token', text);
-  ui.bearer.focus();
-}
-
-/**
- * Whether the server wants a token, and whether `token` is it. A browser cannot see why a
- * WebSocket upgrade failed (401 and a dead server look the same), but `GET /health` tells: it
- * reports the database's sizes only to requests that carry an accepted token, or when the server
- * needs none.
- */
-async function tokenCheck(token: string | undefined): Promise<'accepted' | 'refused' | 'unknown'> {
-  try {
-    const response = await fetch(new URL('health', location.href), {
-      cache: 'no-store',
-      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
-    });
-    if (!response.ok) return 'unknown';
-    const health = decode(await response.text());
-    if (typeof health !== 'object' || health === null || Array.isArray(health)) return 'unknown';
-    return typeof health.sessions === 'number' ? 'accepted' : 'refused';
-  } catch {
-    return 'unknown';
-  }
-}
-
-let connecting: Promise<void> | undefined;
-
-/** Opens both connections (closing any previous ones), with the bearer token if one is given. */
-function connect(token: string | undefined): Promise<void> {
-  connecting ??= (async () => {
-    const url = serverUrl();
-    setConnection('connecting', `Connecting to ${url}…`);
-    const check = await tokenCheck(token);
-    if (check === 'refused') {
-      askForToken(token === undefined ? 'This server requires a token: enter it to connect.' : 'The server refused this token.');
-      return;
-    }
-    const previous = db;
-    db = undefined;
-    void previous?.close({ force: true });
+/** The server may have restarted: what the page remembers is checked again, not trusted. */
+async function afterReconnect(): Promise<void> {
+  serverView.reconnected();
+  const token = lastToken;
+  if (token !== undefined && token !== inspector.current) {
     try {
-      const rawUrl = new URL(url);
-      if (token !== undefined) rawUrl.searchParams.set('token', token);
-      await wire.connect(rawUrl.toString());
-      db = await NemesisClient.connect(url, { token });
-    } catch {
-      wire.close();
-      ui.tokenGroup.hidden = false;
-      setConnection('closed', `Could not connect to ${url}. Is the server running? If it requires a token, enter it.`);
-      return;
+      await call(connection.reads, 'SH_INFO', `{"tkn":${token}}`);
+    } catch (error) {
+      if (error instanceof StatusError && error.status === 100) forgetToken(token);
     }
-    bearer = token;
-    setConnection('open', `Connected to ${url}${token === undefined ? '' : ' with a token'}.`);
-    if (token === undefined) ui.tokenGroup.hidden = true;
-    void inspector.refresh();
-  })().finally(() => {
-    connecting = undefined;
-  });
-  return connecting;
+  }
+  await inspector.refresh();
+  if (token !== undefined && token === inspector.current && inspector.state === 'gone') forgetToken(token);
 }
-
-wire.onClose = (code) => {
-  const previous = db;
-  db = undefined;
-  void previous?.close({ force: true });
-  setConnection('closed', `Disconnected (close code ${code}).`);
-};
 
 ui.connection.addEventListener('submit', (event) => {
   event.preventDefault();
   const typed = ui.bearer.value.trim();
-  void connect(typed === '' ? undefined : typed);
+  void connection.connect(ui.tokenGroup.hidden ? connection.bearer : typed === '' ? undefined : typed);
 });
 
-// ---- compose and replies -------------------------------------------------------------------
+// ---- replies -------------------------------------------------------------------------------
 
-function part(tag: string, className: string, text: string): HTMLElement {
-  const node = document.createElement(tag);
-  node.className = className;
-  node.textContent = text;
-  return node;
+const commands = new CommandHistory();
+const log = new ReplyLog();
+const views = new Map<number, EntryView>();
+
+function reuse(request: string): void {
+  ui.compose.value = request;
+  checkCompose();
+  ui.compose.focus();
 }
 
-function labelled(label: string, text: string, className: string): HTMLElement {
-  const block = document.createElement('div');
-  block.className = `block ${className}`;
-  block.append(part('h3', 'label', label), part('pre', 'json', text));
-  return block;
+function showEntry(entry: LoggedEntry): EntryView {
+  const view = new EntryView(entry, reuse);
+  views.set(entry.id, view);
+  ui.replies.prepend(view.element);
+  applyFilter(view);
+  return view;
 }
 
-/** Adds a reply entry (newest first) showing the request; returns a function that fills in the outcome. */
-function addEntry(request: string): (outcome: { reply?: string; ms?: number; failure?: string }) => void {
-  const item = document.createElement('li');
-  item.className = 'entry';
-  item.dataset.state = 'waiting';
-  const command = commandOf(request);
-  const head = document.createElement('p');
-  head.className = 'head';
-  const name = part('strong', 'command', command ?? '(not a command)');
-  const status = part('span', 'status', 'waiting…');
-  const time = part('span', 'time', '');
-  head.append(name, ' ', status, ' ', time);
-  const problem = jsonProblem(request);
-  item.append(head, labelled('Request', request, 'request'));
-  if (problem !== undefined) item.append(part('p', 'note', `Not valid JSON (${problem}); sent as typed.`));
-  ui.replies.prepend(item);
-  while (ui.replies.children.length > MAX_REPLIES) ui.replies.lastElementChild?.remove();
+function dropEntries(ids: readonly number[]): void {
+  for (const id of ids) {
+    views.get(id)?.element.remove();
+    views.delete(id);
+  }
+  if (log.dropped > 0) {
+    ui.repliesNotice.hidden = false;
+    ui.repliesNotice.textContent = `Showing the latest ${MAX_ENTRIES}: ${log.dropped} older ${log.dropped === 1 ? 'entry was' : 'entries were'} dropped.`;
+  }
+}
 
-  return ({ reply, ms, failure }) => {
-    if (reply === undefined) {
-      item.dataset.state = 'failed';
-      status.textContent = failure ?? 'no reply';
-      return;
-    }
-    const summary = summarize(reply);
-    item.dataset.state = summary.ok ? 'ok' : 'error';
-    if (summary.envelope !== undefined) item.dataset.envelope = summary.envelope;
-    if (summary.status !== undefined) item.dataset.st = String(summary.status);
-    name.textContent = summary.envelope ?? command ?? '(reply)';
-    status.textContent =
-      summary.status === undefined ? 'no status' : `${summary.status} ${summary.statusName ?? '(unknown status)'}`;
-    if (summary.meaning !== undefined) status.title = summary.meaning;
-    time.textContent = ms === undefined ? '' : formatDuration(ms);
-    item.append(labelled('Response', summary.text, 'response'));
-    if (summary.newToken !== undefined) rememberToken(summary.newToken, true);
-  };
+function applyFilter(view: EntryView): void {
+  const query = ui.filter.value.trim().toLowerCase();
+  view.element.hidden = query !== '' && !view.searchText.includes(query);
+}
+
+ui.filter.addEventListener('input', () => {
+  for (const view of views.values()) applyFilter(view);
+});
+
+let unfolded = false;
+ui.unfold.addEventListener('click', () => {
+  unfolded = !unfolded;
+  for (const view of views.values()) view.foldAll(unfolded);
+  ui.unfold.textContent = unfolded ? 'Fold all' : 'Unfold all';
+});
+
+ui.clear.addEventListener('click', () => {
+  log.clear();
+  views.clear();
+  ui.replies.replaceChildren();
+  ui.repliesNotice.hidden = true;
+});
+
+// ---- compose -------------------------------------------------------------------------------
+
+/** The SH_NEW just sent, with its send and reply times: the new session's deadline, if it expires. */
+function createdDeadline(request: string, sentAt: number, answeredAt: number): Deadline | undefined {
+  const value = readJson(request);
+  const duration = (value as { SH_NEW?: { expiry?: { duration?: unknown } } } | undefined)?.SH_NEW?.expiry?.duration;
+  if (typeof duration !== 'number' || duration <= 0) return undefined;
+  return { earliest: sentAt + duration * 1000, latest: answeredAt + duration * 1000 };
 }
 
 async function send(): Promise<void> {
@@ -211,17 +161,42 @@ async function send(): Promise<void> {
     return;
   }
   ui.composeNote.textContent = '';
-  if (!wire.open) await connect(bearer);
-  if (!wire.open) {
+  if (!connection.compose.open) await connection.connect();
+  if (!connection.compose.open) {
     ui.composeNote.textContent = 'Not connected: nothing was sent.';
     return;
   }
-  const finish = addEntry(text);
+  const at = Date.now();
+  const started = performance.now();
+  // Sent first, and nothing drawn until the reply (or 100 ms without one): a page busy laying out
+  // a new entry would read the reply a frame late, and the round trip shown must be the socket's.
+  const pending = connection.compose.send(text);
+  let view: EntryView | undefined;
+  let entry: LoggedEntry | undefined;
+  const show = () => {
+    if (entry !== undefined) return;
+    const added = log.add(text, at);
+    entry = added.entry;
+    view = showEntry(entry);
+    dropEntries(added.dropped);
+  };
+  const slow = setTimeout(show, 100);
+  let outcome: { reply?: string; ms?: number; failure?: string };
   try {
-    const { text: reply, ms } = await wire.send(text);
-    finish({ reply, ms });
+    const { text: reply, ms } = await pending;
+    outcome = { reply, ms };
   } catch (error) {
-    finish({ failure: error instanceof Error ? error.message : String(error) });
+    outcome = { failure: error instanceof Error ? error.message : String(error) };
+  }
+  clearTimeout(slow);
+  commands.add(text);
+  show();
+  log.settle(entry!, outcome);
+  view!.settle(outcome);
+  if (outcome.reply === undefined) return;
+  const summary = summarize(outcome.reply);
+  if (summary.newToken !== undefined) {
+    rememberToken(summary.newToken, createdDeadline(text, started, started + (outcome.ms ?? 0)));
     return;
   }
   // The inspected session may have changed: read it again when the command named it.
@@ -234,11 +209,43 @@ ui.composeForm.addEventListener('submit', (event) => {
   void send();
 });
 
+/** Whether the caret is on the first (`up`) or last line of the compose box, with nothing selected. */
+function caretAtEdge(up: boolean): boolean {
+  const { compose } = ui;
+  if (compose.selectionStart !== compose.selectionEnd) return false;
+  const text = compose.value;
+  return up ? !text.slice(0, compose.selectionStart).includes('\n') : !text.slice(compose.selectionEnd).includes('\n');
+}
+
 ui.compose.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
     event.preventDefault();
     void send();
+    return;
   }
+  // ↑ on the first line recalls the previous command, ↓ on the last line the next (as in a shell).
+  if ((event.key === 'ArrowUp' || event.key === 'ArrowDown') && !event.shiftKey && !event.altKey && caretAtEdge(event.key === 'ArrowUp')) {
+    const recalled = event.key === 'ArrowUp' ? commands.previous(ui.compose.value) : commands.next();
+    if (recalled === undefined) return;
+    event.preventDefault();
+    ui.compose.value = recalled;
+    const at = event.key === 'ArrowUp' ? 0 : recalled.length;
+    ui.compose.setSelectionRange(at, at);
+    checkCompose();
+  }
+});
+
+/** Says, as one types, whether the text is JSON, and where it is not. */
+function checkCompose(): void {
+  const text = ui.compose.value;
+  const problem = text.trim() === '' ? undefined : jsonProblem(text);
+  ui.composeCheck.textContent = problem === undefined ? '' : `Not JSON yet — ${problem}. It is sent as typed.`;
+}
+
+let checkTimer: ReturnType<typeof setTimeout> | undefined;
+ui.compose.addEventListener('input', () => {
+  clearTimeout(checkTimer);
+  checkTimer = setTimeout(checkCompose, 250);
 });
 
 ui.format.addEventListener('click', () => {
@@ -250,8 +257,6 @@ ui.format.addEventListener('click', () => {
   ui.compose.value = pretty(value);
   ui.composeNote.textContent = '';
 });
-
-ui.clear.addEventListener('click', () => ui.replies.replaceChildren());
 
 // ---- snippets and the last token -----------------------------------------------------------
 
@@ -266,17 +271,18 @@ for (const snippet of SNIPPETS) {
     ui.compose.value = snippet.text(lastToken);
     ui.composeNote.textContent =
       snippet.needsToken && lastToken === undefined ? 'No session yet: the token is 0 until you create one (SH_NEW).' : '';
+    checkCompose();
     ui.compose.focus();
   });
   ui.snippets.append(button);
 }
 
-/** Remembers a session token (exact digits) for the snippets and the insert button. */
-function rememberToken(token: string, inspect: boolean): void {
+/** Remembers a session token (exact digits) for the snippets and buttons, and inspects it when asked. */
+function rememberToken(token: string, deadline?: Deadline, inspect = true): void {
   lastToken = token;
   ui.lastToken.textContent = token;
-  ui.insertToken.disabled = false;
-  ui.inspectLast.disabled = false;
+  ui.lastToken.title = '';
+  for (const button of [ui.copyToken, ui.insertToken, ui.inspectLast]) button.disabled = false;
   try {
     sessionStorage.setItem(LAST_TOKEN_KEY, token);
   } catch {
@@ -284,15 +290,35 @@ function rememberToken(token: string, inspect: boolean): void {
   }
   if (inspect) {
     ui.inspectToken.value = token;
-    void inspector.inspect(token);
+    void inspector.inspect(token, deadline);
   }
 }
+
+/** The last session is gone (the server restarted, or it expired): the token is not offered again. */
+function forgetToken(token: string): void {
+  if (lastToken !== token) return;
+  lastToken = undefined;
+  ui.lastToken.textContent = 'none (the last session is gone)';
+  ui.lastToken.title = `${token} no longer exists on the server`;
+  for (const button of [ui.copyToken, ui.insertToken, ui.inspectLast]) button.disabled = true;
+  try {
+    sessionStorage.removeItem(LAST_TOKEN_KEY);
+  } catch {
+    // storage unavailable
+  }
+}
+
+ui.copyToken.replaceWith(
+  Object.assign(copyButton('Copy', 'Copy the last session token', () => lastToken), { id: 'copy-token', disabled: true }),
+);
+ui.copyToken = element<HTMLButtonElement>('copy-token');
 
 ui.insertToken.addEventListener('click', () => {
   if (lastToken === undefined) return;
   const { compose } = ui;
   compose.setRangeText(lastToken, compose.selectionStart, compose.selectionEnd, 'end');
   compose.focus();
+  checkCompose();
 });
 
 ui.inspectLast.addEventListener('click', () => {
@@ -301,7 +327,7 @@ ui.inspectLast.addEventListener('click', () => {
   void inspector.inspect(lastToken);
 });
 
-// ---- inspector -----------------------------------------------------------------------------
+// ---- inspector and server view -------------------------------------------------------------
 
 const inspector = new Inspector(
   {
@@ -312,7 +338,7 @@ const inspector = new Inspector(
     keys: element<HTMLTableSectionElement>('inspect-keys'),
     panel: ui.inspector,
   },
-  () => db,
+  () => (connection.reads.open ? connection.reads : undefined),
 );
 
 ui.inspectForm.addEventListener('submit', (event) => {
@@ -320,12 +346,33 @@ ui.inspectForm.addEventListener('submit', (event) => {
   void inspector.inspect(ui.inspectToken.value.trim());
 });
 
+const serverView = new ServerView(element('server'), element('server-facts'), element('charts'), element('server-note'), connection);
+
+function showServerView(open: boolean): void {
+  ui.serverToggle.setAttribute('aria-expanded', String(open));
+  document.body.dataset.serverView = String(open);
+  if (open) serverView.open();
+  else serverView.close();
+  try {
+    localStorage.setItem(SERVER_VIEW_KEY, String(open));
+  } catch {
+    // storage unavailable
+  }
+}
+
+ui.serverToggle.addEventListener('click', () => showServerView(!serverView.isOpen));
+
 // ---- start ---------------------------------------------------------------------------------
 
+for (const entry of log.all) showEntry(entry);
 try {
   const stored = sessionStorage.getItem(LAST_TOKEN_KEY);
-  if (stored !== null && isTokenText(stored)) rememberToken(stored, false);
+  if (stored !== null && isTokenText(stored)) rememberToken(stored, undefined, false);
+  if (localStorage.getItem(SERVER_VIEW_KEY) === 'true') showServerView(true);
 } catch {
   // storage unavailable
 }
-void connect(undefined);
+void connection.connect().then(() => {
+  // A token kept from before the reload may be of a session that is gone.
+  if (connection.state.state === 'open' && lastToken !== undefined) void afterReconnect();
+});

@@ -1,20 +1,22 @@
-// The compose box's connection: text goes out exactly as typed and comes back exactly as sent.
+// A connection that sends text exactly as typed and hands back each reply as received.
 //
-// Why not the SDK's `db.command(name, body)`: it re-encodes a parsed body, resolves with the
-// success body as its schema parses it and throws on any other status, and it cannot send text
-// that is not a known command. A console must show the wire itself — including the server's
-// answers to malformed JSON (status 3) and unknown commands (13) — so the compose box has its own
-// WebSocket and the SDK serves the session inspector (inspector.ts). Sent as typed, a token such
-// as 16351792548006066062 reaches the server as exactly that integer.
+// Why not the SDK's client (`db.command()`, `db.sendRaw()`): it checks replies with zod schemas
+// (190 KB the page does not need) and cannot show the wire as is. A console must show the wire
+// itself — including the server's answers to malformed JSON (status 3) and unknown commands (13) —
+// so it speaks the text itself, over the SDK's own WebSocket layer (`@nemesisdb/client/wire`:
+// the standard-API wire, with the token as a query parameter as browsers must send it).
 
-/** A reply and how long it took. */
+import { standardWireFactory, type Wire } from '@nemesisdb/client/wire';
+
+/** A reply and its round trip: from handing the text to the socket to the reply's arrival. */
 export interface RawReply {
   text: string;
+  /** Milliseconds, measured in the socket's handlers: no rendering or click handling inside. */
   ms: number;
 }
 
 interface Waiting {
-  readonly sentAt: number;
+  sentAt: number;
   readonly resolve: (reply: RawReply) => void;
   readonly reject: (error: Error) => void;
 }
@@ -24,63 +26,76 @@ interface Waiting {
  * oldest request waiting gets each reply.
  */
 export class RawWire {
-  private socket: WebSocket | undefined;
+  private wire: Wire | undefined;
+  private isOpen = false;
   private readonly waiting: Waiting[] = [];
 
-  /** Called when an open connection closes, with the close code (1006: dropped). */
+  /** Called when an open connection closes, with the close code (1006: dropped, 1001: server going away). */
   onClose: (code: number, reason: string) => void = () => {};
 
   get open(): boolean {
-    return this.socket?.readyState === WebSocket.OPEN;
+    return this.isOpen;
   }
 
   /** Opens a connection to `url`; rejects when it cannot (a wrong token looks like this to a browser). */
-  connect(url: string): Promise<void> {
+  connect(url: string, token: string | undefined): Promise<void> {
     this.close();
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
-      this.socket = socket;
       let opened = false;
-      socket.onopen = () => {
-        opened = true;
-        resolve();
-      };
-      socket.onmessage = (event: MessageEvent) => {
-        const next = this.waiting.shift();
-        if (next === undefined) return; // nothing asked: the server never does this
-        next.resolve({ text: typeof event.data === 'string' ? event.data : '(binary message)', ms: performance.now() - next.sentAt });
-      };
-      socket.onclose = (event: CloseEvent) => {
-        // Not current: closed by close() or replaced by a newer connection, which said so already.
-        const current = this.socket === socket;
-        if (current) {
-          this.socket = undefined;
-          this.failWaiting(`the connection closed (${event.code}${event.reason ? ` ${event.reason}` : ''})`);
-        }
-        if (!opened) reject(new Error(`could not connect (close code ${event.code})`));
-        else if (current) this.onClose(event.code, event.reason);
-      };
+      const current = () => this.wire === wire;
+      const wire: Wire = standardWireFactory(WebSocket, { token })(url, {
+        open: () => {
+          if (!current()) return;
+          opened = true;
+          this.isOpen = true;
+          resolve();
+        },
+        message: (text) => {
+          const now = performance.now();
+          const next = this.waiting.shift();
+          if (current() && next !== undefined) next.resolve({ text, ms: now - next.sentAt });
+        },
+        binary: () => {
+          const next = this.waiting.shift();
+          if (current() && next !== undefined) next.resolve({ text: '(binary message)', ms: performance.now() - next.sentAt });
+        },
+        error: () => {},
+        close: (code, reason) => {
+          if (!opened) {
+            reject(new Error(`could not connect (close code ${code})`));
+            if (current()) this.wire = undefined;
+            return;
+          }
+          if (!current()) return; // closed by close(), or replaced by a newer connection
+          this.wire = undefined;
+          this.isOpen = false;
+          this.failWaiting(`the connection closed (${code}${reason ? ` ${reason}` : ''})`);
+          this.onClose(code, reason);
+        },
+      });
+      this.wire = wire;
     });
   }
 
   /** Sends `text` as it is and resolves with the reply to it. */
   send(text: string): Promise<RawReply> {
-    const socket = this.socket;
-    if (socket === undefined || socket.readyState !== WebSocket.OPEN) {
-      return Promise.reject(new Error('not connected'));
-    }
+    const wire = this.wire;
+    if (wire === undefined || !this.isOpen) return Promise.reject(new Error('not connected'));
     return new Promise((resolve, reject) => {
-      this.waiting.push({ sentAt: performance.now(), resolve, reject });
-      socket.send(text);
+      const waiting: Waiting = { sentAt: 0, resolve, reject };
+      this.waiting.push(waiting);
+      waiting.sentAt = performance.now();
+      wire.send(text);
     });
   }
 
   /** Closes the connection (requests still waiting are rejected). */
   close(): void {
-    const socket = this.socket;
-    this.socket = undefined;
+    const wire = this.wire;
+    this.wire = undefined;
+    this.isOpen = false;
     this.failWaiting('the connection was closed');
-    socket?.close(1000);
+    wire?.close(1000, 'console closed');
   }
 
   private failWaiting(why: string): void {
