@@ -190,7 +190,7 @@ async function health(server: Started) {
   return (await (await fetch(`${server.http}/health`)).json()) as Record<string, unknown>;
 }
 
-describe.skipIf(!asRoot)('on a real full disk (tmpfs, as root)', () => {
+describe.skipIf(!asRoot)(`on a real full disk (tmpfs, as root)${asRoot ? '' : ' (skipped: needs root on Linux to mount a tmpfs)'}`, () => {
   it('journal "always": refuses changes while full, loses no acknowledged write, recovers by itself when space returns', async () => {
     const disk = smallDisk(4);
     const flags = ['--persist-enabled', '--persist-path', disk, '--journal', 'always'];
