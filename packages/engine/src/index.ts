@@ -35,6 +35,7 @@ export { isValidDatasetName } from './persist/layout.js';
 export { checkDataset, type DatasetCheck, type SaveCheck } from './persist/check-dataset.js';
 export { checkJournal, type JournalCheck, type LogCheck } from './journal/check-journal.js';
 export type { LogDamage } from './journal/log-scan.js';
+export type { FileSystem, WritableFile } from './files/file-system.js';
 export type { DatasetKind } from './persistence.js';
 export type { KvEntry, Snapshot } from './store/store.js';
 export { DAMAGED_DIRECTORY, DEFAULT_COMPACT_BYTES, Journal, JournalDamagedError, type JournalOptions, type RecoveryReport } from './journal/journal.js';
