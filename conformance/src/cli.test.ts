@@ -156,7 +156,7 @@ describe('nemesisdb-conformance', () => {
     // The v0.7.4 profile assumes upstream's shipped 1024 bytes: our server (1 MiB) takes 1025.
     const assumed = await cli(server.url, '--profile', 'v0.7.4', '--only', 'concepts/transport.md#a-message-larger-than-maxpayload-closes');
     expect(assumed.code).toBe(1);
-    expect(assumed.stdout).toContain('settings: maxPayload 1024 (profile v0.7.4 default), persistence off (SV_INFO)');
+    expect(assumed.stdout).toContain('settings: maxPayload 1024 (default of profile v0.7.4), persistence off (SV_INFO)');
     expect(assumed.stdout).toContain('+ 1011 spaces (1025 bytes)');
     const given = await cli(server.url, '--profile', 'v0.7.4', '--max-payload', '1048576', '--only', 'concepts/transport.md#a-message-larger-than-maxpayload-closes');
     expect(given.code, given.stdout).toBe(0);

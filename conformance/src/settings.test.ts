@@ -64,7 +64,7 @@ describe('resolveSettings', () => {
   });
 
   it('says where each setting came from', () => {
-    expect(describeSettings(resolveSettings('v0.7.4', {}, facts(false)).settings)).toBe('maxPayload 1024 (profile v0.7.4 default), persistence off (SV_INFO)');
+    expect(describeSettings(resolveSettings('v0.7.4', {}, facts(false)).settings)).toBe('maxPayload 1024 (default of profile v0.7.4), persistence off (SV_INFO)');
     expect(describeSettings(resolveSettings('default', { maxPayload: 'unknown', persistence: 'on' }, facts(null)).settings)).toBe(
       'maxPayload unknown (--max-payload unknown), persistence on (--persistence)',
     );
@@ -96,7 +96,7 @@ describe('what a case depends on', () => {
     const on = resolveSettings('v0.7.4', { persistence: 'on' }, facts(null)).settings;
     expect(settingsSkip(saveOff, on)).toBe('needs a server with persistence disabled (--persistence on)');
     expect(settingsSkip(save, resolveSettings('v0.7.4', {}, facts(null)).settings)).toBe(
-      'needs a persistence-enabled server (profile v0.7.4 default: persistence off)',
+      'needs a persistence-enabled server (default of profile v0.7.4: persistence off)',
     );
   });
 
@@ -108,5 +108,10 @@ describe('what a case depends on', () => {
     const tight = resolveSettings('v0.7.4', { maxPayload: bound - 1 }, facts(true)).settings;
     expect(settingsSkip(plain, tight)).toBe(`sends a request of up to ${bound} bytes, more than the server's maxPayload (${bound - 1})`);
     expect(settingsSkip(plain, resolveSettings('v0.7.4', { maxPayload: bound }, facts(true)).settings)).toBeNull();
+    const padBound = requestSizeBound(padded.steps[0] as SendStep);
+    expect(settingsSkip(padded, resolveSettings('v0.7.4', { maxPayload: padBound - 1 }, facts(true)).settings)).toBe(
+      `pads a request of up to ${padBound} bytes to maxPayload, which is only ${padBound - 1}`,
+    );
+    expect(settingsSkip(padded, resolveSettings('v0.7.4', { maxPayload: 64 }, facts(true)).settings)).toBeNull();
   });
 });

@@ -96,7 +96,7 @@ function sourceText(settings: ServerSettings, source: SettingSource, option: str
     case 'server':
       return 'SV_INFO';
     case 'profile':
-      return `profile ${settings.profile} default`;
+      return `default of profile ${settings.profile}`;
     case 'unknown':
       return `${option} unknown`;
   }
@@ -121,8 +121,12 @@ export function settingsSkip(c: Case, settings: ServerSettings): string | null {
     return "depends on the server's maxPayload, which is unknown (pass --max-payload <bytes>)";
   }
   if (maxPayload !== null) {
-    const largest = Math.max(0, ...c.steps.filter((s): s is SendStep => s.kind === 'send' && s.pad === undefined).map(requestSizeBound));
+    const sends = c.steps.filter((s): s is SendStep => s.kind === 'send');
+    const largest = Math.max(0, ...sends.filter((s) => s.pad === undefined).map(requestSizeBound));
     if (largest > maxPayload) return `sends a request of up to ${largest} bytes, more than the server's maxPayload (${maxPayload})`;
+    // A request padded to maxPayload must fit in it before the padding.
+    const padded = Math.max(0, ...sends.filter((s) => s.pad !== undefined).map(requestSizeBound));
+    if (padded > maxPayload) return `pads a request of up to ${padded} bytes to maxPayload, which is only ${maxPayload}`;
   }
   if (needs.persistence !== null) {
     const enabled = settings.persistence.value;
@@ -143,7 +147,7 @@ function persistenceSaid(settings: ServerSettings): string {
     case 'option':
       return `--persistence ${on ? 'on' : 'off'}`;
     default:
-      return `profile ${settings.profile} default: persistence ${on ? 'on' : 'off'}`;
+      return `default of profile ${settings.profile}: persistence ${on ? 'on' : 'off'}`;
   }
 }
 
