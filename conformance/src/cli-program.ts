@@ -8,7 +8,7 @@ import { WRITE_WARNING, type Output } from './reporters/output.js';
 import { markdownReporter } from './reporters/markdown.js';
 import { progressReporter } from './reporters/pretty.js';
 import { DEFAULT_TIMEOUT_MS, runSuite, type RunListener } from './run.js';
-import { PROFILES, parseSkipFile, selectCases, unmatchedRules, type Profile, type SkipRule } from './select.js';
+import { PROFILES, matchesPattern, parseSkipFile, selectCases, unmatchedRules, type Profile, type SkipRule } from './select.js';
 import { PROFILE_DEFAULTS, type SettingsInput } from './settings.js';
 import type { Case } from './types.js';
 import { VERSION } from './version.js';
@@ -139,7 +139,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const selection = selectCases(cases, select);
   if (flags.list) {
     for (const { case: c, skipReason } of selection.cases) {
-      io.stdout.write(`${c.id}  [${c.tags.join(' ')}]${skipReason ? `  (skip: ${skipReason})` : ''}\n`);
+      const expected = expectFail.find((rule) => matchesPattern(c, rule.pattern));
+      const note = skipReason ? `  (skip: ${skipReason})` : expected ? `  (expected to fail: ${expected.reason})` : '';
+      io.stdout.write(`${c.id}  [${c.tags.join(' ')}]${note}\n`);
     }
     return EXIT_PASSED;
   }

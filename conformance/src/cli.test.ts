@@ -126,6 +126,8 @@ describe('nemesisdb-conformance', () => {
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toContain('failed as expected: differs on purpose');
     expect(run.stdout).toMatch(/^0 passed, 0 failed, 0 skipped, \d+ failed as expected/m);
+    const listed = await cli('--list', '--profile', 'v0.7.4', '--tags', 'v0.7.4-only', '--expect-fail', gaps);
+    expect(listed.stdout.trim().split('\n').every((line) => line.endsWith('(expected to fail: differs on purpose)'))).toBe(true);
 
     const stale = join(scratch, 'stale.txt');
     writeFileSync(stale, 'commands/kv-get.md#an-empty-list-reads-nothing  # was broken\n');
