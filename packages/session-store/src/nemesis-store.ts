@@ -2,8 +2,8 @@
 // web session as the shared NemesisDB session named `prefix + sid` — so any other service, in any
 // language, can open a user's web session by its session id (SH_OPEN).
 //
-// Per web session, in its NemesisDB session: `sess` (the session as JSON, integers beyond 2^53
-// exact) and `ttl` (the seconds the NemesisDB session was created with). The NemesisDB session
+// Per web session, in its NemesisDB session: the key `sess`, the session as JSON (integers beyond
+// 2^53 exact). The NemesisDB session is created with the web session's TTL as its duration; it
 // expires by itself (deleteSession: true) and is extended by SH_SET (set) and SH_GET (get, touch:
 // `extendOnSetAdd` / `extendOnGet`), so steady state is one round trip per call: the store caches
 // sid → token and falls back to SH_OPEN when a token stops working (status 100).
@@ -52,7 +52,6 @@ const DEFAULT_INDEX_PREFIX = 'nemesis-session-store:';
 const INDEX_BATCH = 500;
 
 const SESSION_KEY = 'sess';
-const TTL_KEY = 'ttl';
 
 /** express-session's Store when it is installed (it gives `load`, `regenerate`, `createSession`), else a bare EventEmitter. */
 function storeBase(): typeof EventEmitter {
@@ -81,6 +80,11 @@ function plain(value: unknown): unknown {
   }
   if (typeof value === 'number' && !Number.isFinite(value)) return null;
   return value;
+}
+
+/** The started client of a store (only called once `started` settled). */
+function client(store: NemesisStore): NemesisClient {
+  return store.client!;
 }
 
 /** Whether a call failed because the session is gone (ended, expired): status 100. */
@@ -238,7 +242,7 @@ export class NemesisStore extends storeBase() {
     const client = await this.started;
     const session = await client.sessions.openShared(this.name(sid));
     if (session === null) return undefined;
-    // The TTL is read with the data on the next get; until then a set compares with 0 and renews.
+    // Its lifetime is asked (SH_INFO) only when a write needs to compare it.
     const found = { session, ttl: 0 };
     this.cache.set(sid, found);
     return found;
@@ -249,9 +253,8 @@ export class NemesisStore extends storeBase() {
       const found = await this.find(sid);
       if (found === undefined) return null;
       try {
-        const values = await found.session.get([SESSION_KEY, TTL_KEY]);
+        const values = await found.session.get([SESSION_KEY]);
         const stored = values[SESSION_KEY] as StoredSession | undefined;
-        if (typeof values[TTL_KEY] === 'number') found.ttl = values[TTL_KEY];
         if (stored === undefined || stored === null || typeof stored !== 'object') return null;
         // A cookie past its expiry (a server clock ahead, an absolute expiry) is no session.
         const expires = stored.cookie?.expires;
@@ -271,14 +274,14 @@ export class NemesisStore extends storeBase() {
   private async write(sid: string, session: StoredSession): Promise<void> {
     const ttl = this.ttlOf(session);
     if (ttl <= 0) return this.remove(sid);
-    const keys = { [SESSION_KEY]: plain(session), [TTL_KEY]: ttl } as KeyValues;
+    const keys = { [SESSION_KEY]: plain(session) } as KeyValues;
     for (let attempt = 0; attempt < 3; attempt++) {
       const found = await this.find(sid);
       if (found !== undefined && found.ttl === 0) {
         // Opened by name (a restart of the web app, another instance): learn its lifetime first.
         try {
-          const values = await found.session.get([TTL_KEY]);
-          found.ttl = typeof values[TTL_KEY] === 'number' ? values[TTL_KEY] : -1;
+          const info = await found.session.info();
+          found.ttl = info.expires ? Number(info.expiry.durationSeconds) : -1;
         } catch (error) {
           if (!isGone(error)) throw error;
           this.cache.delete(sid);
@@ -305,7 +308,8 @@ export class NemesisStore extends storeBase() {
       }
       const created = await this.create(sid, ttl);
       if (created === undefined) continue; // another request created it meanwhile: use that one
-      await created.session.set(keys);
+      // The index entry and the data in one round trip (the client pipelines them).
+      await Promise.all([created.session.set(keys), client(this).kv.set({ [this.indexPrefix + sid]: created.session.token })]);
       return;
     }
     throw new Error(`NemesisStore: the session ${JSON.stringify(sid)} kept changing while it was written`);
@@ -324,7 +328,6 @@ export class NemesisStore extends storeBase() {
       });
       const created = { session, ttl };
       this.cache.set(sid, created);
-      await client.kv.set({ [this.indexPrefix + sid]: session.token });
       return created;
     } catch (error) {
       if (error instanceof NemesisError && error.status === 103) return undefined;
