@@ -486,7 +486,9 @@ describe('the console in a browser (headless Chromium)', () => {
   }, 30_000);
 
   it('looks right in light and dark, on a desktop and on a phone (the screenshots of the docs)', async () => {
-    const own = await startServer({ engine: new Engine(), host: '127.0.0.1', port: 0, staticDirectory: CONSOLE_DIRECTORY });
+    // On the default port when it is free, so that the pictures show what a reader will see.
+    const start = (port: number) => startServer({ engine: new Engine(), host: '127.0.0.1', port, staticDirectory: CONSOLE_DIRECTORY });
+    const own = await start(1987).catch(() => start(0));
     const page = await context.newPage();
     const problems = await watch(page);
     const db = await NemesisClient.connect(own.url);

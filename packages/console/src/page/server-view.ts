@@ -28,8 +28,8 @@ const CHARTS: ChartSpec[] = [
   { id: 'connections', title: 'Connections', unit: '', series: [{ label: 'connections', color: '--chart-5', value: (p) => p.connections }] },
   {
     id: 'memory',
-    title: 'Memory',
-    unit: ' MiB',
+    title: 'Memory, MiB',
+    unit: '',
     series: [
       { label: 'RSS', color: '--chart-2', value: (p) => p.rssMiB },
       { label: 'heap', color: '--chart-1', value: (p) => p.heapMiB },
