@@ -3,9 +3,11 @@
 import { run } from './program.js';
 
 const interrupt = new AbortController();
-// Ctrl-C outside the prompt: --latency and --stat stop and print their figures; anything else ends.
+let catching = false;
+// Ctrl-C outside the prompt (which handles its own): --latency and --stat stop and print their
+// figures (a second Ctrl-C ends them at once); anything else ends, as a shell expects.
 process.on('SIGINT', () => {
-  if (interrupt.signal.aborted) process.exit(130);
+  if (!catching || interrupt.signal.aborted) process.exit(130);
   interrupt.abort();
 });
 // `nemesisdb-cli … | head` closes the pipe early: that is not an error.
@@ -23,7 +25,7 @@ function fatal(error: unknown): never {
 process.on('uncaughtException', fatal);
 process.on('unhandledRejection', fatal);
 
-run(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, interrupt: interrupt.signal }).then(
+run(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, interrupt: interrupt.signal, catchInterrupt: () => (catching = true) }).then(
   (code) => {
     process.exitCode = code;
     // Nothing should be left running, but a dangling socket must not keep the prompt waiting.

@@ -21,6 +21,8 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** Aborted on Ctrl-C, which ends --latency and --stat with their figures. */
   interrupt: AbortSignal;
+  /** Called by the modes that end on `interrupt` (the others leave Ctrl-C to end the process). */
+  catchInterrupt?: () => void;
 }
 
 interface CliOptions {
@@ -51,9 +53,16 @@ function nonNegativeInteger(value: string): number {
   return n;
 }
 
-/** The first argument is the server when it looks like an address, not a command or a request. */
-function looksLikeAddress(arg: string): boolean {
-  return /^wss?:\/\//i.test(arg) || /^[\w.-]+:\d+(\/.*)?$/.test(arg) || /^\[[0-9a-f:]+\]:\d+$/i.test(arg);
+/**
+ * The first argument is the server when it looks like an address — `ws://…`, `host:port`,
+ * `localhost`, a dotted name or address — never a command name (letters, digits and `_`) or a
+ * request (`{…}`).
+ */
+export function looksLikeAddress(arg: string): boolean {
+  if (/^wss?:\/\//i.test(arg)) return true;
+  if (/^\[[0-9a-f:]+\](:\d+)?$/i.test(arg)) return true;
+  const match = /^([\w.-]+)(:\d+)?(\/\S*)?$/.exec(arg);
+  return match !== null && (match[2] !== undefined || match[1] === 'localhost' || match[1]!.includes('.'));
 }
 
 function version(): string {
@@ -151,6 +160,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
   const failOnStatus = options.failOnStatus === true;
   if (options.pipe) return runPipe(settings, { window: options.pipeWindow, failOnStatus, input: io.stdin }, output);
+  if (options.latency || options.stat) io.catchInterrupt?.();
   if (options.latency) return runLatency(settings, { intervalMs: options.interval ?? 10, count: options.count }, output, io.interrupt);
   if (options.stat) return runStat(settings, { intervalMs: options.interval ?? 1000, count: options.count }, output, io.interrupt);
   if (args[0]?.toLowerCase() === 'help') {

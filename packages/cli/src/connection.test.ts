@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { SettingsError, normalizeUrl, shortAddress } from './connection.js';
+import { httpBase } from './http-get.js';
+import { looksLikeAddress } from './program.js';
+
+describe('server addresses', () => {
+  it('default to ws:// and NemesisDB\'s port 1987', () => {
+    expect(normalizeUrl('127.0.0.1:7000')).toBe('ws://127.0.0.1:7000/');
+    expect(normalizeUrl('localhost')).toBe('ws://localhost:1987/');
+    expect(normalizeUrl('wss://db.example.com')).toBe('wss://db.example.com:1987/');
+    expect(normalizeUrl('ws://db.example.com:80/x')).toBe('ws://db.example.com/x');
+    expect(normalizeUrl('ws://[::1]:1987')).toBe('ws://[::1]:1987/');
+  });
+
+  it('refuse other schemes and text that is not an address', () => {
+    expect(() => normalizeUrl('http://127.0.0.1:1987')).toThrow(SettingsError);
+    expect(() => normalizeUrl('ws://')).toThrow(SettingsError);
+  });
+
+  it('are shown short in the prompt, and map to http(s) for /health and /metrics', () => {
+    expect(shortAddress('ws://127.0.0.1:1987/')).toBe('127.0.0.1:1987');
+    expect(shortAddress('wss://db.example.com:1987/ws')).toBe('wss://db.example.com:1987/ws');
+    expect(httpBase('wss://db.example.com:1987/ws?x=1').toString()).toBe('https://db.example.com:1987/');
+    expect(httpBase('ws://127.0.0.1:1987/').toString()).toBe('http://127.0.0.1:1987/');
+  });
+
+  it('are told apart from commands and requests on the command line', () => {
+    for (const arg of ['ws://h:1', 'wss://h', '127.0.0.1:1987', 'localhost', 'db.example.com', 'h:1987/path', '[::1]:1987']) {
+      expect(looksLikeAddress(arg), arg).toBe(true);
+    }
+    for (const arg of ['SH_NEW', 'sh_info_all', '{"SH_NEW":{}}', 'help', '{}']) expect(looksLikeAddress(arg), arg).toBe(false);
+  });
+});
