@@ -230,9 +230,12 @@ describe('nemesisdb-conformance', () => {
     }
   });
 
-  it('prints help with the write warning', async () => {
+  it('prints help with the write warning; the README shows the same usage', async () => {
     const run = await cli('--help');
     expect(run.code).toBe(0);
+    const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+    const usage = run.stdout.slice(0, run.stdout.indexOf('\nThis suite writes')).trimEnd();
+    expect(readme, 'README.md: paste the new `--help` usage into its ```text block').toContain(`\`\`\`text\n${usage}\n\`\`\``);
     expect(run.stdout).toContain('--profile <name>');
     expect(run.stdout).toContain('Point it only at a server whose data you can lose');
   });
