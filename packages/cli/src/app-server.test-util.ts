@@ -27,6 +27,8 @@ export interface App {
   kill(): Promise<void>;
   /** SIGSTOP: the server stops answering; requests stay in flight. */
   pause(): void;
+  /** SIGCONT. */
+  resume(): void;
 }
 
 const running = new Set<ChildProcess>();
@@ -55,7 +57,8 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
   if (!existsSync(APP_CLI)) {
     throw new Error(`the nemesisdb app is not built (${APP_CLI} is missing): run \`pnpm turbo run build --filter=nemesisdb\``);
   }
-  const args = [APP_CLI, '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--log-level', 'info', ...(options.args ?? [])];
+  // --no-console: the CLI's tests do not need the web console's files (nor a rebuild of them).
+  const args = [APP_CLI, '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--log-level', 'info', '--no-console', ...(options.args ?? [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
   running.add(child);
   child.once('exit', () => running.delete(child));
@@ -90,6 +93,7 @@ export async function startApp(options: AppOptions = {}): Promise<App> {
     stop: () => terminate(child, 'SIGTERM'),
     kill: () => terminate(child, 'SIGKILL'),
     pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
   };
 }
 

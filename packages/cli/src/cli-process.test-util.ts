@@ -18,6 +18,8 @@ export interface CliRunOptions {
   timeoutMs?: number;
   /** Called once the CLI has started, e.g. to act on the server while it runs. */
   started?: (stop: () => void) => void;
+  /** Called with everything the CLI has written so far (stdout then stderr), on each write. */
+  onOutput?: (stdout: string, stderr: string) => void;
 }
 
 /** Runs the CLI to its end and collects its output; stdin gets `input` (or nothing). */
@@ -30,8 +32,14 @@ export function runCli(args: readonly string[], options: CliRunOptions = {}): Pr
   const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    options.onOutput?.(stdout, stderr);
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    options.onOutput?.(stdout, stderr);
+  });
   child.stdin.on('error', () => {}); // a CLI that exits before reading all of it
   child.stdin.end(options.input ?? '');
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);

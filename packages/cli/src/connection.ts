@@ -9,6 +9,24 @@ export interface ConnectionSettings {
   /** PEM text of the CA that signed a `wss://` server's certificate. */
   ca: string | undefined;
   connectTimeoutMs: number;
+  /** How long to wait for a reply, in ms; 0: as long as it takes. */
+  replyTimeoutMs: number;
+}
+
+/** Thrown (as the abort reason) when a reply takes longer than `--timeout`. */
+export class ReplyTimeout extends Error {}
+
+/** A signal that aborts after the reply timeout, combined with `also` (Ctrl-C), if any. */
+export function replySignal(settings: ConnectionSettings, also?: AbortSignal): AbortSignal | undefined {
+  const signals: AbortSignal[] = also === undefined ? [] : [also];
+  if (settings.replyTimeoutMs > 0) {
+    const controller = new AbortController();
+    const seconds = settings.replyTimeoutMs / 1000;
+    const timer = setTimeout(() => controller.abort(new ReplyTimeout(`no reply within ${seconds} s (--timeout); the request may still run on the server`)), settings.replyTimeoutMs);
+    timer.unref();
+    signals.push(controller.signal);
+  }
+  return signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
 }
 
 /** The default server address, as redis-cli defaults to 127.0.0.1:6379. */
@@ -77,6 +95,8 @@ export function describeConnectionError(error: unknown): string {
     else if (/certificate|self.signed|UNABLE_TO/i.test(error.message)) hint = ' — for a private CA, pass its certificate with --ca';
     return `${error.message}${hint}`;
   }
+  if (error instanceof ReplyTimeout) return error.message;
+  if ((error as Error)?.name === 'AbortError') return 'interrupted: the request may still run on the server (its reply will be dropped)';
   if (error instanceof ProtocolError) return `the server's reply could not be read: ${error.message}`;
   return (error as Error)?.message ?? String(error);
 }

@@ -1,4 +1,4 @@
-import { connectOnce, describeConnectionError, type ConnectionSettings } from './connection.js';
+import { connectOnce, describeConnectionError, replySignal, type ConnectionSettings } from './connection.js';
 import { ExitCode } from './exit-codes.js';
 import { LatencyStats } from './latency-stats.js';
 import { complain, type Output } from './output.js';
@@ -40,7 +40,7 @@ export async function runLatency(settings: ConnectionSettings, options: LatencyO
   try {
     while (!stop.aborted && (options.count === undefined || stats.count < options.count)) {
       const started = performance.now();
-      const text = await client.sendRaw(REQUEST);
+      const text = await client.sendRaw(REQUEST, { signal: replySignal(settings) });
       const elapsed = performance.now() - started;
       const reply = readReply(text);
       if (!reply.success) {

@@ -132,3 +132,4 @@ describe('a server that dies before answering', () => {
     expect(result.stderr).not.toMatch(STACK_TRACE);
   });
 });
+

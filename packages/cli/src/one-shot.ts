@@ -1,4 +1,4 @@
-import { connectOnce, describeConnectionError, type ConnectionSettings } from './connection.js';
+import { connectOnce, describeConnectionError, replySignal, type ConnectionSettings } from './connection.js';
 import { ExitCode } from './exit-codes.js';
 import { parseInput } from './input.js';
 import { complain, type Output } from './output.js';
@@ -36,7 +36,7 @@ export async function runOneShot(settings: ConnectionSettings, words: readonly s
     return ExitCode.Unreachable;
   }
   try {
-    const text = await client.sendRaw(parsed.text);
+    const text = await client.sendRaw(parsed.text, { signal: replySignal(settings) });
     const reply = readReply(text);
     if (options.raw) output.out.write(`${text}\n`);
     else if (output.out.isTTY) output.out.write(`${describeReply(reply, output.c)}\n`);

@@ -79,6 +79,28 @@ describe('--pipe', () => {
     expect(result.stderr).toContain('ECONNREFUSED');
   });
 
+  it('ends the load when the server stops answering for --pipe-timeout (exit 3)', async () => {
+    const stuck = await startApp();
+    const lines = Array.from({ length: 1_000_000 }, (_, i) => `{"KV_SET":{"keys":{"s${i}":${i}}}}`).join('\n');
+    const result = await runCli(['--pipe', '--pipe-window', '16', '--pipe-timeout', '1', stuck.url], {
+      input: lines,
+      timeoutMs: 120_000,
+      started: () => {
+        void (async () => {
+          for (;;) {
+            const count = await runCli(['--raw', stuck.url, 'KV_COUNT']);
+            if (/"cnt":[1-9]/.test(count.stdout)) break;
+          }
+          stuck.pause();
+        })();
+      },
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(3);
+    expect(result.stderr).toMatch(/no reply for 1 s with \d+ requests in flight \(--pipe-timeout\)/);
+    expect(result.stdout).toMatch(/errors:\s+\d+ \(no reply for 1 s\)/);
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+  });
+
   it('exits 3 when the server goes away during the load, saying so', async () => {
     const doomed = await startApp();
     const lines = Array.from({ length: 1_000_000 }, (_, i) => `{"KV_SET":{"keys":{"d${i}":${i}}}}`).join('\n');

@@ -19,6 +19,8 @@ export interface PipeOptions {
   window: number;
   /** Count replies whose status is not success as failures (exit 1). */
   failOnStatus: boolean;
+  /** Give up when no reply has come for this long while requests are in flight, in ms (0: never). */
+  timeoutMs: number;
   input: NodeJS.ReadableStream;
 }
 
@@ -34,7 +36,8 @@ export interface PipeSummary {
   /** Replies whose status is not the command's success. */
   failures: number;
   seconds: number;
-  lost: boolean;
+  /** Why the load stopped early: the connection was lost, or the server stopped answering. */
+  lost: string | undefined;
 }
 
 export async function runPipe(settings: ConnectionSettings, options: PipeOptions, output: Output): Promise<number> {
@@ -46,7 +49,7 @@ export async function runPipe(settings: ConnectionSettings, options: PipeOptions
     return ExitCode.Unreachable;
   }
   const { ce } = output;
-  const summary: PipeSummary = { sent: 0, replies: 0, byStatus: new Map(), errors: 0, failures: 0, seconds: 0, lost: false };
+  const summary: PipeSummary = { sent: 0, replies: 0, byStatus: new Map(), errors: 0, failures: 0, seconds: 0, lost: undefined };
   const tokens = new TokenBook();
   let shown = 0;
   const problem = (line: number, message: string) => {
@@ -74,6 +77,22 @@ export async function runPipe(settings: ConnectionSettings, options: PipeOptions
         }, 200)
       : undefined;
 
+  // As redis-cli's --pipe-timeout: a server that stops answering ends the load instead of hanging it.
+  let lastReply = performance.now();
+  const watchdog =
+    options.timeoutMs > 0
+      ? setInterval(() => {
+          if (inFlight === 0 || summary.lost !== undefined) {
+            lastReply = performance.now();
+            return;
+          }
+          if (performance.now() - lastReply < options.timeoutMs) return;
+          summary.lost = `no reply for ${options.timeoutMs / 1000} s`;
+          complain(output, `${summary.lost} with ${inFlight} requests in flight (--pipe-timeout): giving up; they may still run on the server`);
+          void client.close({ force: true });
+        }, Math.min(1000, options.timeoutMs))
+      : undefined;
+
   const lines = createInterface({ input: options.input, crlfDelay: Infinity });
   let lineNumber = 0;
   for await (const line of lines) {
@@ -97,6 +116,7 @@ export async function runPipe(settings: ConnectionSettings, options: PipeOptions
       (text) => {
         inFlight--;
         summary.replies++;
+        lastReply = performance.now();
         const reply = readReply(text);
         const label = reply.value === undefined ? 'not JSON' : statusLabel(reply.st);
         summary.byStatus.set(label, (summary.byStatus.get(label) ?? 0) + 1);
@@ -110,8 +130,10 @@ export async function runPipe(settings: ConnectionSettings, options: PipeOptions
       (error: unknown) => {
         inFlight--;
         summary.errors++;
-        if (!summary.lost) complain(output, describeConnectionError(error));
-        summary.lost = true;
+        if (summary.lost === undefined) {
+          complain(output, describeConnectionError(error));
+          summary.lost = 'connection lost';
+        }
         wake?.();
       },
     );
@@ -119,6 +141,7 @@ export async function runPipe(settings: ConnectionSettings, options: PipeOptions
   lines.close();
   await waitFor(() => inFlight === 0);
   summary.seconds = (performance.now() - started) / 1000;
+  if (watchdog !== undefined) clearInterval(watchdog);
   if (progress !== undefined) {
     clearInterval(progress);
     output.err.write('\r\x1b[K');
@@ -126,7 +149,7 @@ export async function runPipe(settings: ConnectionSettings, options: PipeOptions
   await client.close({ force: true });
   if (shown > SHOWN_PROBLEMS) output.err.write(ce.dim(`(${shown - SHOWN_PROBLEMS} more problems not shown)\n`));
   output.out.write(formatSummary(summary, output));
-  if (summary.lost) return ExitCode.Unreachable;
+  if (summary.lost !== undefined) return ExitCode.Unreachable;
   if (summary.errors > 0 || (options.failOnStatus && summary.failures > 0)) return ExitCode.Failed;
   return ExitCode.Ok;
 }
@@ -143,7 +166,7 @@ export function formatSummary(summary: PipeSummary, output: Output): string {
   return [
     `sent:     ${summary.sent}`,
     `replies:  ${summary.replies} (${byStatus})`,
-    `errors:   ${summary.errors > 0 ? c.red(String(summary.errors)) : '0'}${summary.lost ? ' (connection lost)' : ''}`,
+    `errors:   ${summary.errors > 0 ? c.red(String(summary.errors)) : '0'}${summary.lost !== undefined ? ` (${summary.lost})` : ''}`,
     `time:     ${summary.seconds.toFixed(2)} s, ${rate(summary.replies, summary.seconds)} requests/s`,
     '',
   ].join('\n');

@@ -30,6 +30,8 @@ interface CliOptions {
   token?: string;
   ca?: string;
   connectTimeout: number;
+  timeout: number;
+  pipeTimeout: number;
   raw?: boolean;
   failOnStatus?: boolean;
   pipe?: boolean;
@@ -44,6 +46,12 @@ interface CliOptions {
 function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return n;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number of seconds ≥ 0');
   return n;
 }
 
@@ -82,10 +90,12 @@ function program(): Command {
     .option('--token <token>', 'bearer token of a server that requires one (default: $NEMESISDB_TOKEN, which keeps it out of `ps`)')
     .option('--ca <file>', "PEM certificate of the CA that signed a wss:// server's certificate")
     .addOption(new Option('--connect-timeout <ms>', 'give up connecting after this long').argParser(positiveInteger).default(5000))
+    .addOption(new Option('--timeout <seconds>', 'give up waiting for a reply after this long (0: wait as long as it takes)').argParser(seconds).default(0))
     .option('--raw', 'print replies exactly as received, one line each')
     .option('--fail-on-status', 'exit with 1 when a reply has a status other than success')
     .option('--pipe', 'read one request per line from stdin and send them pipelined; print a summary')
     .addOption(new Option('--pipe-window <n>', 'requests in flight at once in --pipe mode').argParser(positiveInteger).default(1000))
+    .addOption(new Option('--pipe-timeout <seconds>', 'end --pipe when no reply has come for this long (0: never)').argParser(seconds).default(30))
     .option('--latency', 'measure SV_INFO round trips continuously: min/avg/max/p99 in ms')
     .option('--stat', 'a line per second: sessions, keys, connections, ops/s, memory (from /health and /metrics)')
     .addOption(new Option('-i, --interval <ms>', 'pause between --latency samples (default 10) or --stat lines (default 1000)').argParser(nonNegativeInteger))
@@ -144,6 +154,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       token: options.token ?? (io.env.NEMESISDB_TOKEN || undefined),
       ca: readCa(options.ca),
       connectTimeoutMs: options.connectTimeout,
+      replyTimeoutMs: Math.round(options.timeout * 1000),
     };
   } catch (error) {
     if (error instanceof SettingsError) {
@@ -159,7 +170,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return ExitCode.Usage;
   }
   const failOnStatus = options.failOnStatus === true;
-  if (options.pipe) return runPipe(settings, { window: options.pipeWindow, failOnStatus, input: io.stdin }, output);
+  if (options.pipe) return runPipe(settings, { window: options.pipeWindow, failOnStatus, timeoutMs: Math.round(options.pipeTimeout * 1000), input: io.stdin }, output);
   if (options.latency || options.stat) io.catchInterrupt?.();
   if (options.latency) return runLatency(settings, { intervalMs: options.interval ?? 10, count: options.count }, output, io.interrupt);
   if (options.stat) return runStat(settings, { intervalMs: options.interval ?? 1000, count: options.count }, output, io.interrupt);

@@ -1,5 +1,5 @@
 import { NemesisClient } from '@nemesisdb/client';
-import { clientOptions, describeConnectionError, type ConnectionSettings } from './connection.js';
+import { clientOptions, describeConnectionError, replySignal, type ConnectionSettings } from './connection.js';
 
 /** What the REPL hears about its connection, to tell the user and redraw the prompt. */
 export interface ConnectionNotices {
@@ -54,8 +54,11 @@ export class ReplConnection {
     return undefined;
   }
 
-  /** Sends one request and resolves with the reply text; rejects with a message for a person. */
-  async send(text: string): Promise<string> {
+  /**
+   * Sends one request and resolves with the reply text; rejects with a message for a person.
+   * `interrupt` (Ctrl-C) stops the wait: the reply, when it comes, is dropped.
+   */
+  async send(text: string, interrupt?: AbortSignal): Promise<string> {
     if (this.client === undefined) {
       const failure = await this.open();
       if (failure !== undefined) throw new Error(failure);
@@ -63,7 +66,7 @@ export class ReplConnection {
     const client = this.client!;
     if (client.status === 'reconnecting') await this.waitForConnect(client);
     try {
-      return await client.sendRaw(text);
+      return await client.sendRaw(text, { signal: replySignal(this.settings, interrupt) });
     } catch (error) {
       // e.g. the server closed the connection with the request in flight: the SDK's message
       // says so, and that the request may have run.

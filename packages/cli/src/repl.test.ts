@@ -187,6 +187,24 @@ describe.skipIf(!tmux)('the REPL in a terminal', () => {
     await t.waitFor('[exit 0]');
   });
 
+  it('Ctrl-C stops waiting for a reply that does not come, and the prompt stays usable', async () => {
+    const app = await startApp();
+    const t = await repl(app);
+    await t.waitFor(prompt(app));
+    app.pause();
+    await t.line('SH_INFO_ALL');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await t.press('C-c');
+    await t.waitFor('interrupted: the request may still run on the server');
+    await t.waitFor(`dropped)\n${prompt(app)}`);
+    // The server wakes: the stale reply is dropped, the next command gets its own.
+    app.resume();
+    const from = await t.mark();
+    await t.line('SV_INFO');
+    await t.waitFor('1 Ok  SV_INFO_RSP', { from });
+    expect(await t.screen()).not.toMatch(STACK_TRACE);
+  });
+
   it('starts without a server, says so, and connects when a command is typed once it is up', async () => {
     const placeholder = await startApp();
     const port = placeholder.port;

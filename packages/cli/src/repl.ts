@@ -33,6 +33,8 @@ export async function runRepl(settings: ConnectionSettings, options: ReplOptions
   // Created once connected (readline starts reading at once); the notices below may come first.
   const ui: { rl?: Interface } = {};
   let busy = false;
+  /** Aborted by Ctrl-C while a reply is awaited. */
+  let waiting: AbortController | undefined;
 
   const promptText = () => (connection.connected ? `${address}> ` : `${address} (not connected)> `);
   /** A message from the connection while the user may be typing: print it above the prompt. */
@@ -105,12 +107,15 @@ export async function runRepl(settings: ConnectionSettings, options: ReplOptions
       return;
     }
     let replyText: string;
+    waiting = new AbortController();
     try {
-      replyText = await connection.send(parsed.text);
+      replyText = await connection.send(parsed.text, waiting.signal);
     } catch (error) {
       complain(output, (error as Error).message);
       if (!interactive) exitCode = ExitCode.Unreachable;
       return;
+    } finally {
+      waiting = undefined;
     }
     const reply = readReply(replyText);
     const index = reply.token === undefined ? undefined : tokens.record(reply.token).index;
@@ -157,7 +162,11 @@ export async function runRepl(settings: ConnectionSettings, options: ReplOptions
 
   let closed = false;
   rl.on('SIGINT', () => {
-    // Ctrl-C drops what is being typed; on an empty line it leaves, as in redis-cli.
+    // Ctrl-C stops waiting for a reply; drops what is being typed; on an empty line it leaves.
+    if (waiting !== undefined) {
+      waiting.abort();
+      return;
+    }
     if (pending.length > 0 || rl.line !== '') {
       pending = [];
       rl.write(null, { ctrl: true, name: 'e' });

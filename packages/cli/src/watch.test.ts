@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, stopAllApps, type App } from './app-server.test-util.js';
-import { runCli } from './cli-process.test-util.js';
+import { STACK_TRACE, runCli } from './cli-process.test-util.js';
 import { LatencyStats } from './latency-stats.js';
 import { formatBytes, metricSum } from './stat.js';
 
@@ -32,6 +32,24 @@ describe('--latency', () => {
 
   it('exits 3 when the server cannot be reached', async () => {
     expect((await runCli(['--latency', '-n', '3', 'ws://127.0.0.1:1'])).code).toBe(3);
+  });
+
+  it('gives up with --timeout when the server stops answering (exit 3, no stack trace)', async () => {
+    const stuck = await startApp();
+    let paused = false;
+    const result = await runCli(['--latency', '--timeout', '1', stuck.url], {
+      // Once a line of figures is out (connected and answering), the server freezes.
+      onOutput: (stdout) => {
+        if (!paused && stdout.includes('samples')) {
+          paused = true;
+          stuck.pause();
+        }
+      },
+    });
+    expect(paused).toBe(true);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('no reply within 1 s (--timeout); the request may still run on the server');
+    expect(result.stderr).not.toMatch(STACK_TRACE);
   });
 });
 
