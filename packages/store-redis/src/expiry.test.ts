@@ -45,8 +45,10 @@ describeWithRedis('exact expiry', (seeds) => {
       const clock = new ManualClock(Date.now() + YEAR);
       const expired: bigint[] = [];
       const store = closeAfterTest(newStore(seeds(), { clock }));
+      const h = harness(store);
+      // Set once the engine exists (an engine may install its own hook when it is built).
       store.sessions.onExpired = (token) => expired.push(token);
-      return { ...harness(store), clock, expired };
+      return { ...h, clock, expired };
     };
 
     expiryContract(() => open());
