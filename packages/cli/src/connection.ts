@@ -85,6 +85,11 @@ export function connectOnce(settings: ConnectionSettings): Promise<NemesisClient
   return NemesisClient.connect(settings.url, clientOptions(settings, { reconnect: false, queueWhileDisconnected: false }));
 }
 
+/** The option that fixes a TLS failure, when the message is one. */
+export function tlsHint(message: string): string {
+  return /certificate|self.signed|UNABLE_TO/i.test(message) ? ' — for a private CA, pass its certificate with --ca' : '';
+}
+
 /** A connection failure in one line for a person: what failed and, when known, why. */
 export function describeConnectionError(error: unknown): string {
   if (error instanceof ConnectionError) {
@@ -92,7 +97,7 @@ export function describeConnectionError(error: unknown): string {
     let hint = '';
     if (cause?.code === 'ECONNREFUSED') hint = ' — is the server running? (start one with `npx nemesisdb`)';
     else if (error.message.includes('401')) hint = ' — the server requires a token: pass --token or set NEMESISDB_TOKEN';
-    else if (/certificate|self.signed|UNABLE_TO/i.test(error.message)) hint = ' — for a private CA, pass its certificate with --ca';
+    else hint = tlsHint(error.message);
     return `${error.message}${hint}`;
   }
   if (error instanceof ReplyTimeout) return error.message;

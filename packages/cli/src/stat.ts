@@ -1,4 +1,4 @@
-import type { ConnectionSettings } from './connection.js';
+import { tlsHint, type ConnectionSettings } from './connection.js';
 import { ExitCode } from './exit-codes.js';
 import { getText } from './http-get.js';
 import { complain, type Output } from './output.js';
@@ -102,7 +102,8 @@ export async function runStat(settings: ConnectionSettings, options: StatOptions
       failing = false;
     } catch (error) {
       if (lines === 0) {
-        complain(output, `cannot read ${settings.url}'s /health and /metrics: ${(error as Error).message}`);
+        const { message } = error as Error;
+        complain(output, `cannot read ${settings.url}'s /health and /metrics: ${message}${tlsHint(message)}`);
         return ExitCode.Unreachable;
       }
       if (!failing) output.out.write(`${c.red(`(no answer: ${(error as Error).message})`)}\n`);
