@@ -54,8 +54,12 @@ function finishPage(): void {
   writeFileSync(join(OUT, cssName), css);
   const scriptName = readdirSync(OUT).find((name) => /^console\.[0-9A-Z]{8}\.js$/.test(name));
   if (scriptName === undefined) throw new Error('the page build wrote no console.<hash>.js');
+  const workerName = readdirSync(OUT).find((name) => /^wire-worker\.[0-9A-Z]{8}\.js$/.test(name));
+  if (workerName === undefined) throw new Error('the page build wrote no wire-worker.<hash>.js');
   const html = readFileSync(join(here, 'src/public/index.html'), 'utf8');
-  const page = html.replace('href="console.css"', `href="${cssName}"`).replace('src="console.js"', `src="${scriptName}"`);
+  const page = html
+    .replace('href="console.css"', `href="${cssName}"`)
+    .replace('src="console.js"', `src="${scriptName}" data-wire-worker="${workerName}"`);
   if (page === html || !page.includes(cssName) || !page.includes(scriptName)) throw new Error('index.html does not reference console.css and console.js');
   writeFileSync(join(OUT, 'index.html'), page);
   mkdirSync(join(OUT, 'docs/commands'), { recursive: true });
@@ -76,10 +80,11 @@ export default defineConfig([
   },
   // The page, in dist/public: a minified ES module with the protocol's codec and the SDK's wire
   // layer inside (the server's Content-Security-Policy allows scripts from its own origin only, so
-  // nothing comes from a CDN), and the charts (uPlot) as a chunk loaded when the server view
-  // opens. Content hashes in the names; index.html and icon.svg copied from src/public.
+  // nothing comes from a CDN); the compose box's socket as a worker (wire-worker.ts) sharing a
+  // chunk with it; the charts (uPlot) as a chunk loaded when the server view opens. Content
+  // hashes in the names; index.html and icon.svg copied from src/public.
   {
-    entry: { console: 'src/page/main.ts' },
+    entry: { console: 'src/page/main.ts', 'wire-worker': 'src/page/wire-worker.ts' },
     outDir: 'dist/public',
     format: ['esm'],
     target: 'es2022',

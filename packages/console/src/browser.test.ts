@@ -143,6 +143,8 @@ describe('the console in a browser (headless Chromium)', () => {
     expect(await infoAll.locator('.status').textContent()).toBe('1 Ok');
     expect(await infoAll.locator('.meaning').textContent()).toBe('success');
     expect(await infoAll.locator('.rtt').textContent()).toMatch(/^⇄ \d+\.\d+ ms$/);
+    // Timed in a worker, off the main thread (wire-worker.ts).
+    expect(await page.locator('body').getAttribute('data-compose-wire')).toBe('worker');
     expect(await infoAll.locator('.clock').textContent()).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/);
     expect(await infoAll.locator('.request').textContent()).toBe('{\n  "SH_INFO_ALL": {}\n}');
     expect(await infoAll.locator('.response').textContent()).toContain('"totalSessions": 0');
@@ -573,7 +575,7 @@ describe('the console in a browser (headless Chromium)', () => {
       expect(Number(await page.locator('#chart-sessions .chart-now').textContent())).toBeGreaterThan(0);
       expect(await page.locator('#chart-keys .chart-now').textContent()).toMatch(/^kv [1-9]/);
       expect(await page.locator('#chart-connections .chart-now').textContent()).toBe('3'); // the page's two and the load's
-      expect(await page.locator('#chart-memory .chart-now').textContent()).toMatch(/^RSS \d+.* · heap \d+.* MiB$/);
+      expect(await page.locator('#chart-memory .chart-now').textContent()).toMatch(/^RSS \d+(\.\d)? · heap \d+(\.\d)?$/);
       expect(await page.locator('#chart-requests canvas').count()).toBeGreaterThan(0);
       loading = false;
       await load;

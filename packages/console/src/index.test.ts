@@ -46,6 +46,7 @@ describe('CONSOLE_DIRECTORY', () => {
     expect(CONSOLE_FILES).toContain('/docs/commands/sh-info.md');
     builtName(/^\/console\.[0-9A-Z]{8}\.js$/);
     builtName(/^\/charts\.[0-9A-Z]{8}\.js$/);
+    builtName(/^\/wire-worker\.[0-9A-Z]{8}\.js$/);
     builtName(/^\/console\.[0-9a-f]{10}\.css$/);
   });
 
@@ -54,6 +55,7 @@ describe('CONSOLE_DIRECTORY', () => {
     const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
     expect(scripts).toHaveLength(1);
     expect(scripts[0]![1]).toContain(`src="${builtName(/^\/console\.\w+\.js$/).slice(1)}"`);
+    expect(scripts[0]![1]).toContain(`data-wire-worker="${builtName(/^\/wire-worker\.\w+\.js$/).slice(1)}"`);
     expect(scripts[0]![2]!.trim()).toBe('');
     expect(html).not.toMatch(/\son[a-z]+\s*=/i);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);

@@ -112,10 +112,20 @@ export class StaticFiles {
     const walk = (dir: string) => {
       for (const entry of readdirSync(dir)) {
         const path = join(dir, entry);
-        if (statSync(path).isDirectory()) walk(path);
+        // A file gone between the listing and the read (the directory being rebuilt as the server
+        // starts) is not served, rather than failing the start.
+        const stats = statSync(path, { throwIfNoEntry: false });
+        if (stats === undefined) continue;
+        if (stats.isDirectory()) walk(path);
         else {
           const urlPath = '/' + relative(directory, path).split(sep).join('/');
-          const body = readFileSync(path);
+          let body: Buffer;
+          try {
+            body = readFileSync(path);
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+            throw error;
+          }
           const contentType = CONTENT_TYPES[extname(path)] ?? 'application/octet-stream';
           this.files.set(urlPath, {
             body,

@@ -10,7 +10,27 @@
 
 import { reconnectDelay, reconnectPolicy } from '@nemesisdb/client/wire';
 import { decode } from '@nemesisdb/protocol/codec';
-import { RawWire } from './raw-wire.js';
+import { RawWire, type TextWire } from './raw-wire.js';
+import { WorkerWire } from './worker-wire.js';
+
+/**
+ * The compose box's connection: in a worker (wire-worker.ts, named by index.html's script tag)
+ * so that its round trips are timed off the main thread; on the main thread if workers fail.
+ */
+function composeWire(): TextWire {
+  const script = document.querySelector<HTMLScriptElement>('script[data-wire-worker]')?.dataset.wireWorker;
+  if (script !== undefined && typeof Worker === 'function') {
+    try {
+      const wire = new WorkerWire(new URL(script, location.href).toString());
+      document.body.dataset.composeWire = 'worker';
+      return wire;
+    } catch {
+      // e.g. a policy that forbids workers: the main thread it is
+    }
+  }
+  document.body.dataset.composeWire = 'main';
+  return new RawWire();
+}
 
 export type ConnectionState =
   /** First attempt, or an attempt under way. */
@@ -69,7 +89,7 @@ export async function checkToken(token: string | undefined): Promise<TokenCheck>
 
 export class Connection {
   /** The compose box's connection: text as typed. */
-  readonly compose = new RawWire();
+  readonly compose: TextWire = composeWire();
   /** The inspector's and the server view's connection. */
   readonly reads = new RawWire();
   private token: string | undefined;

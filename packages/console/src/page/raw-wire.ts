@@ -15,6 +15,16 @@ export interface RawReply {
   ms: number;
 }
 
+/** A connection that sends text as it is and hands back each reply, timed (RawWire, WorkerWire). */
+export interface TextWire {
+  readonly open: boolean;
+  /** Called when an open connection closes, with the close code (1006: dropped, 1001: server going away). */
+  onClose: (code: number, reason: string) => void;
+  connect(url: string, token: string | undefined): Promise<void>;
+  send(text: string): Promise<RawReply>;
+  close(): void;
+}
+
 interface Waiting {
   sentAt: number;
   readonly resolve: (reply: RawReply) => void;
@@ -25,7 +35,7 @@ interface Waiting {
  * One WebSocket; the server answers every message with exactly one message, in order, so the
  * oldest request waiting gets each reply.
  */
-export class RawWire {
+export class RawWire implements TextWire {
   private wire: Wire | undefined;
   private isOpen = false;
   private readonly waiting: Waiting[] = [];
