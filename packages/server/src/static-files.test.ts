@@ -1,7 +1,7 @@
 // Static files as a browser gets them: compressed when it accepts it, 304 when its copy is
 // current, cached for a year when the name carries a content hash. Raw HTTP (node:http), since
 // fetch would decompress and hide Content-Encoding.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +71,8 @@ describe('static files over HTTP', () => {
     writeFileSync(join(directory, 'console.1a2b3c4d.js'), script);
     writeFileSync(join(directory, 'icon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     writeFileSync(join(directory, 'shot.png'), Buffer.alloc(4096, 7));
+    // Listed but gone by the time it is read, as while the directory is being rebuilt.
+    symlinkSync(join(directory, 'no-such-file.js'), join(directory, 'gone.js'));
     server = await startServer({ engine: new Engine(), host: '127.0.0.1', port: 0, staticDirectory: directory });
   });
 
@@ -131,6 +133,11 @@ describe('static files over HTTP', () => {
     expect((await get('/console.1a2b3c4d.js')).headers['cache-control']).toBe(IMMUTABLE);
     expect((await get('/')).headers['cache-control']).toBe('no-cache');
     expect((await get('/icon.svg')).headers['cache-control']).toBe('no-cache');
+  });
+
+  it('starts although a listed file is gone, and does not serve it', async () => {
+    expect((await get('/gone.js')).status).toBe(426);
+    expect((await get('/')).status).toBe(200);
   });
 
   it('answers HEAD with the headers of GET and no body', async () => {
