@@ -545,6 +545,30 @@ describe('the console in a browser (headless Chromium)', () => {
     }
   }, 60_000);
 
+  it('shows the server’s settings in the server view, and what needs attention (a failing journal)', async () => {
+    const journaled = new Engine();
+    // A journal that cannot be written, as on a full disk: the server reports it on /health.
+    journaled.attachJournal({
+      append: () => undefined,
+      expired: () => {},
+      durability: () => null,
+      compact: async () => {},
+      failure: { cause: 'ENOSPC: no space left on device', since: Date.now(), message: 'journal failing' },
+    });
+    const own = await startServer({ engine: journaled, host: '127.0.0.1', port: 0, staticDirectory: CONSOLE_DIRECTORY });
+    const page = await context.newPage();
+    try {
+      await open(page, own);
+      await page.getByRole('button', { name: 'Server view' }).click();
+      const facts = page.locator('#server-facts');
+      await expect.poll(() => facts.locator('dt').allTextContents(), { timeout: 10_000 }).toEqual(expect.arrayContaining(['Version', 'Protocol', 'Status', 'Up', 'Persistence', 'Journal']));
+      expect(await facts.locator('dd.alarm').allTextContents()).toEqual(['degraded', expect.stringContaining('state: failed, cause: ENOSPC')]);
+    } finally {
+      await page.close();
+      await own.close();
+    }
+  }, 30_000);
+
   it('charts the server live: requests/s, sessions, keys, connections, memory, under load', async () => {
     const own = await startServer({ engine: new Engine(), host: '127.0.0.1', port: 0, staticDirectory: CONSOLE_DIRECTORY });
     const page = await context.newPage();

@@ -96,7 +96,7 @@ export class EntryView {
     const time = part('time', 'clock', clockTime(entry.at));
     time.dateTime = new Date(entry.at).toISOString();
     const name = command === undefined ? part('strong', 'command', '(not a command)') : this.docsLink(command);
-    this.rtt.title = 'Round trip: from handing the request to the WebSocket to its reply’s message event (the page draws nothing in between)';
+    this.rtt.title = 'Round trip: from handing the request to the WebSocket to its reply’s message event, timed off the page’s main thread';
     this.tools.append(
       copyButton('Copy request', 'Copy the request', () => entry.request),
       copyButton('Copy reply', 'Copy the reply as received', () => this.reply),

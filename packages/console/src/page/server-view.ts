@@ -156,11 +156,16 @@ export class ServerView {
     for (const [key, value] of Object.entries(health)) {
       if (!KNOWN.has(key)) rows.push([key.charAt(0).toUpperCase() + key.slice(1), describe(value)]);
     }
+    // What needs attention stands out: a status other than ok (degraded: the journal cannot be
+    // written), a part whose state is not ok.
+    const alarming = (term: string, detail: string) =>
+      (term === 'Status' && detail !== 'ok') || (/\bstate: /.test(detail) && !/\bstate: ok\b/.test(detail));
     const nodes = rows.flatMap(([term, detail]) => {
       const dt = document.createElement('dt');
       dt.textContent = term;
       const dd = document.createElement('dd');
       dd.textContent = detail;
+      if (alarming(term, detail)) dd.className = 'alarm';
       return [dt, dd];
     });
     this.facts.replaceChildren(...nodes);
