@@ -80,8 +80,10 @@ describe('the web console', () => {
     const page = await fetch(`${httpUrl(server)}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await page.text()).toContain('console.js');
-    const script = await fetch(`${httpUrl(server)}/console.js`);
+    // The script's name carries a content hash (console.<hash>.js): read it from the page.
+    const name = /src="(console\.[0-9A-Z]+\.js)"/.exec(await page.text())?.[1];
+    expect(name).toBeDefined();
+    const script = await fetch(`${httpUrl(server)}/${name}`);
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toMatch(/javascript/);
     expect(lines.find((line) => line.msg === 'listening')).toMatchObject({ console: httpUrl(server) });
