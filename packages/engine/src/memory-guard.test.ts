@@ -63,6 +63,7 @@ describe('maxDataBytes after deletes', () => {
       expect(Date.now() - cleared, 'still refusing writes after the data was cleared').toBeLessThan(1000);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    console.info(`maxDataBytes: writes accepted again ${Date.now() - cleared} ms after KV_CLEAR`);
     engine.close();
   });
 
