@@ -358,8 +358,9 @@ describe('the console in a browser (headless Chromium)', () => {
       await page.locator('body[data-connection="reconnecting"]').waitFor();
       expect(await page.locator('#connection-status').textContent()).toMatch(/went away|lost|does not answer/);
       expect(await page.locator('#connection-status').textContent()).toMatch(/Retrying in/);
-      // A dead server is not a server that wants a token.
+      // A dead server is not a server that wants a token; the wait can be skipped.
       expect(await page.getByLabel('Server token').isVisible()).toBe(false);
+      expect(await page.getByRole('button', { name: 'Retry now' }).isVisible()).toBe(true);
       // Nothing counts down a session nobody can read.
       await expect.poll(() => page.locator('#inspector').getAttribute('data-state')).toBe('offline');
       await shot(page, '5-reconnecting');
@@ -418,6 +419,15 @@ describe('the console in a browser (headless Chromium)', () => {
       await page.getByLabel('Filter the replies').fill('');
       await entries.nth(1).getByRole('button', { name: 'Put this request in the compose box' }).click();
       expect(await compose.inputValue()).toBe('{"KV_GET":{"keys":["a"]}}');
+
+      // Clear forgets both, also across a reload.
+      await page.getByRole('button', { name: 'Clear', exact: true }).click();
+      await page.reload();
+      await page.locator('body[data-connection="open"]').waitFor();
+      expect(await entries.count()).toBe(0);
+      await compose.fill('x');
+      await compose.press('ArrowUp');
+      expect(await compose.inputValue()).toBe('x');
       expect(problems).toEqual([]);
     } finally {
       await page.close();

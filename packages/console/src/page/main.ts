@@ -137,7 +137,9 @@ ui.unfold.addEventListener('click', () => {
 });
 
 ui.clear.addEventListener('click', () => {
+  // Both kept histories go: the replies and the commands ↑/↓ recall (they may hold sensitive values).
   log.clear();
+  commands.clear();
   views.clear();
   ui.replies.replaceChildren();
   ui.repliesNotice.hidden = true;
