@@ -4,7 +4,8 @@
 // machine, same run. Rounds alternate between the two stores; the load is a bounded loop of
 // keep-alive fetches, one in flight per simulated user.
 //
-//   pnpm --filter @nemesisdb/session-store bench    (env: BENCH_SECONDS, BENCH_USERS, BENCH_ROUNDS)
+//   pnpm --filter @nemesisdb/session-store bench    (env: BENCH_SECONDS, BENCH_USERS, BENCH_ROUNDS,
+//   BENCH_NEMESISDB_URL)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
@@ -127,8 +128,13 @@ async function main(): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'nemesisdb-session-bench-'));
   const redisPort = await freePort();
   const redis = await start('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', directory], /Ready to accept connections/);
-  const nemesis = await start(process.execPath, [APP_CLI, '--host', '127.0.0.1', '--port', '0', '--no-console'], /"url":"(ws:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"listening"/);
-  const nemesisUrl = nemesis.match[1]!;
+  // BENCH_NEMESISDB_URL: measure a server you started (e.g. with --cpu-prof) instead of a fresh one.
+  const given = process.env.BENCH_NEMESISDB_URL;
+  const nemesis =
+    given === undefined
+      ? await start(process.execPath, [APP_CLI, '--host', '127.0.0.1', '--port', '0', '--no-console'], /"url":"(ws:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"listening"/)
+      : undefined;
+  const nemesisUrl = given ?? nemesis!.match[1]!;
   const redisClient = createClient({ url: `redis://127.0.0.1:${redisPort}` });
   await redisClient.connect();
   const nemesisStore = new NemesisStore({ url: nemesisUrl });
@@ -155,7 +161,7 @@ async function main(): Promise<void> {
     }
     await nemesisStore.close();
     await redisClient.quit();
-    await stop(nemesis.child);
+    if (nemesis !== undefined) await stop(nemesis.child);
     await stop(redis.child);
     rmSync(directory, { recursive: true, force: true });
   }
