@@ -154,8 +154,8 @@ export class JournalFile {
 
   /**
    * Settles once every acknowledged record appended so far is durable (as the policy defines it);
-   * null when there is nothing to wait for. While failing, only records appended since then are waited for:
-   * replies that changed nothing (reads, refusals) go out.
+   * null when there is nothing to wait for. While failing, only records appended since the failure
+   * are waited for, so replies that changed nothing (reads, refusals) go out.
    */
   durability(): Promise<void> | null {
     if (this.failure !== null) return this.pendingBarrier;
@@ -231,7 +231,7 @@ export class JournalFile {
         else if (this.syncDue) await this.syncWritten();
         else return;
       } catch (error) {
-        this.failed_(error as Error);
+        this.enterFailure(error as Error);
         if (this.closing) {
           // One more attempt on the way out, then give up (close() reports what is lost).
           try {
@@ -299,7 +299,7 @@ export class JournalFile {
     return waiters;
   }
 
-  private failed_(error: Error): void {
+  private enterFailure(error: Error): void {
     const first = this.failure === null;
     this.failure = error;
     if (!first) return;
