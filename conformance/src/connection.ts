@@ -34,7 +34,7 @@ export class Connection {
   /** Opens a connection; rejects with a readable message when the server cannot be reached. */
   static open(url: string, timeoutMs: number, access: ServerAccess = {}): Promise<Connection> {
     return new Promise((resolve, reject) => {
-      // No compression: upstream does not negotiate it (PROTOCOL.md §1); big inbound payloads are fine.
+      // No compression: upstream does not negotiate it (docs/reference/protocol.md §1); big inbound payloads are fine.
       const socket = new WebSocket(url, {
         perMessageDeflate: false,
         handshakeTimeout: timeoutMs,

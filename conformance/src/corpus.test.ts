@@ -21,7 +21,7 @@ describe('the corpus', () => {
     expect(pkg.bin['nemesisdb-conformance']).toBe('./dist/cli.js');
   });
 
-  it('tags every improvement with the PROTOCOL.md item it checks', () => {
+  it('tags every improvement with the docs/reference/protocol.md item it checks', () => {
     const item = /^(C\d+|D\d+)$/;
     for (const c of cases.filter((c) => c.tags.includes(IMPROVEMENT_TAG) || c.tags.includes(UPSTREAM_ONLY_TAG))) {
       expect(c.tags.some((t) => item.test(t)), c.id).toBe(true);

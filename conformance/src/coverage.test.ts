@@ -1,4 +1,4 @@
-// The coverage rule of the docs: every command, and every status PROTOCOL.md lists for it, is
+// The coverage rule of the docs: every command, and every status docs/reference/protocol.md lists for it, is
 // expected by at least one documented case (statuses.ts is the hand-written list). The docs page
 // showing the table must be the one generated from the cases.
 import { readFileSync } from 'node:fs';

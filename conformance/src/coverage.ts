@@ -1,5 +1,5 @@
 // Which (command, status) pairs the corpus exercises, checked against the table written from
-// PROTOCOL.md (statuses.ts). A status counts as covered when a case expects it in the reply to a
+// docs/reference/protocol.md (statuses.ts). A status counts as covered when a case expects it in the reply to a
 // request for that command; close codes count when a case expects that close.
 import { COMMAND_NAMES } from '@nemesisdb/protocol';
 import { expectedStatus, requestCommand } from './extract.js';
@@ -17,7 +17,7 @@ export interface Coverage {
 }
 
 export interface CoverageGaps {
-  /** Listed in PROTOCOL.md for the command, not provokable-excused, and in no case. */
+  /** Listed in docs/reference/protocol.md for the command, not provokable-excused, and in no case. */
   readonly missing: readonly { row: CoverageRow; st: number }[];
   /** Expected by a case but not listed for the command (a wrong case or a stale table). */
   readonly unlisted: readonly { row: CoverageRow; st: number; cases: readonly string[] }[];

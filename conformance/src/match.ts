@@ -180,7 +180,7 @@ function isInteger(value: ExactJsonValue): boolean {
 }
 
 // Integral values compare as bigint so that 64-bit integers are exact; `24.0` equals `24` (a
-// server may write a stored double without its fraction, PROTOCOL.md §14 D16).
+// server may write a stored double without its fraction, docs/reference/protocol.md §14 D16).
 function numbersEqual(a: Numeric, b: Numeric): boolean {
   const x = toExact(a);
   const y = toExact(b);

@@ -7,7 +7,7 @@ import { JsonDouble, type ExactJsonObject, type ExactJsonValue } from '@nemesisd
 
 type Rewrite = (name: string) => string;
 
-// Where each KV command carries key names (PROTOCOL.md §10).
+// Where each KV command carries key names (docs/reference/protocol.md §10).
 const OBJECT_KEYS = new Set(['KV_SET', 'KV_ADD', 'KV_CLEAR_SET']);
 const ARRAY_KEYS = new Set(['KV_GET', 'KV_RMV', 'KV_CONTAINS', 'KV_FIND']);
 const SINGLE_KEY = new Set(['KV_UPDATE', 'KV_ARR_APPEND']);

@@ -6,7 +6,7 @@ import type { Case } from './types.js';
 /**
  * `default` judges this project's server: every case except those that pin down a v0.7.4 defect.
  * `v0.7.4` judges C++ NemesisDB v0.7.4 fairly: it leaves out the cases for our deliberate
- * improvements (tag `improvement`: PROTOCOL.md §14 items marked observable, string tokens §13 C3,
+ * improvements (tag `improvement`: docs/reference/protocol.md §14 items marked observable, string tokens §13 C3,
  * exact expiry timing §14 D2, close codes §14 D12) and for our extensions of the protocol (tag
  * `extension`: commands and members v0.7.4 does not have, such as shared sessions), and adds the
  * cases tagged `v0.7.4-only`, which pin down upstream's own answer where we deliberately differ.

@@ -1,7 +1,7 @@
-// The statuses PROTOCOL.md lists for each command, written out by hand so that a test can check
+// The statuses docs/reference/protocol.md lists for each command, written out by hand so that a test can check
 // that every one of them appears in a documented case (coverage.test.ts).
 //
-// Sources, all in /work/shared/PROTOCOL.md (the project's protocol specification):
+// Sources, all in docs/reference/protocol.md (the project's protocol specification):
 //   §8 SV_INFO; §9.1–§9.9 SH_* (per-command status tables; §9.9's table for the SH key
 //   commands); §10.1–§10.14 KV_* (per-command tables and text); §3 for statuses the dispatcher
 //   returns before any command runs (row "(request)"); §1 for the transport close codes.

@@ -1,5 +1,5 @@
 // The server's settings: embedded defaults < upstream config file < NEMESISDB_* environment
-// variables < command-line flags (PROTOCOL.md §12). Everything here is pure apart from the file
+// variables < command-line flags (docs/reference/protocol.md §12). Everything here is pure apart from the file
 // system calls, which are injectable, so every rule is unit-tested without starting a process.
 import * as nodeFs from 'node:fs';
 import { isIP } from 'node:net';

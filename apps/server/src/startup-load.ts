@@ -1,4 +1,4 @@
-// The start-up load (PROTOCOL.md §11.4): one dataset, read before the server accepts connections.
+// The start-up load (docs/reference/protocol.md §11.4): one dataset, read before the server accepts connections.
 import { FilePersistence, type Engine, type LoadProgress } from '@nemesisdb/engine';
 import type { Logger } from './logging.js';
 

@@ -39,7 +39,7 @@ export function defaultWireFactory(url: string, access: AccessOptions = {}): Pro
 
 function wsWireFactory(WebSocket: WsClass, access: AccessOptions): WireFactory {
   return (url, handlers) => {
-    // The server never negotiates compression (PROTOCOL.md §1): do not offer it. A token goes in
+    // The server never negotiates compression (docs/reference/protocol.md §1): do not offer it. A token goes in
     // a header, where it stays out of URLs and logs.
     const socket = new WebSocket(url, {
       perMessageDeflate: false,

@@ -11,7 +11,7 @@ import { STATUS_MEANINGS, statusName, type CommandName, type StatusName } from '
  * An aborted call rejects with its signal's `reason` (an `AbortError` DOMException by default).
  */
 
-/** The server answered a command with a status other than success (PROTOCOL.md §5). */
+/** The server answered a command with a status other than success (docs/reference/protocol.md §5). */
 export class NemesisError extends Error {
   override readonly name = 'NemesisError';
   /** The status number (`st`), e.g. `100`. */

@@ -1,7 +1,7 @@
 import { MAX_UINT64, readToken } from '@nemesisdb/protocol';
 
 /*
- * Session tokens are unsigned 64-bit integers on the wire (PROTOCOL.md §6) and almost all exceed
+ * Session tokens are unsigned 64-bit integers on the wire (docs/reference/protocol.md §6) and almost all exceed
  * 2^53, so a JavaScript number would round them. The SDK hands them out as canonical decimal
  * strings — exact, JSON-, cookie- and URL-safe — branded so that an arbitrary string is not taken
  * for one by mistake, and sends them as bare integer literals (as `bigint`), which every v0.7.4

@@ -10,7 +10,7 @@ import type { Wire, WireFactory, WireHandlers } from './wire.js';
  * One WebSocket connection at a time, many requests in flight on it.
  *
  * The protocol has no request ids: the server answers every request with exactly one message, in
- * request order (PROTOCOL.md §1). So requests written to the connection wait in a FIFO and each
+ * request order (docs/reference/protocol.md §1). So requests written to the connection wait in a FIFO and each
  * incoming message settles the oldest — whatever its envelope, `<CMD>_RSP` or `ERR`. Everything
  * else follows from keeping that FIFO true:
  * - an aborted request stays in the FIFO (its reply still has to be read) but is already settled,

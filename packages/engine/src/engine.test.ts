@@ -3,7 +3,7 @@ import { Engine } from './engine.js';
 import { MemoryStore } from './store/memory/memory-store.js';
 import { harness } from './testing.test-util.js';
 
-describe('dispatch (PROTOCOL.md §3)', () => {
+describe('dispatch (docs/reference/protocol.md §3)', () => {
   it.each([
     ['empty message', ''],
     ['whitespace only', '  \n'],
@@ -138,7 +138,7 @@ describe('SV_INFO (§8)', () => {
     expect(reply).toEqual({ persistEnabled: false, serverVersion: '9.9.9', st: 1 });
   });
 
-  it('defaults to the protocol version it speaks, 0.7.4 (PROTOCOL.md §8)', async () => {
+  it('defaults to the protocol version it speaks, 0.7.4 (docs/reference/protocol.md §8)', async () => {
     const reply = await harness().body('SV_INFO', '{"SV_INFO":{}}');
     expect(reply.serverVersion).toBe('0.7.4');
   });

@@ -61,7 +61,7 @@ export interface EngineOptions {
   persistence?: Persistence;
   /**
    * `serverVersion` in SV_INFO; defaults to {@link PROTOCOL_VERSION}, the version whose protocol
-   * this engine speaks (PROTOCOL.md §8), so that v0.7.4 clients see the server they expect.
+   * this engine speaks (docs/reference/protocol.md §8), so that v0.7.4 clients see the server they expect.
    */
   serverVersion?: string;
   /** Our extensions to v0.7.4 (shared sessions, SH_OPEN); default on. Off: answers exactly as v0.7.4. */
@@ -157,7 +157,7 @@ export interface CommandCount {
 }
 
 /**
- * The NemesisDB database: takes a request and returns its response, exactly as PROTOCOL.md
+ * The NemesisDB database: takes a request and returns its response, exactly as docs/reference/protocol.md
  * specifies. Knows nothing of sockets; one engine serves every connection.
  *
  * ```ts
@@ -303,7 +303,7 @@ export class Engine {
   }
 
   private dispatch(request: unknown): MaybePromise<Reply> {
-    // PROTOCOL.md §3: one object with exactly one member, the command.
+    // docs/reference/protocol.md §3: one object with exactly one member, the command.
     if (!isJsonObject(request)) return NOT_ONE_COMMAND;
     let name: string | undefined;
     for (const member in request) {

@@ -2,7 +2,7 @@ import type { MaybePromise } from './maybe-promise.js';
 import type { KvEntry, SessionRecord } from './store/store.js';
 
 /**
- * A dataset's content: SH_SAVE writes sessions, KV_SAVE writes keys (PROTOCOL.md §11). When saved,
+ * A dataset's content: SH_SAVE writes sessions, KV_SAVE writes keys (docs/reference/protocol.md §11). When saved,
  * these are snapshots read lazily; when loaded, arrays.
  */
 export type Dataset =

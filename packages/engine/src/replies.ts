@@ -6,7 +6,7 @@ export type ResponseBody = { readonly [member: string]: unknown };
 /** A whole response: `{"<CMD>_RSP": body}` or `{"ERR": {"m": "", "st": N}}`. */
 export type Envelope = { readonly [name: string]: ResponseBody };
 
-/** Error form A (PROTOCOL.md §2.3): `{"m":…,"st":…,"tkn":null}`, KV commands included. */
+/** Error form A (docs/reference/protocol.md §2.3): `{"m":…,"st":…,"tkn":null}`, KV commands included. */
 export function errorBody(st: number, m = ''): ResponseBody {
   return { m, st, tkn: null };
 }

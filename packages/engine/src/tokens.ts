@@ -1,6 +1,6 @@
 /**
  * Session tokens: 64 random bits from the platform CSPRNG (`crypto.getRandomValues`), never 0
- * (PROTOCOL.md §6, §14 D4). Upstream draws from a Mersenne Twister seeded with 32 bits, so its
+ * (docs/reference/protocol.md §6, §14 D4). Upstream draws from a Mersenne Twister seeded with 32 bits, so its
  * token sequence after a restart is one of 2^32; ours are unguessable bearer secrets.
  */
 export interface TokenSource {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { STATUS_MEANINGS, Status, isSuccess, statusName } from './status.js';
 
 describe('Status', () => {
-  it('has the numbers of PROTOCOL.md §5', () => {
+  it('has the numbers of docs/reference/protocol.md §5', () => {
     expect(Status).toEqual({
       Ok: 1, OpCodeInvalid: 2, JsonInvalid: 3, PathInvalid: 4, NoPath: 5,
       CommandNotExist: 10, CommandMultiple: 11, CommandType: 12, CommandSyntax: 13, CommandDisabled: 14,

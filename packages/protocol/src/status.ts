@@ -1,6 +1,6 @@
 /**
  * Every status (`st`) a NemesisDB v0.7.4 server can send, by the names of its code's
- * `RequestStatus` enum (PROTOCOL.md §5). Several exist in the enum but are never sent; they are
+ * `RequestStatus` enum (docs/reference/protocol.md §5). Several exist in the enum but are never sent; they are
  * listed so that a client can still name them.
  */
 export const Status = {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { RedisStore } from './store.js';
 import { describeWithRedis, harness, newStore, closeAfterTest, until, type Harness } from './testing/harness.test-util.js';
 
-// Exact expiry (PROTOCOL.md §7 and its improvement rules) on a Redis Cluster.
+// Exact expiry (docs/reference/protocol.md §7 and its improvement rules) on a Redis Cluster.
 //
 // First on a manual clock handed to the store: the scripts then judge expiry by that clock, which
 // starts a year ahead of real time so Redis' own PEXPIREAT never fires during the test — what is

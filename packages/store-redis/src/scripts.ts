@@ -4,7 +4,7 @@
 // `defineCommand`, which falls back to EVAL once per node after NOSCRIPT, e.g. on a replica just
 // promoted by a failover: script caches are not replicated).
 //
-// Every script starts by applying any expiry that is due (PROTOCOL.md §7, exact expiry), so no
+// Every script starts by applying any expiry that is due (docs/reference/protocol.md §7, exact expiry), so no
 // command can see a session unexpired after its deadline, nor extend it:
 // - `now` is the master's own clock (TIME), unless the caller passes its clock in ARGV[1]; the
 //   master's clock is the one PEXPIREAT obeys, so the lazy check and Redis' own expiry agree, and

@@ -17,7 +17,7 @@ import { createMembers, distinctNames, uintOf, valueOf, valueText } from './valu
 
 /**
  * Latest deadline a session can have: 2^53 − 1 ms (about 285,000 years), as in the engine's own
- * store. Longer durations (any uint is accepted, PROTOCOL.md §14 D3) are kept exactly for SH_INFO
+ * store. Longer durations (any uint is accepted, docs/reference/protocol.md §14 D3) are kept exactly for SH_INFO
  * and SH_SAVE, and simply never come due.
  */
 const LATEST_DEADLINE = Number.MAX_SAFE_INTEGER;

@@ -5,7 +5,7 @@ import { OK_BODY, PATH_INVALID_BODY, type ResponseBody } from '../replies.js';
 import type { CommandDefinition } from './command.js';
 
 /**
- * KV commands (PROTOCOL.md §10): the global key map. An exception inside a KV command (such as a
+ * KV commands (docs/reference/protocol.md §10): the global key map. An exception inside a KV command (such as a
  * KV_UPDATE path that does not parse) is answered `{"ERR":{"m":"","st":1000}}` by the engine.
  */
 

@@ -4,7 +4,7 @@ import type { LoadOutcome, SaveOutcome } from '../persistence.js';
 import type { ResponseBody } from '../replies.js';
 import type { CommandDefinition } from './command.js';
 
-/** SAVE and LOAD of both families (PROTOCOL.md §9.7, §9.8, §10.13, §10.14, §11). */
+/** SAVE and LOAD of both families (docs/reference/protocol.md §9.7, §9.8, §10.13, §10.14, §11). */
 
 function saveBody(name: string, outcome: SaveOutcome): ResponseBody {
   return outcome.st === Status.SaveDirWriteFail

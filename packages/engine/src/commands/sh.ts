@@ -4,7 +4,7 @@ import { NO_SESSION_BODY, OK_BODY, errorBody, type ResponseBody } from '../repli
 import { NO_SESSION, type ExpirySettings, type SessionInfo } from '../store/store.js';
 import type { CommandDefinition } from './command.js';
 
-/** SH commands (PROTOCOL.md §9): sessions and the keys inside them. */
+/** SH commands (docs/reference/protocol.md §9): sessions and the keys inside them. */
 
 const OK = OK_BODY;
 

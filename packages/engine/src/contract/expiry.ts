@@ -1,4 +1,4 @@
-// Exact expiry's contract (PROTOCOL.md §7 and its improvement rules): the lazy rules every data
+// Exact expiry's contract (docs/reference/protocol.md §7 and its improvement rules): the lazy rules every data
 // store must apply on each access, judged on a manual clock to the millisecond. Only the clock
 // moves (no timer runs), so what is tested is what a command sees; each store tests its own
 // reclaiming (timers, Redis PEXPIREAT) beside it.

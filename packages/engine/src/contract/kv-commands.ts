@@ -1,4 +1,4 @@
-// The KV commands' contract (PROTOCOL.md §10): what every data store must give the engine, run by
+// The KV commands' contract (docs/reference/protocol.md §10): what every data store must give the engine, run by
 // the engine's own tests over the in-memory store and by other stores' tests (e.g.
 // @nemesisdb/store-redis) over theirs.
 import { describe, expect, it } from 'vitest';

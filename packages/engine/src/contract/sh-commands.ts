@@ -1,4 +1,4 @@
-// The SH commands' contract (PROTOCOL.md §9): what every data store must give the engine, run by
+// The SH commands' contract (docs/reference/protocol.md §9): what every data store must give the engine, run by
 // the engine's own tests over the in-memory store and by other stores' tests (e.g.
 // @nemesisdb/store-redis) over theirs. Expiry timing is store-specific and tested beside each store.
 import { describe, expect, it } from 'vitest';

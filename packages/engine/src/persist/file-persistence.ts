@@ -61,7 +61,7 @@ export const DEFAULT_SAVE_SLICE_MS = 5;
 const WRITE_CHUNK_BYTES = 1024 * 1024;
 
 /**
- * Datasets on disk in upstream's layout (PROTOCOL.md §11), with what upstream lacks:
+ * Datasets on disk in upstream's layout (docs/reference/protocol.md §11), with what upstream lacks:
  *
  * - **Atomic saves.** A save is written into a directory no loader looks at (`.<timestamp>.…`),
  *   every file and directory is fsynced, and one rename makes it visible under its timestamp: the

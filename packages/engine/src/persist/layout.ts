@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 /**
- * Where datasets live (PROTOCOL.md §11.1), exactly as upstream lays them out so that a dataset
+ * Where datasets live (docs/reference/protocol.md §11.1), exactly as upstream lays them out so that a dataset
  * saved by C++ NemesisDB v0.7.4 loads here and the other way round:
  *
  * ```

@@ -50,7 +50,7 @@ export interface SessionInfo {
   };
 }
 
-/** A session as SH_SAVE writes it and SH_LOAD reads it (PROTOCOL.md §11.2). */
+/** A session as SH_SAVE writes it and SH_LOAD reads it (docs/reference/protocol.md §11.2). */
 export interface SessionRecord {
   token: bigint;
   shared: boolean;

@@ -59,7 +59,7 @@ describe('decode: integers are exact', () => {
   });
 });
 
-describe('decode: the dialect of PROTOCOL.md §2.1', () => {
+describe('decode: the dialect of docs/reference/protocol.md §2.1', () => {
   it.each([
     ['empty', ''],
     ['whitespace only', ' \n\t '],

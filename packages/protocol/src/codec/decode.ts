@@ -12,7 +12,7 @@ export interface DecodeOptions {
 }
 
 /**
- * Reads JSON text as NemesisDB does (PROTOCOL.md §2.1), without losing integer precision.
+ * Reads JSON text as NemesisDB does (docs/reference/protocol.md §2.1), without losing integer precision.
  *
  * - Integer literals within ±(2^53 − 1) → `number`; every other integer literal → exact `bigint`.
  * - Comments before and inside the root value are ignored; duplicate member names: first wins.

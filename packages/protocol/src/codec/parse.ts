@@ -6,7 +6,7 @@ import { JsonDouble, type ExactJsonValue } from './json-value.js';
  *
  * It is the reference the fast path in `decode.ts` is tested against, and the path taken for the
  * inputs the fast path cannot hand to `JSON.parse`: comments, duplicate member names and `\u0000`
- * escapes. Differences from `JSON.parse`, all deliberate and matching upstream (PROTOCOL.md §2.1):
+ * escapes. Differences from `JSON.parse`, all deliberate and matching upstream (docs/reference/protocol.md §2.1):
  * - `/* … *\/` and `// …` comments are whitespace before and inside the root value (not after it);
  * - duplicate member names: the first occurrence wins;
  * - nesting deeper than {@link MAX_NESTING_DEPTH} is an error;

@@ -74,7 +74,7 @@ export function isCommandName(name: string): name is CommandName {
 
 /**
  * The command family a name belongs to, by its prefix (the text before the first `_`), as the
- * server dispatches it (PROTOCOL.md §3). `SV` covers only `SV_INFO`; other names have no family.
+ * server dispatches it (docs/reference/protocol.md §3). `SV` covers only `SV_INFO`; other names have no family.
  */
 export function commandFamily(name: string): 'SH' | 'KV' | 'SV' | undefined {
   const prefix = name.slice(0, name.indexOf('_'));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { st } from './primitives.js';
 
 /**
- * Envelopes (PROTOCOL.md §2.3). A request is `{"<CMD>": {…body…}}`; a response is
+ * Envelopes (docs/reference/protocol.md §2.3). A request is `{"<CMD>": {…body…}}`; a response is
  * `{"<CMD>_RSP": {…body…}}` or `{"ERR": {"m": "", "st": N}}`.
  */
 

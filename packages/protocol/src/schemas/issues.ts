@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 /**
- * The status and message a command-specific check answers with (PROTOCOL.md §4: "then a
+ * The status and message a command-specific check answers with (docs/reference/protocol.md §4: "then a
  * command-specific check may run"), carried in the zod issue's `params`.
  */
 export interface ProtocolIssueParams {

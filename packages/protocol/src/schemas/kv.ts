@@ -6,7 +6,7 @@ import { saveResponse } from './sh.js';
 import { Status } from '../status.js';
 
 /*
- * KV commands: the global key map (PROTOCOL.md §10). `tkn` is ignored by every KV command (§13 C4).
+ * KV commands: the global key map (docs/reference/protocol.md §10). `tkn` is ignored by every KV command (§13 C4).
  * Unknown members are ignored.
  */
 

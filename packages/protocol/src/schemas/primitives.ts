@@ -5,7 +5,7 @@ import { JsonDouble, type JsonObject, type JsonValue } from '../codec/json-value
 export const MAX_UINT64 = 18446744073709551615n;
 
 /**
- * `uint` (PROTOCOL.md §2.2): a non-negative integer literal ≤ 2^64 − 1. Decoded as a `number` when
+ * `uint` (docs/reference/protocol.md §2.2): a non-negative integer literal ≤ 2^64 − 1. Decoded as a `number` when
  * it is a safe integer and as a `bigint` otherwise. Doubles (`60.0`, `6e1`, decoded with
  * `exactNumbers` as {@link JsonDouble}), negatives, strings and `null` are rejected.
  */

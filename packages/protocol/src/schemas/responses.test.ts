@@ -3,7 +3,7 @@ import { decode } from '../codec/decode.js';
 import { commands, type CommandName } from './commands.js';
 import { errEnvelope, requestEnvelope, responseName } from './envelope.js';
 
-/** Replies as PROTOCOL.md shows them, each of which its command's response schema must accept. */
+/** Replies as docs/reference/protocol.md shows them, each of which its command's response schema must accept. */
 const documented: [CommandName, string][] = [
   ['SV_INFO', '{"SV_INFO_RSP":{"persistEnabled":false,"serverVersion":"0.7.4","st":1}}'],
   ['SH_NEW', '{"SH_NEW_RSP":{"st":1,"tkn":16351792548006066062}}'],

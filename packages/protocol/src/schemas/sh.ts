@@ -13,7 +13,7 @@ import {
 import { Status } from '../status.js';
 
 /*
- * SH commands: sessions (PROTOCOL.md §9). Request bodies ignore unknown members (`looseObject`),
+ * SH commands: sessions (docs/reference/protocol.md §9). Request bodies ignore unknown members (`looseObject`),
  * except SH_INFO, which must have exactly one. A missing or invalid `tkn` is answered with
  * SessionNotExist (100), never ParamMissing/ValueTypeInvalid, and only once the command's own
  * parameters have passed their checks: `checkRequest` applies that order.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { stIs } from './primitives.js';
 import { Status } from '../status.js';
 
-/* SV commands (PROTOCOL.md §8): only SV_INFO exists. */
+/* SV commands (docs/reference/protocol.md §8): only SV_INFO exists. */
 
 /** SV_INFO: the body must be an object; its members are ignored. */
 export const svInfoRequest = z.looseObject({});

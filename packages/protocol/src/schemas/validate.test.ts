@@ -12,7 +12,7 @@ const NO_SESSION: Expected = [100, ''];
 const TOKEN = '16351792548006066062';
 
 /**
- * Request bodies (as JSON text, decoded the way a server decodes them) and the outcome PROTOCOL.md
+ * Request bodies (as JSON text, decoded the way a server decodes them) and the outcome docs/reference/protocol.md
  * §4 and §8–§10 prescribe, command by command.
  */
 const cases: Record<CommandName, [body: string, expected: Expected][]> = {

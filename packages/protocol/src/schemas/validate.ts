@@ -19,7 +19,7 @@ export interface RequestRejection {
 export type RequestCheck<C extends CommandName> = { ok: true; body: RequestBody<C> } | RequestRejection;
 
 /**
- * Checks a command's body as NemesisDB v0.7.4 does (PROTOCOL.md §4) and says what to answer:
+ * Checks a command's body as NemesisDB v0.7.4 does (docs/reference/protocol.md §4) and says what to answer:
  * - parameters are checked in alphabetical order of name and the first failure wins: absent →
  *   26 `"Missing parameter"`, present with the wrong type → 41 `"Param type incorrect"`;
  * - then the command-specific checks, with their own status and `m`;

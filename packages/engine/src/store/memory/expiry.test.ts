@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expiryContract } from '../../contract/expiry.js';
 import { harness, type Harness } from '../../testing.test-util.js';
 
-// Exact expiry (PROTOCOL.md §7 and its improvement rules) on the in-memory store: the expiry
+// Exact expiry (docs/reference/protocol.md §7 and its improvement rules) on the in-memory store: the expiry
 // contract (also run by other stores), then this store's timers, on a manual clock and scheduler.
 
 const SECOND = 1000;

@@ -4,7 +4,7 @@ import { createMembers, isJsonObject } from '../../objects.js';
 import type { KvEditResult, KvEntry, KvStore, Snapshot } from '../store.js';
 import { OpenSnapshots } from './open-snapshots.js';
 
-/** The global KV map (PROTOCOL.md §10): independent keys that never expire. */
+/** The global KV map (docs/reference/protocol.md §10): independent keys that never expire. */
 export class MemoryKv implements KvStore {
   private readonly map = new Map<string, ExactJsonValue>();
   /** While a snapshot is open, values are copied before edits in place. */

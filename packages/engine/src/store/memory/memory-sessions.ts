@@ -72,7 +72,7 @@ export interface MemorySessionsOptions {
 }
 
 /**
- * Sessions in memory, with exact expiry (PROTOCOL.md §7 and its improvement rules):
+ * Sessions in memory, with exact expiry (docs/reference/protocol.md §7 and its improvement rules):
  * - every operation that finds a session first applies any expiry that is due (`now > deadline`),
  *   as if a sweep had run exactly at the deadline — so no session is ever seen unexpired after its
  *   deadline, and an extend can never rescue one;
