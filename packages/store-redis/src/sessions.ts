@@ -137,7 +137,14 @@ export class RedisSessions implements SessionStore {
       const reply = await this.run('nemesisCreate', token, args);
       if (reply[0] !== 1) continue; // the token is in use: draw again
       const nameExpiresAt = (reply[3] as string | null) ?? null;
-      const holder = await this.claim(nameKey, name, token, nameExpiresAt);
+      let holder: bigint;
+      try {
+        holder = await this.claim(nameKey, name, token, nameExpiresAt);
+      } catch (error) {
+        // Not left behind as a named session nobody can open.
+        await this.run('nemesisEnd', token).catch(() => {});
+        throw error;
+      }
       if (holder === token) return { token, created: true };
       // A live session has the name: ours must not stay (nothing changed, as far as anyone sees).
       await this.run('nemesisEnd', token);
