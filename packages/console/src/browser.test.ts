@@ -609,7 +609,7 @@ describe('the console in a browser (headless Chromium)', () => {
       expect(Number(await page.locator('#chart-sessions .chart-now').textContent())).toBeGreaterThan(0);
       expect(await page.locator('#chart-keys .chart-now').textContent()).toMatch(/^kv [1-9]/);
       expect(await page.locator('#chart-connections .chart-now').textContent()).toBe('3'); // the page's two and the load's
-      expect(await page.locator('#chart-memory .chart-now').textContent()).toMatch(/^RSS \d+(\.\d)? · heap \d+(\.\d)?$/);
+      expect(await page.locator('#chart-memory .chart-now').textContent()).toMatch(/^\d+(\.\d)? \/ \d+(\.\d)? MiB$/);
       expect(await page.locator('#chart-requests canvas').count()).toBeGreaterThan(0);
       loading = false;
       await load;

@@ -17,6 +17,8 @@ export interface ChartSpec {
   title: string;
   unit: string;
   series: ChartSeries[];
+  /** Name the series in the current values (`kv 3 · sessions 2`); off: `161 / 64`, names in the tooltip. */
+  labelled?: boolean;
 }
 
 export interface Charts {
@@ -81,15 +83,12 @@ export function mountCharts(container: HTMLElement, specs: readonly ChartSpec[])
       for (const { spec, plot, now, figure } of plots) {
         plot.setData([xs, ...spec.series.map((s) => points.map((point) => s.value(point)))] as uPlot.AlignedData);
         figure.dataset.points = String(points.length);
+        const values = last === undefined ? [] : spec.series.map((s) => ({ label: s.label, value: s.value(last) }));
+        const shown = values.map(({ value }) => (value === null ? '–' : compact(value)));
+        const labelled = spec.labelled !== false && spec.series.length > 1;
         now.textContent =
-          last === undefined
-            ? ''
-            : spec.series
-                .map((s) => {
-                  const value = s.value(last);
-                  return `${spec.series.length > 1 ? `${s.label} ` : ''}${value === null ? '–' : compact(value)}`;
-                })
-                .join(' · ') + spec.unit;
+          last === undefined ? '' : (labelled ? values.map(({ label }, i) => `${label} ${shown[i]}`).join(' · ') : shown.join(' / ')) + spec.unit;
+        now.title = values.map(({ label }, i) => `${label}: ${shown[i]}${spec.unit}`).join(', ');
       }
     },
     destroy() {

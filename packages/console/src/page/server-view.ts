@@ -28,8 +28,9 @@ const CHARTS: ChartSpec[] = [
   { id: 'connections', title: 'Connections', unit: '', series: [{ label: 'connections', color: '--chart-5', value: (p) => p.connections }] },
   {
     id: 'memory',
-    title: 'Memory, MiB',
-    unit: '',
+    title: 'Memory',
+    unit: ' MiB',
+    labelled: false,
     series: [
       { label: 'RSS', color: '--chart-2', value: (p) => p.rssMiB },
       { label: 'heap', color: '--chart-1', value: (p) => p.heapMiB },
