@@ -19,8 +19,13 @@ export interface LoggedEntry {
 export const MAX_COMMANDS = 200;
 /** Entries kept in the log (and shown). */
 export const MAX_ENTRIES = 200;
-/** Replies longer than this are stored cut (they are shown whole until the reload). */
+/** Replies longer than this are not stored (they are shown whole until the reload). */
 export const MAX_STORED_REPLY = 20_000;
+/**
+ * Characters of the log kept across reloads, at most: browsers give an origin about 5 MB of
+ * localStorage (UTF-16), and a write over the quota would keep nothing. The newest entries win.
+ */
+export const MAX_STORED_CHARS = 1_000_000;
 
 const COMMANDS_KEY = 'nemesisdb-console.commands';
 const ENTRIES_KEY = 'nemesisdb-console.log';
@@ -121,13 +126,18 @@ export class ReplyLog {
   }
 
   private save(): void {
-    write(
-      ENTRIES_KEY,
-      this.items.map((item) =>
+    const kept: LoggedEntry[] = [];
+    let chars = 0;
+    for (let i = this.items.length - 1; i >= 0; i--) {
+      const item = this.items[i]!;
+      const stored =
         item.reply !== undefined && item.reply.length > MAX_STORED_REPLY
           ? { ...item, reply: undefined, failure: `reply of ${item.reply.length} characters, not kept across the reload` }
-          : item,
-      ),
-    );
+          : item;
+      chars += stored.request.length + (stored.reply?.length ?? 0) + 100;
+      if (chars > MAX_STORED_CHARS) break;
+      kept.push(stored);
+    }
+    write(ENTRIES_KEY, kept.reverse());
   }
 }
