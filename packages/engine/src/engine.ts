@@ -356,8 +356,9 @@ export class Engine {
       const st = body.st;
       if (st === Status.Ok || st === Status.LoadComplete || st === Status.SaveComplete) {
         if (route.definition.journaled) {
-          // SH_NEW is journaled with the token it produced, so a replay recreates that session.
-          const record = route.name === 'SH_NEW' ? { ...request, tkn: body.tkn } : request;
+          // SH_NEW is journaled with the token it produced, so a replay recreates that session, and
+          // with whether it became shared (the reply names it), whatever the extensions setting is then.
+          const record = route.name === 'SH_NEW' ? { ...request, shared: body.name !== undefined, tkn: body.tkn } : request;
           journal.append(route.requestPrefix + encode(record) + '}')?.catch(() => {});
         }
         if (route.definition.checkpoints) void journal.compact();

@@ -181,3 +181,17 @@ describe('Journal and shared sessions', () => {
     expect((await reply(second, `{"SH_INFO":{"tkn":${tkn}}}`)).SH_INFO_RSP).toMatchObject({ shared: true, expiry: { duration: 600, deleteSession: true } });
   });
 });
+
+describe('Journal and the extensions setting', () => {
+  it('a session created with shared:true while extensions were off comes back unshared', async () => {
+    const directory = join(await tempDir(), 'journal');
+    const first = new Engine({ extensions: false });
+    await Journal.open(first, { directory, fsync: 'always' });
+    const created = await reply(first, '{"SH_NEW":{"name":"n","shared":true}}');
+    await first.pendingDurability();
+    const second = new Engine();
+    await Journal.open(second, { directory, fsync: 'always' });
+    expect(await reply(second, '{"SH_OPEN":{"name":"n"}}')).toEqual({ SH_OPEN_RSP: { st: 102, tkn: null } });
+    expect((await reply(second, `{"SH_INFO":{"tkn":${created.SH_NEW_RSP!.tkn}}}`)).SH_INFO_RSP).toMatchObject({ shared: false });
+  });
+});
