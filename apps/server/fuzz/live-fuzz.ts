@@ -28,6 +28,12 @@ export interface FuzzOptions {
   connections?: number;
   maxPayload?: number;
   seed?: number;
+  /**
+   * How a hostile connection writes its batch: one write per frame (default), or the batch in one
+   * buffer cut at random points, so that many frames share a read and frames straddle reads (the
+   * cases of the server's fast receive path, which parses whole small text frames from each read).
+   */
+  writes?: 'per-frame' | 'coalesced';
   onProgress?: (report: FuzzReport) => void;
 }
 
@@ -41,18 +47,20 @@ interface Frame {
   closes: boolean;
 }
 
-function frameBytes(opcode: number, payload: Buffer, fin = true, rsv = 0): Buffer {
+function frameBytes(opcode: number, payload: Buffer, fin = true, rsv = 0, masked = true): Buffer {
   const length = payload.length;
   const first = (fin ? 0x80 : 0) | rsv | opcode;
+  const maskBit = masked ? 0x80 : 0;
   const header =
     length < 126
-      ? Buffer.from([first, 0x80 | length])
+      ? Buffer.from([first, maskBit | length])
       : length < 65536
-        ? Buffer.from([first, 0x80 | 126, length >> 8, length & 0xff])
-        : Buffer.concat([Buffer.from([first, 0x80 | 127]), (() => { const b = Buffer.alloc(8); b.writeBigUInt64BE(BigInt(length)); return b; })()]);
-  const masked = Buffer.from(payload);
-  for (let i = 0; i < masked.length; i++) masked[i]! ^= MASK[i & 3]!;
-  return Buffer.concat([header, Buffer.from(MASK), masked]);
+        ? Buffer.from([first, maskBit | 126, length >> 8, length & 0xff])
+        : Buffer.concat([Buffer.from([first, maskBit | 127]), (() => { const b = Buffer.alloc(8); b.writeBigUInt64BE(BigInt(length)); return b; })()]);
+  if (!masked) return Buffer.concat([header, payload]);
+  const body = Buffer.from(payload);
+  for (let i = 0; i < body.length; i++) body[i]! ^= MASK[i & 3]!;
+  return Buffer.concat([header, Buffer.from(MASK), body]);
 }
 
 const COMMANDS = ['SH_NEW', 'SH_SET', 'SH_GET', 'SH_INFO', 'SH_EXISTS', 'SH_RMV', 'KV_SET', 'KV_GET', 'KV_FIND', 'KV_UPDATE', 'KV_ARR_APPEND', 'KV_RMV', 'SV_INFO', 'KV_NOPE', 'SH_OPEN'];
@@ -79,6 +87,18 @@ function frameArbitrary(maxPayload: number): fc.Arbitrary<Frame[]> {
   const oversized = fc.integer({ min: maxPayload + 1, max: maxPayload * 2 }).map((size): Frame[] => [{ bytes: frameBytes(0x1, Buffer.alloc(size, 0x20)), message: true, closes: true }]);
   const reservedBits = fc.constant<Frame[]>([{ bytes: frameBytes(0x1, Buffer.from('{}'), true, 0x40), message: true, closes: true }]);
   const unknownOpcode = fc.constant<Frame[]>([{ bytes: frameBytes(0x3, Buffer.from('x')), message: true, closes: true }]);
+  // Shapes the fast receive path must judge: multi-byte UTF-8 text (valid, or cut mid-character),
+  // 16-bit lengths up to the limit, unmasked frames, text inside a fragmented message.
+  const unicodeCommand = fc
+    .tuple(fc.constantFrom(...COMMANDS), fc.string({ unit: 'grapheme', maxLength: 40 }))
+    .map(([name, value]) => text(JSON.stringify({ [name]: { keys: { [value]: value } } })));
+  const longText = fc.integer({ min: 126, max: Math.min(maxPayload, 65535) }).map((size) => text(`{"KV_SET":{"keys":{"long":"${'y'.repeat(Math.max(0, size - 26))}"}}}`));
+  const cutCharacter = fc.constant<Frame[]>([{ bytes: frameBytes(0x1, Buffer.from('{"KV_GET":{"keys":["€"]}}').subarray(0, 22)), message: true, closes: true }]);
+  const unmasked = fc.constant<Frame[]>([{ bytes: frameBytes(0x1, Buffer.from('{"KV_COUNT":{}}'), true, 0, false), message: true, closes: true }]);
+  const textInFragments = fc.constant<Frame[]>([
+    { bytes: frameBytes(0x1, Buffer.from('{"KV_'), false), message: false, closes: false },
+    { bytes: frameBytes(0x1, Buffer.from('{"KV_COUNT":{}}')), message: true, closes: true },
+  ]);
   return fc.oneof(
     { weight: 30, arbitrary: command },
     { weight: 20, arbitrary: randomJson },
@@ -90,6 +110,11 @@ function frameArbitrary(maxPayload: number): fc.Arbitrary<Frame[]> {
     { weight: 1, arbitrary: oversized },
     { weight: 1, arbitrary: reservedBits },
     { weight: 1, arbitrary: unknownOpcode },
+    { weight: 6, arbitrary: unicodeCommand },
+    { weight: 2, arbitrary: longText },
+    { weight: 1, arbitrary: cutCharacter },
+    { weight: 1, arbitrary: unmasked },
+    { weight: 1, arbitrary: textInFragments },
   );
 }
 
@@ -222,14 +247,27 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
           const state = watch(socket);
           let messages = 0;
           let closing = false;
+          const sent: Buffer[] = [];
           for (const frame of batch) {
             if (socket.destroyed) break;
-            socket.write(frame.bytes);
+            if (options.writes === 'coalesced') sent.push(frame.bytes);
+            else socket.write(frame.bytes);
             report.frames++;
             if (frame.message) messages++;
             if (frame.closes) {
               closing = true;
               break;
+            }
+          }
+          if (sent.length > 0) {
+            const bytes = Buffer.concat(sent);
+            const cuts = fc.sample(fc.nat({ max: bytes.length }), { numRuns: 6, seed: seed++ }).sort((a, b) => a - b);
+            let last = 0;
+            for (const cut of [...cuts, bytes.length]) {
+              if (cut <= last || socket.destroyed) continue;
+              socket.write(bytes.subarray(last, cut));
+              last = cut;
+              await new Promise((resolve) => setImmediate(resolve));
             }
           }
           if (!closing && !socket.destroyed) {

@@ -7,6 +7,8 @@ let lastPrint = 0;
 const report = await fuzz({
   frames,
   connections: 8,
+  // Coalesced by default: frames sharing reads and cut across them (FUZZ_WRITES=per-frame: one write each).
+  writes: process.env.FUZZ_WRITES === 'per-frame' ? 'per-frame' : 'coalesced',
   seed: process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED),
   onProgress: (progress) => {
     if (Date.now() - lastPrint < 5000) return;

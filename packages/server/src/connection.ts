@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { Engine } from '@nemesisdb/engine';
 import { isPromise } from '@nemesisdb/engine';
 import type { WebSocket } from 'ws';
+import { installFastReceiver } from './fast-receiver.js';
 import type { LatencyHistogram } from './metrics.js';
 import type { Logger } from './options.js';
 
@@ -19,6 +20,8 @@ export const CloseCode = {
 export interface ConnectionLimits {
   maxBufferedBytes: number;
   drainTimeoutMs: number;
+  /** Largest inbound message (ws enforces it; the fast receive path takes only frames within it). */
+  maxPayload: number;
 }
 
 /** Requests that may wait behind an asynchronous one before reading pauses. */
@@ -39,7 +42,8 @@ const MAX_BACKLOG = 1024;
 export class Connection {
   /** Sweeps of the keepalive timer since the last message or pong. */
   idleSweeps = 0;
-  private readonly backlog: { data: Buffer; isBinary: boolean }[] = [];
+  /** Requests waiting behind an asynchronous one: text from the fast path, or ws's message. */
+  private readonly backlog: { data: Buffer | string; isBinary: boolean }[] = [];
   /** An asynchronous reply is being waited for. */
   private busy = false;
   /** Replies waiting for the end of the tick, to leave in one write. */
@@ -66,6 +70,8 @@ export class Connection {
     private readonly logger: Logger | undefined,
     readonly remote: string,
   ) {
+    // Small text frames are parsed straight from the socket; ws emits everything else (fast-receiver.ts).
+    installFastReceiver(ws, limits.maxPayload, (text) => this.onMessage(text, false));
     ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
     ws.on('pong', () => {
       this.idleSweeps = 0;
@@ -96,7 +102,7 @@ export class Connection {
     this.drainTimer = null;
   }
 
-  private onMessage(data: Buffer, isBinary: boolean): void {
+  private onMessage(data: Buffer | string, isBinary: boolean): void {
     this.idleSweeps = 0;
     if (this.busy) {
       this.backlog.push({ data, isBinary });
@@ -109,13 +115,13 @@ export class Connection {
     this.execute(data, isBinary);
   }
 
-  private execute(data: Buffer, isBinary: boolean): void {
+  private execute(data: Buffer | string, isBinary: boolean): void {
     if (isBinary) return this.emit(BINARY_REPLY);
     const started = performance.now();
     let reply: string | Promise<string>;
     try {
-      // ws has already checked the text is valid UTF-8 (else it closed with 1007).
-      reply = this.engine.execute(data.toString());
+      // The text is valid UTF-8: checked by ws (else it closed with 1007) or by the fast path.
+      reply = this.engine.execute(typeof data === 'string' ? data : data.toString());
     } catch (error) {
       this.logger?.error({ err: error, remote: this.remote }, 'request failed');
       reply = FAILED_REPLY;

@@ -79,7 +79,7 @@ describe('one text message, one request (PROTOCOL.md §1–§3)', () => {
     ['a root that is not one command', '{}', { ERR: { m: '', st: 13 } }],
     ['a body that is not an object', '{"KV_COUNT":null}', { KV_COUNT_RSP: { m: '', st: 13, tkn: null } }],
     ['an unknown KV command', '{"KV_SETQ":{}}', { ERR: { m: '', st: 10 } }],
-    ['an unknown SH command', '{"SH_OPEN":{}}', { SH_OPEN_RSP: { m: '', st: 10, tkn: null } }],
+    ['an unknown SH command', '{"SH_OPENX":{}}', { SH_OPENX_RSP: { m: '', st: 10, tkn: null } }],
     ['an unknown SV command', '{"SV_FOO":{}}', { SV_FOO_RSP: { m: '', st: 10, tkn: null } }],
     ['an unknown prefix', '{"ARR_SET":{}}', { ARR_SET_RSP: { m: '', st: 10, tkn: null } }],
     ['a name without "_"', '{"NOPE":{}}', { NOPE_RSP: { m: '', st: 13, tkn: null } }],
