@@ -8,7 +8,8 @@ import {
   type ResponseBody,
 } from '@nemesisdb/protocol';
 import { NemesisError, ProtocolError } from './errors.js';
-import type { Reply, Transport } from './transport.js';
+import type { Reply } from './pending.js';
+import type { Transport } from './transport.js';
 
 /** Options every call takes. */
 export interface RequestOptions {

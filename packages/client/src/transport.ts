@@ -1,10 +1,14 @@
 import Denque from 'denque';
 import type { EventEmitter } from 'eventemitter3';
-import { decode, type CommandName } from '@nemesisdb/protocol';
+import type { CommandName } from '@nemesisdb/protocol';
+import { AbortWatches } from './abort-watches.js';
 import { reconnectDelay, type ReconnectPolicy } from './backoff.js';
 import { ConnectionError, ProtocolError } from './errors.js';
 import type { ClientEvents } from './events.js';
-import type { Wire, WireFactory, WireHandlers } from './wire.js';
+import { openLink, type Link } from './open-link.js';
+import type { Pending, Reply } from './pending.js';
+import { preview, readReply } from './read-reply.js';
+import type { WireFactory } from './wire.js';
 
 /*
  * One WebSocket connection at a time, many requests in flight on it.
@@ -38,36 +42,6 @@ export type ClientStatus =
   /** Closed for good. */
   | 'closed';
 
-/** A reply as it arrived, matched to its request: which envelope it came in, and its body. */
-export interface Reply {
-  envelope: 'response' | 'ERR';
-  body: unknown;
-}
-
-interface Pending {
-  /** `undefined` for a raw request (see {@link Transport.requestText}). */
-  readonly command: CommandName | undefined;
-  /** The response envelope expected, `<CMD>_RSP`; `undefined` for a raw request, which takes any reply. */
-  readonly responseName: string | undefined;
-  readonly text: string;
-  /** A {@link Reply}, or the reply's text for a raw request. */
-  readonly resolve: (reply: Reply | string) => void;
-  readonly reject: (error: unknown) => void;
-  /** Settled already (aborted, or rejected by a forced close): its reply is read and dropped. */
-  done: boolean;
-  readonly signal: AbortSignal | undefined;
-}
-
-/** The requests waiting on one signal, and the one listener the transport keeps on it. */
-interface Watch {
-  readonly pending: Set<Pending>;
-  readonly onAbort: () => void;
-}
-
-interface Link {
-  readonly wire: Wire;
-}
-
 /** Settings of a {@link Transport}, defaults applied. */
 export interface TransportSettings {
   url: string;
@@ -78,15 +52,6 @@ export interface TransportSettings {
   /** Time `close()` gives the server to finish the close handshake before the socket is cut. */
   closeTimeoutMs: number;
   wireFactory: (url: string) => Promise<WireFactory>;
-}
-
-/** Shows the start of a message in an error, without flooding logs with a large value. */
-function preview(text: string): string {
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The connection, the request FIFO, reconnects and the events they produce. */
@@ -106,11 +71,7 @@ export class Transport {
   private closing: Promise<void> | undefined;
   /** `close({ force: true })` was called: replies still due are not awaited. */
   private forced = false;
-  /**
-   * One abort listener per signal, however many calls share it (a request-scoped signal is often
-   * passed to every call): no listener pile-up on the signal, removed when its last call settles.
-   */
-  private readonly watches = new WeakMap<AbortSignal, Watch>();
+  private readonly watches = new AbortWatches();
 
   constructor(
     private readonly settings: TransportSettings,
@@ -134,7 +95,7 @@ export class Transport {
     this.state = 'connecting';
     let link: Link;
     try {
-      link = await this.openLink();
+      link = await this.open();
     } catch (error) {
       if (this.state === 'connecting') this.finishClose(error as ConnectionError);
       throw error;
@@ -181,7 +142,7 @@ export class Transport {
         done: false,
         signal,
       };
-      if (signal !== undefined) this.watch(signal, pending);
+      if (signal !== undefined) this.watches.watch(signal, pending);
       if (state === 'open') this.write(this.link!, pending);
       else this.queued.push(pending);
     });
@@ -205,55 +166,14 @@ export class Transport {
 
   // ------------------------------------------------------------------------ connection
 
-  private async openLink(): Promise<Link> {
-    const { url, connectTimeoutMs } = this.settings;
-    const factory = await this.settings.wireFactory(url);
-    return new Promise<Link>((resolve, reject) => {
-      let opened = false;
-      let failed = false;
-      let lastError: unknown;
-      const fail = (error: ConnectionError) => {
-        if (opened || failed) return;
-        failed = true;
-        clearTimeout(timer);
-        reject(error);
-      };
-      const handlers: WireHandlers = {
-        open: () => {
-          if (failed) return;
-          opened = true;
-          clearTimeout(timer);
-          resolve(link);
-        },
-        message: (text) => {
-          if (this.link === link) this.onReply(text);
-        },
-        binary: () => {
-          if (this.link === link) this.onReply(undefined);
-        },
-        error: (error) => {
-          lastError = error;
-        },
-        close: (code, reason) => {
-          if (!opened) {
-            const why = lastError instanceof Error ? `: ${lastError.message}` : ` (close code ${code})`;
-            fail(new ConnectionError(`could not connect to ${url}${why}`, { url, failure: 'connect', closeCode: code, closeReason: reason, cause: lastError }));
-          } else if (this.link === link) {
-            this.linkLost(code, reason, lastError);
-          }
-        },
-      };
-      const timer = setTimeout(() => {
-        fail(new ConnectionError(`could not connect to ${url}: no answer within ${connectTimeoutMs} ms`, { url, failure: 'connect' }));
-        link.wire.terminate();
-      }, connectTimeoutMs);
-      let link: Link;
-      try {
-        link = { wire: factory(url, handlers) };
-      } catch (error) {
-        // e.g. a URL the WebSocket constructor refuses
-        fail(new ConnectionError(`could not connect to ${url}: ${(error as Error).message}`, { url, failure: 'connect', cause: error }));
-      }
+  private open(): Promise<Link> {
+    return openLink(this.settings.url, this.settings.connectTimeoutMs, this.settings.wireFactory, {
+      message: (link, text) => {
+        if (this.link === link) this.onReply(text);
+      },
+      lost: (link, code, reason, cause) => {
+        if (this.link === link) this.linkLost(code, reason, cause);
+      },
     });
   }
 
@@ -318,7 +238,7 @@ export class Transport {
       if (this.state !== 'reconnecting') return;
       let link: Link;
       try {
-        link = await this.openLink();
+        link = await this.open();
       } catch (error) {
         if (this.state !== 'reconnecting') return;
         this.emit('error', error as ConnectionError);
@@ -390,71 +310,20 @@ export class Transport {
     if (this.drained !== undefined && this.inFlight.length === 0) this.drained();
     if (pending.done) return; // aborted: its reply is only read to keep the order
     this.settle(pending);
-    const { command, responseName } = pending;
-    if (text === undefined) {
-      pending.reject(new ProtocolError(`the server answered ${command ?? 'a raw request'} with a binary message`, command));
+    const outcome = readReply(pending, text);
+    if (outcome.ok) {
+      pending.resolve(outcome.value);
       return;
     }
-    if (responseName === undefined) {
-      pending.resolve(text); // raw: the caller reads the text itself
-      return;
-    }
-    let reply: unknown;
-    try {
-      reply = decode(text);
-    } catch (error) {
-      // Still one message for one request, so the order holds: only this request fails.
-      pending.reject(new ProtocolError(`unreadable reply to ${command}: ${preview(text)}`, command, error));
-      return;
-    }
-    if (isRecord(reply)) {
-      const body = reply[responseName];
-      if (body !== undefined) {
-        pending.resolve({ envelope: 'response', body });
-        return;
-      }
-      if (reply.ERR !== undefined) {
-        pending.resolve({ envelope: 'ERR', body: reply.ERR });
-        return;
-      }
-    }
-    const error = new ProtocolError(`expected ${responseName} but the server sent ${preview(text)}`, command);
-    pending.reject(error);
-    this.breakLink(error);
+    pending.reject(outcome.error);
+    if (outcome.breaksLink) this.breakLink(outcome.error);
   }
 
   // ------------------------------------------------------------------------ helpers
 
   private settle(pending: Pending): void {
     pending.done = true;
-    if (pending.signal !== undefined) this.unwatch(pending.signal, pending);
-  }
-
-  private watch(signal: AbortSignal, pending: Pending): void {
-    let watch = this.watches.get(signal);
-    if (watch === undefined) {
-      const waiting = new Set<Pending>();
-      const onAbort = () => {
-        this.watches.delete(signal);
-        for (const each of waiting) {
-          // Settled, but left where it is: a request in flight still has a reply to be read.
-          each.done = true;
-          each.reject(signal.reason);
-        }
-        waiting.clear();
-      };
-      watch = { pending: waiting, onAbort };
-      this.watches.set(signal, watch);
-      signal.addEventListener('abort', onAbort, { once: true });
-    }
-    watch.pending.add(pending);
-  }
-
-  private unwatch(signal: AbortSignal, pending: Pending): void {
-    const watch = this.watches.get(signal);
-    if (watch === undefined || !watch.pending.delete(pending) || watch.pending.size > 0) return;
-    this.watches.delete(signal);
-    signal.removeEventListener('abort', watch.onAbort);
+    if (pending.signal !== undefined) this.watches.unwatch(pending.signal, pending);
   }
 
   /** Rejects every unsettled request of `queue`; `keep` leaves them queued so that their replies are still read. */
