@@ -58,7 +58,7 @@ describe('small helpers', () => {
     expect(tokenText(BigInt(TOKEN))).toBe(TOKEN);
     expect(tokenText(42)).toBe('42');
     expect(tokenText(1.5)).toBeUndefined();
-    expect(formatDuration(0.42)).toBe('0.42 ms');
+    expect(formatDuration(0.42)).toBe('0.4 ms');
     expect(formatDuration(12.34)).toBe('12.3 ms');
     expect(formatDuration(1520)).toBe('1.52 s');
   });
