@@ -11,7 +11,10 @@
 // an order that rotates each round), and the table gives the median round and the spread of our
 // ops/s over the rounds, so that noise from other work on the machine shows instead of hiding.
 // Run with `pnpm bench` (after `pnpm build`); LOAD_SECONDS per measurement (default 3);
-// LOAD_ONLY=session:4:64 runs one row; LOAD_SERVER_NODE_ARGS="--cpu-prof" profiles our server.
+// LOAD_ONLY=session:4:64 runs one row; LOAD_SERVER_NODE_ARGS="--cpu-prof" profiles our server;
+// LOAD_BASELINE_NODE_ARGS="--import ./old-build-loader.mjs" adds our server started with those
+// Node arguments as a "baseline" (e.g. a loader that maps a package to an older build), measured
+// in the same rounds, to show what a change bought.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
@@ -77,8 +80,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function startOurs(name: string, extraArgs: string[] = []): Promise<Target> {
-  const nodeArgs = process.env.LOAD_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+async function startOurs(name: string, extraArgs: string[] = [], nodeArgsText = process.env.LOAD_SERVER_NODE_ARGS): Promise<Target> {
+  const nodeArgs = nodeArgsText?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, CLI, '--host', '127.0.0.1', '--port', '0', '--log-level', 'info', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: process.env,
@@ -375,6 +378,12 @@ async function main(): Promise<void> {
       targets.push(reference);
       stops.push(reference.stop);
     }
+    let baseline: Target | null = null;
+    if (process.env.LOAD_BASELINE_NODE_ARGS) {
+      baseline = await startOurs('baseline', [], process.env.LOAD_BASELINE_NODE_ARGS);
+      targets.push(baseline);
+      stops.push(baseline.stop);
+    }
     let onCluster: Target | null = null;
     const tools = findRedis();
     if (SCENARIOS.some((s) => s.cluster) && tools !== undefined && process.env.LOAD_CLUSTER !== '0') {
@@ -402,14 +411,14 @@ async function main(): Promise<void> {
         }
       }
     }
-    print(results, ours, reference, onCluster);
+    print(results, ours, reference, onCluster, baseline);
   } finally {
     for (const stop of stops.reverse()) await stop();
     await cluster?.stop();
   }
 }
 
-function print(results: Map<Scenario, Map<Target, Measurement[]>>, ours: Target, reference: Target | null, onCluster: Target | null): void {
+function print(results: Map<Scenario, Map<Target, Measurement[]>>, ours: Target, reference: Target | null, onCluster: Target | null, baseline: Target | null): void {
   console.log(
     `\nnemesisdb load: Node ${process.version}, ${SECONDS} s per measurement, median of ${ROUNDS} interleaved rounds; ` +
       `server and load generator on one machine (server CPU µs/req = utime+stime of the server ÷ replies)`,
@@ -446,6 +455,18 @@ function print(results: Map<Scenario, Map<Target, Measurement[]>>, ours: Target,
       const m = medianRound(byTarget.get(ours)!);
       console.log(
         `| ${mixName(scenario.mix)} ${scenario.connections} × ${scenario.inFlight} | ${kops(m.opsPerSecond)} | ${kops(c.opsPerSecond)} | ${(c.opsPerSecond / m.opsPerSecond).toFixed(2)}× | ${m.cpuPerRequest.toFixed(2)} | ${c.cpuPerRequest.toFixed(2)} | ${ms(c.p50)} / ${ms(c.p99)} |`,
+      );
+    }
+  }
+  if (baseline) {
+    console.log(`\nours against the baseline (LOAD_BASELINE_NODE_ARGS=${process.env.LOAD_BASELINE_NODE_ARGS}), same rounds:\n`);
+    console.log('| row | baseline ops/s | ours ops/s | baseline CPU µs/req | ours CPU µs/req | CPU per request |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const [scenario, byTarget] of results) {
+      const b = medianRound(byTarget.get(baseline)!);
+      const m = medianRound(byTarget.get(ours)!);
+      console.log(
+        `| ${mixName(scenario.mix)} ${scenario.connections} × ${scenario.inFlight} | ${kops(b.opsPerSecond)} | ${kops(m.opsPerSecond)} | ${b.cpuPerRequest.toFixed(2)} | ${m.cpuPerRequest.toFixed(2)} | ${(((m.cpuPerRequest - b.cpuPerRequest) / b.cpuPerRequest) * 100).toFixed(0)} % |`,
       );
     }
   }
