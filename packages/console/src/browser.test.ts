@@ -387,6 +387,48 @@ describe('the console in a browser (headless Chromium)', () => {
     }
   }, 45_000);
 
+  it('loads compressed, and coming back revalidates the page (304) and takes the hashed files from the cache', async () => {
+    const own = await startServer({ engine: new Engine(), host: '127.0.0.1', port: 0, staticDirectory: CONSOLE_DIRECTORY });
+    const page = await context.newPage();
+    const seen: { path: string; status: number; encoding: string | undefined }[] = [];
+    page.on('response', (response) => {
+      const { pathname } = new URL(response.url());
+      if (response.url().startsWith(httpOrigin(own)) && !pathname.startsWith('/health')) {
+        seen.push({ path: pathname, status: response.status(), encoding: response.headers()['content-encoding'] });
+      }
+    });
+    try {
+      await open(page, own);
+      const script = seen.find(({ path }) => /^\/console\.\w+\.js$/.test(path));
+      expect(script).toMatchObject({ status: 200, encoding: 'br' });
+      expect(seen.find(({ path }) => path === '/')).toMatchObject({ status: 200, encoding: 'br' });
+      expect(seen.find(({ path }) => /^\/console\.\w+\.css$/.test(path))).toMatchObject({ status: 200, encoding: 'br' });
+
+      // What went over the network on the way back: 304s, and what was served from the cache.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      const statuses = new Map<string, number>();
+      const urls = new Map<string, string>();
+      const cached = new Set<string>();
+      cdp.on('Network.requestWillBeSent', (event) => urls.set(event.requestId, new URL(event.request.url).pathname));
+      // The status on the wire (responseReceived reports the cached 200 a 304 revalidated).
+      cdp.on('Network.responseReceivedExtraInfo', (event) => statuses.set(urls.get(event.requestId) ?? '', event.statusCode));
+      cdp.on('Network.requestServedFromCache', (event) => cached.add(urls.get(event.requestId) ?? ''));
+      await page.goto(`${httpOrigin(own)}/`); // back to the console, as from a link or a bookmark
+      await page.locator('body[data-connection="open"]').waitFor();
+      expect(statuses.get('/')).toBe(304);
+      // The hashed (immutable) files are not asked of the server again.
+      const hashed = [...statuses.keys(), ...cached].filter((path) => /\.[0-9A-Za-z]{8,}\.(js|css)$/.test(path));
+      expect(hashed.length).toBeGreaterThan(0);
+      for (const path of hashed) expect(statuses.has(path), `${path} went over the network`).toBe(false);
+      expect([...cached].some((path) => /^\/console\.\w+\.js$/.test(path))).toBe(true);
+      await cdp.detach();
+    } finally {
+      await page.close();
+      await own.close();
+    }
+  }, 30_000);
+
   it('keeps the history across a reload: ↑/↓ in the compose box, the replies, a filter', async () => {
     const own = await startServer({ engine: new Engine(), host: '127.0.0.1', port: 0, staticDirectory: CONSOLE_DIRECTORY });
     const page = await context.newPage();
