@@ -29,10 +29,21 @@ describe('decode: integers are exact', () => {
     ['9007199254740991', 9007199254740991],
     ['-9007199254740991', -9007199254740991],
     ['1234567890123456', 1234567890123456],
+    // The reader sums up to 15 digits itself and takes more than 16 as a bigint at once.
+    ['999999999999999', 999999999999999],
+    ['-999999999999999', -999999999999999],
+    ['100000000000000000000', 100000000000000000000n],
+    ['0', 0],
   ])('%s', (text, expected) => {
     expect(decode(text)).toBe(expected);
     expect(decode(`{"tkn":${text}}`)).toEqual({ tkn: expected });
     expect(decode(`[1,${text},"${text}"]`)).toEqual([1, expected, text]);
+  });
+
+  it('reads -0 as JSON.parse does, by the reader too', () => {
+    expect(Object.is(parseJson('-0', true), -0)).toBe(true);
+    // The big integer sends this small text to the reader.
+    expect(Object.is((decode('[-0,12345678901234567890]') as unknown[])[0], -0)).toBe(true);
   });
 
   it('keeps a big integer that looks like a string marker inside strings untouched', () => {

@@ -221,9 +221,22 @@ class Parser {
       pos = afterExponent;
     }
     this.pos = pos;
+    if (integer) {
+      // Up to 15 digits is always a safe integer: summed here, without a slice and a strtod. More
+      // than 16 never is: a bigint at once (the 64-bit tokens of session requests).
+      const digits = pos - start - (text.charCodeAt(start) === Ch.Minus ? 1 : 0);
+      if (digits <= 15) {
+        let value = 0;
+        for (let i = pos - digits; i < pos; i++) value = value * 10 + (text.charCodeAt(i) - Ch.Zero);
+        return text.charCodeAt(start) === Ch.Minus ? -value : value;
+      }
+      const literal = text.slice(start, pos);
+      if (digits > 16) return BigInt(literal);
+      const value = Number(literal);
+      return Number.isSafeInteger(value) ? value : BigInt(literal);
+    }
     const literal = text.slice(start, pos);
     const value = Number(literal);
-    if (integer) return Number.isSafeInteger(value) ? value : BigInt(literal);
     if (this.exactNumbers && Number.isInteger(value)) return new JsonDouble(value);
     return value;
   }
