@@ -42,8 +42,13 @@ export interface StaticFile {
   /** Strong validator of the raw body; each encoding has its own (`"…-br"`, `"…-gzip"`). */
   etag: string;
   cacheControl: string;
-  /** The body compressed once at start-up, for each encoding that makes it smaller. */
-  encoded: Partial<Record<ContentEncoding, Buffer>>;
+  /** The encodings worth trying for this file (text of 512 bytes or more). */
+  encodings: readonly ContentEncoding[];
+  /**
+   * The body in an encoding, compressed on first use and kept; `undefined` when compressing does
+   * not make it smaller.
+   */
+  encoded(encoding: ContentEncoding): Buffer | undefined;
 }
 
 /**
@@ -83,16 +88,29 @@ export function matchesEtag(ifNoneMatch: string | undefined, etag: string): bool
   return ifNoneMatch.split(',').some((tag) => opaque(tag) === current);
 }
 
-function compress(body: Buffer, contentType: string): Partial<Record<ContentEncoding, Buffer>> {
-  if (!COMPRESSIBLE.test(contentType) || body.length < MIN_COMPRESS_BYTES) return {};
-  const encoded: Partial<Record<ContentEncoding, Buffer>> = {};
-  const br = brotliCompressSync(body, {
+function compress(body: Buffer, encoding: ContentEncoding): Buffer {
+  if (encoding === 'gzip') return gzipSync(body, { level: 9 });
+  return brotliCompressSync(body, {
     params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length },
   });
-  const gzip = gzipSync(body, { level: 9 });
-  if (br.length < body.length) encoded.br = br;
-  if (gzip.length < body.length) encoded.gzip = gzip;
-  return encoded;
+}
+
+/**
+ * Each encoding of a body, made when first asked for and kept (null: not smaller than the body).
+ * Not at start-up: brotli at its best quality costs tens of milliseconds per 50 KB, and most
+ * files (the docs) are rarely asked for; the first request for a file pays it once.
+ */
+function lazyEncodings(body: Buffer): (encoding: ContentEncoding) => Buffer | undefined {
+  const made = new Map<ContentEncoding, Buffer | null>();
+  return (encoding) => {
+    let encoded = made.get(encoding);
+    if (encoded === undefined) {
+      const compressed = compress(body, encoding);
+      encoded = compressed.length < body.length ? compressed : null;
+      made.set(encoding, encoded);
+    }
+    return encoded ?? undefined;
+  };
 }
 
 /**
@@ -100,8 +118,9 @@ function compress(body: Buffer, contentType: string): Partial<Record<ContentEnco
  * that exist when the server starts can be served, so no request path can reach outside the
  * directory, whatever it contains (`..`, encoded slashes): it is looked up, never joined.
  *
- * Each file is compressed once, at start-up (brotli at its best quality and gzip level 9: the
- * cost is paid once, not per request), and served in the best encoding the browser accepts. Each
+ * Each file is compressed once, when first asked for in an encoding (brotli at its best quality,
+ * gzip at level 9: paid once, not per request), and served in the best encoding the browser
+ * accepts. Each
  * has an ETag, so a browser that has it already gets a 304 without a body; files with a content
  * hash in their name are cacheable for a year.
  */
@@ -132,7 +151,8 @@ export class StaticFiles {
             contentType,
             etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
             cacheControl: HASHED_NAME.test(entry) ? IMMUTABLE : REVALIDATE,
-            encoded: compress(body, contentType),
+            encodings: COMPRESSIBLE.test(contentType) && body.length >= MIN_COMPRESS_BYTES ? ['br', 'gzip'] : [],
+            encoded: lazyEncodings(body),
           });
         }
       }
@@ -159,20 +179,22 @@ export class StaticFiles {
    * 200 with the body in the best encoding accepted. `headers` are added to both (e.g. the CSP).
    */
   serve(request: IncomingMessage, response: ServerResponse, file: StaticFile, headers: OutgoingHttpHeaders = {}): void {
-    const encoding = chooseEncoding(request.headers['accept-encoding'], Object.keys(file.encoded) as ContentEncoding[]);
+    const chosen = chooseEncoding(request.headers['accept-encoding'], file.encodings);
+    const encodedBody = chosen === undefined ? undefined : file.encoded(chosen);
+    const encoding = encodedBody === undefined ? undefined : chosen;
     const etag = encoding === undefined ? file.etag : `${file.etag.slice(0, -1)}-${encoding}"`;
     const common: OutgoingHttpHeaders = {
       ...headers,
       etag,
       'cache-control': file.cacheControl,
       // Caches between here and the browser must keep one copy per encoding.
-      ...(Object.keys(file.encoded).length > 0 ? { vary: 'Accept-Encoding' } : {}),
+      ...(file.encodings.length > 0 ? { vary: 'Accept-Encoding' } : {}),
     };
     if (matchesEtag(request.headers['if-none-match'], file.etag)) {
       response.writeHead(304, common).end();
       return;
     }
-    const body = encoding === undefined ? file.body : file.encoded[encoding]!;
+    const body = encodedBody ?? file.body;
     response.writeHead(200, {
       ...common,
       'content-type': file.contentType,
