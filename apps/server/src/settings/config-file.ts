@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { CONFIG_VERSION, FILE_OBJECTS, SETTINGS, type SettingId } from './descriptors.js';
 import { ConfigError, invalid, show } from './errors.js';
 import { wholeLogin, type Layer, type Sourced } from './layers.js';
-import { schemas, type StoreType } from './rules.js';
+import { STORE_TYPES, quotedChoice, schemas, type StoreType } from './rules.js';
 
 /** The file system call the reader makes (tests replace it). */
 export type ReadFile = (path: string) => string;
@@ -57,7 +57,7 @@ function buildFileSchema(): z.ZodType<Record<string, unknown>> {
   return z.object({
     version: z.literal(CONFIG_VERSION, { error: `must be ${CONFIG_VERSION} (the config version this server reads)` }),
     ...shapeOf(root, ''),
-    [STORE]: z.object({ type: schemas.storeType }, { error: 'must be an object with "type" ("memory" or "redis")' }).loose().optional(),
+    [STORE]: z.object({ type: schemas.storeType }, { error: `must be an object with "type" (${quotedChoice(STORE_TYPES)})` }).loose().optional(),
   });
 }
 

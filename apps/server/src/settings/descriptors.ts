@@ -5,7 +5,7 @@
 import { DEFAULT_HOST, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PAYLOAD, DEFAULT_PORT, MAX_MAX_PAYLOAD } from '@nemesisdb/server';
 import { DEFAULT_KEY_PREFIX, type RedisNode } from '@nemesisdb/store-redis';
 import { z } from 'zod';
-import { LOG_LEVELS, bytes, fromText, integer, schemas, type LogLevel, type StoreType } from './rules.js';
+import { JOURNAL_POLICIES, LOG_LEVELS, bytes, fromText, integer, quotedChoice, schemas, type LogLevel, type StoreType } from './rules.js';
 
 /** The only config file version this server reads (upstream v0.7.4 writes and requires 5). */
 export const CONFIG_VERSION = 5;
@@ -131,7 +131,7 @@ export const SETTINGS = {
     flag: '--journal <fsync>',
     fromText: fromText.word,
     schema: schemas.journal,
-    default: 'off' as 'always' | 'everysec' | 'no' | 'off',
+    default: 'off' as (typeof JOURNAL_POLICIES)[number],
     defaultText: 'off',
     help: 'journal every change: `always`, `everysec`, `no` (the fsync policy) or `off` (needs persistence)',
   },
@@ -292,7 +292,7 @@ export type SettingValue<K extends SettingId> = (typeof SETTINGS)[K]['default'] 
 /** The upstream config file's objects that hold settings, with the rule for the object itself. */
 export const FILE_OBJECTS: Record<string, { required?: boolean; rule?: string }> = {
   persist: { required: true, rule: 'must be an object with "enabled" and "path"' },
-  'persist.journal': { rule: `must be an object with "fsync" ("always", "everysec" or "no")` },
+  'persist.journal': { rule: `must be an object with "fsync" (${quotedChoice(JOURNAL_POLICIES.filter((policy) => policy !== 'off'))})` },
 };
 
 /** Flags that are not settings of a layer: they say what to read or load, or point at a file of secrets. */
