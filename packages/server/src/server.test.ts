@@ -64,7 +64,7 @@ async function client(url: string) {
   };
 }
 
-describe('one text message, one request (PROTOCOL.md §1–§3)', () => {
+describe('one text message, one request (docs/reference/protocol.md §1–§3)', () => {
   it('answers a command, on any URL path', async () => {
     const server = await serve();
     for (const path of ['', '/', '/anything/at/all?x=1']) {
