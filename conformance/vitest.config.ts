@@ -1,10 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { testConfig } from '../tooling/vitest.base.js';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts'],
-    // The end-to-end suite waits past real expiry deadlines.
-    testTimeout: 120_000,
-    hookTimeout: 30_000,
-  },
-});
+// The end-to-end suite waits past real expiry deadlines.
+export default testConfig({ testTimeout: 120_000 });

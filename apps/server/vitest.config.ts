@@ -1,10 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { testConfig } from '../../tooling/vitest.base.js';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts'],
-    // The end-to-end tests spawn dist/cli.js (turbo builds before testing) and wait for it.
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
-  },
-});
+// The end-to-end tests spawn dist/cli.js (turbo builds before testing) and wait for it.
+export default testConfig({ testTimeout: 20_000, hookTimeout: 20_000 });

@@ -1,12 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { testConfig } from '../../tooling/vitest.base.js';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts'],
-    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
-    // The tests run against the real server app (child processes) and real time (expiry,
-    // reconnect backoff), so their budgets are in seconds.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-  },
-});
+// Against the real server app (child processes) and a real terminal (tmux).
+export default testConfig({ typecheck: true });

@@ -1,10 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { testConfig } from '../../tooling/vitest.base.js';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts'],
-    // The browser test waits for a real 2-second session expiry, so budgets are in seconds.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-  },
-});
+// The browser tests wait for real session expiry and a server restart.
+export default testConfig();

@@ -1,12 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { testConfig } from '../../tooling/vitest.base.js';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts'],
-    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
-    // The tests run against the real server app (child processes) and real time (expiry,
-    // reconnect backoff), so their budgets are in seconds.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-  },
-});
+// Real web apps over HTTP against the real server app and a Redis Cluster.
+export default testConfig({ typecheck: true });
