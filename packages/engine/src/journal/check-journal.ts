@@ -2,7 +2,7 @@ import { basename, join } from 'node:path';
 import { nodeFileSystem, type FileSystem } from '../files/file-system.js';
 import { checkDataset, type SaveCheck } from '../persist/check-dataset.js';
 import { scanLog, type LogDamage } from './log-scan.js';
-import { DAMAGED_DIRECTORY } from './journal.js';
+import { DAMAGED_DIRECTORY, numbered } from './journal.js';
 
 export interface LogCheck {
   path: string;
@@ -78,12 +78,4 @@ export async function checkJournal(directory: string, options: { fix?: boolean; 
     }
   }
   return { checkpoint, logs, startable: firstDamaged < 0 && !checkpointDamaged, fixed };
-}
-
-function numbered(entries: readonly string[], pattern: RegExp): number[] {
-  return entries
-    .map((entry) => pattern.exec(entry))
-    .filter((match): match is RegExpExecArray => match !== null)
-    .map((match) => Number(match[1]))
-    .sort((a, b) => a - b);
 }

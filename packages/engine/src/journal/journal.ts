@@ -333,7 +333,8 @@ async function apply(engine: Engine, record: unknown): Promise<void> {
   if (isPromise(reply)) await reply;
 }
 
-function numbered(entries: readonly string[], pattern: RegExp): number[] {
+/** The numbers of the entries matching `pattern` (one group of digits), in numeric order. */
+export function numbered(entries: readonly string[], pattern: RegExp): number[] {
   return entries
     .map((entry) => pattern.exec(entry))
     .filter((match): match is RegExpExecArray => match !== null)
