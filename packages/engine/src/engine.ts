@@ -149,6 +149,13 @@ function encodeBody(body: ResponseBody): string {
   return CONSTANT_TEXT.get(body) ?? encode(body);
 }
 
+/**
+ * Commands that touch one session only, named by their `tkn`, with one store call each (no step
+ * that another request could fall between). On a store that keeps the order of such calls per
+ * session (`DataStore.pipelinesSessions`), several of them on the same session may be in flight.
+ */
+const SESSION_SCOPED: ReadonlySet<string> = new Set(['SH_SET', 'SH_ADD', 'SH_GET', 'SH_RMV', 'SH_CLEAR', 'SH_COUNT', 'SH_CONTAINS', 'SH_KEYS', 'SH_INFO']);
+
 /** How many replies of each status a command gave; requests that named no command count as `ERR`. */
 export interface CommandCount {
   command: CommandName | 'ERR';
@@ -176,6 +183,9 @@ export class Engine {
   private journal: JournalSink | null = null;
   private readonly memory: MemoryGuard | null;
   private readonly onCommandError: EngineOptions['onCommandError'];
+  /** The store keeps the order of one session's calls issued before the previous ones complete. */
+  private readonly pipelinesSessions: boolean;
+  private lastKey: unknown = null;
 
   constructor(options: EngineOptions = {}) {
     this.store = options.store ?? new MemoryStore({ clock: options.clock, scheduler: options.scheduler });
@@ -187,6 +197,7 @@ export class Engine {
       extensions: (options.extensions ?? true) && this.store.sessions.createShared !== undefined,
     };
     this.onCommandError = options.onCommandError;
+    this.pipelinesSessions = this.store.pipelinesSessions === true;
     this.memory =
       options.maxDataBytes === undefined ? null : new MemoryGuard(options.maxDataBytes, (reached, used) => options.onMemoryLimit?.(reached, used));
     this.store.sessions.onExpired = (token) => {
@@ -210,6 +221,7 @@ export class Engine {
 
   /** Executes one request given as JSON text and returns the response as JSON text. */
   execute(text: string): MaybePromise<string> {
+    this.lastKey = null;
     let request: unknown;
     try {
       request = decode(text, { exactNumbers: true });
@@ -217,7 +229,36 @@ export class Engine {
       if (error instanceof JsonDecodeError) return this.write(JSON_INVALID);
       throw error;
     }
-    const reply = this.dispatch(request);
+    const reply = this.dispatch(request, undefined);
+    return isPromise(reply) ? reply.then((ready) => this.write(ready)) : this.write(reply);
+  }
+
+  /**
+   * The session the last `execute` addressed, when its reply is asynchronous and requests after it
+   * on that session may start before it completes (see {@link executeAfter}); null otherwise.
+   */
+  get pipelineKey(): unknown {
+    return this.lastKey;
+  }
+
+  /**
+   * Executes `text` while requests on the session `key` (a {@link pipelineKey}) are still in
+   * flight, if it is a request on that same session that the store orders after them (one store
+   * call on one session, on a store with `pipelinesSessions`); returns null, having done nothing,
+   * for any other request, which must then wait for the ones in flight. Its effects then follow
+   * theirs, as if it had waited; replies must still be sent in request order.
+   */
+  executeAfter(text: string, key: unknown): MaybePromise<string> | null {
+    if (!this.pipelinesSessions || key === null || key === undefined) return null;
+    let request: unknown;
+    try {
+      request = decode(text, { exactNumbers: true });
+    } catch (error) {
+      if (error instanceof JsonDecodeError) return null;
+      throw error;
+    }
+    const reply = this.dispatch(request, key);
+    if (reply === null) return null;
     return isPromise(reply) ? reply.then((ready) => this.write(ready)) : this.write(reply);
   }
 
@@ -226,7 +267,7 @@ export class Engine {
    * envelope. The engine keeps references to values in the request: do not change them afterwards.
    */
   executeRequest(request: unknown): MaybePromise<Envelope> {
-    const reply = this.dispatch(request);
+    const reply = this.dispatch(request, undefined);
     if (isPromise(reply)) return reply.then((ready) => this.count(ready).envelope());
     return this.count(reply).envelope();
   }
@@ -236,7 +277,7 @@ export class Engine {
    * `commandCounts`, because replaying the journal at start-up is not traffic.
    */
   replay(request: unknown): MaybePromise<void> {
-    const reply = this.dispatch(request);
+    const reply = this.dispatch(request, undefined);
     return isPromise(reply) ? reply.then(() => undefined) : undefined;
   }
 
@@ -302,21 +343,34 @@ export class Engine {
     return reply;
   }
 
-  private dispatch(request: unknown): MaybePromise<Reply> {
+  /**
+   * `after` undefined: any request. `after` a pipeline key: null unless the request is a
+   * session-scoped command on that session. Records the request's own pipeline key.
+   */
+  private dispatch(request: unknown, after: undefined): MaybePromise<Reply>;
+  private dispatch(request: unknown, after: unknown): MaybePromise<Reply> | null;
+  private dispatch(request: unknown, after: unknown): MaybePromise<Reply> | null {
     // docs/reference/protocol.md §3: one object with exactly one member, the command.
-    if (!isJsonObject(request)) return NOT_ONE_COMMAND;
+    const pipelined = after !== undefined;
+    if (!isJsonObject(request)) return pipelined ? null : NOT_ONE_COMMAND;
     let name: string | undefined;
     for (const member in request) {
-      if (name !== undefined) return NOT_ONE_COMMAND;
+      if (name !== undefined) return pipelined ? null : NOT_ONE_COMMAND;
       name = member;
     }
-    if (name === undefined) return NOT_ONE_COMMAND;
+    if (name === undefined) return pipelined ? null : NOT_ONE_COMMAND;
 
     const body = request[name];
     const route = ROUTES.get(name);
-    if (route === undefined) return unknownCommand(name, body);
-    if (!isJsonObject(body)) return new Reply(route.responseName, SYNTAX_BODY, route.name);
-    return this.run(route, body);
+    if (route === undefined) return pipelined ? null : unknownCommand(name, body);
+    if (!isJsonObject(body)) return pipelined ? null : new Reply(route.responseName, SYNTAX_BODY, route.name);
+    if (!this.pipelinesSessions) return this.run(route, body);
+    const key = SESSION_SCOPED.has(route.name) ? (body as { tkn?: unknown }).tkn : undefined;
+    const sessionKey = typeof key === 'bigint' || typeof key === 'number' ? key : null;
+    if (pipelined && (sessionKey === null || sessionKey !== after)) return null;
+    const reply = this.run(route, body);
+    this.lastKey = isPromise(reply) ? sessionKey : null;
+    return reply;
   }
 
   private run(route: Route, body: object): MaybePromise<Reply> {

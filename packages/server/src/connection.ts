@@ -26,13 +26,17 @@ export interface ConnectionLimits {
 
 /** Requests that may wait behind an asynchronous one before reading pauses. */
 const MAX_BACKLOG = 1024;
+/** Asynchronous requests of one connection on one session in flight at once (see `Engine.executeAfter`). */
+const MAX_PIPELINE = 64;
 
 /**
  * One client connection: requests in, replies out, in order.
  *
  * - Every text message is one request. Requests of one connection are executed strictly one after
  *   the other (PROTOCOL.md §1): while the engine answers one asynchronously (a save, a remote
- *   store), the next ones wait in `backlog`, and reading pauses if it grows.
+ *   store), the next ones wait in `backlog`, and reading pauses if it grows. The exception: on a
+ *   store that orders one session's calls (a Redis Cluster), further requests on the session of
+ *   the one in flight start at once (`Engine.executeAfter`), their effects in request order.
  * - The replies to all requests parsed from one read leave in one write at the end of the tick,
  *   framed by the connection itself, so N pipelined requests cost one buffer and one syscall.
  * - Replies are never dropped (§14 D13). When more than `maxBufferedBytes` wait in the socket's
@@ -44,8 +48,10 @@ export class Connection {
   idleSweeps = 0;
   /** Requests waiting behind an asynchronous one: text from the fast path, or ws's message. */
   private readonly backlog: { data: Buffer | string; isBinary: boolean }[] = [];
-  /** An asynchronous reply is being waited for. */
-  private busy = false;
+  /** Replies of requests started and not sent yet, in request order (`text` null until ready). */
+  private readonly pending: { text: string | null }[] = [];
+  /** The session every request in `pending` is on, when more may join them; null otherwise. */
+  private pipelineKey: unknown = null;
   /** Replies waiting for the end of the tick, to leave in one write. */
   private readonly outgoing: string[] = [];
   /** Their UTF-8 sizes (reused between flushes). */
@@ -80,7 +86,7 @@ export class Connection {
 
   /** Requests received and not answered yet. */
   get inFlight(): number {
-    return this.backlog.length + (this.busy ? 1 : 0) + this.held.length;
+    return this.backlog.length + this.pending.length + this.held.length;
   }
 
   /** Closes with `code` once every request received so far has been answered. */
@@ -104,7 +110,8 @@ export class Connection {
 
   private onMessage(data: Buffer | string, isBinary: boolean): void {
     this.idleSweeps = 0;
-    if (this.busy) {
+    if (this.pending.length > 0) {
+      if (this.backlog.length === 0 && this.pipelined(data, isBinary)) return;
       this.backlog.push({ data, isBinary });
       if (this.backlog.length >= MAX_BACKLOG && !this.pausedForBacklog) {
         this.pausedForBacklog = true;
@@ -130,26 +137,64 @@ export class Connection {
       this.latency.observe((performance.now() - started) / 1000);
       return this.emit(reply);
     }
-    this.busy = true;
+    this.pipelineKey = this.engine.pipelineKey;
+    this.track(reply, started);
+  }
+
+  /**
+   * Starts a request while others on one session are in flight, if the engine can order it after
+   * them (a request on that same session, on a store that keeps their order); false otherwise,
+   * when it must wait in the backlog.
+   */
+  private pipelined(data: Buffer | string, isBinary: boolean): boolean {
+    if (this.pipelineKey === null || isBinary || this.pending.length >= MAX_PIPELINE) return false;
+    const started = performance.now();
+    let reply: string | Promise<string> | null;
+    try {
+      reply = this.engine.executeAfter(typeof data === 'string' ? data : data.toString(), this.pipelineKey);
+    } catch (error) {
+      this.logger?.error({ err: error, remote: this.remote }, 'request failed');
+      reply = FAILED_REPLY;
+    }
+    if (reply === null) return false;
+    if (isPromise(reply)) this.track(reply, started);
+    else this.pending.push({ text: reply }); // after the replies still in flight
+    return true;
+  }
+
+  private track(reply: Promise<string>, started: number): void {
+    const entry: { text: string | null } = { text: null };
+    this.pending.push(entry);
     reply.then(
       (text) => {
         this.latency.observe((performance.now() - started) / 1000);
-        this.finish(text);
+        entry.text = text;
+        this.finish();
       },
       (error: unknown) => {
         this.logger?.error({ err: error, remote: this.remote }, 'request failed');
-        this.finish(FAILED_REPLY);
+        entry.text = FAILED_REPLY;
+        this.finish();
       },
     );
   }
 
-  /** An asynchronous reply is ready: send it, then run the requests that waited for it. */
-  private finish(text: string): void {
-    this.busy = false;
-    this.emit(text);
-    while (!this.busy && this.backlog.length > 0) {
-      const next = this.backlog.shift()!;
-      this.execute(next.data, next.isBinary);
+  /** An asynchronous reply is ready: send the replies ready in order, then run the requests that waited. */
+  private finish(): void {
+    const pending = this.pending;
+    while (pending.length > 0 && pending[0]!.text !== null) this.emit(pending.shift()!.text!);
+    if (pending.length === 0) this.pipelineKey = null;
+    const backlog = this.backlog;
+    while (backlog.length > 0) {
+      const next = backlog[0]!;
+      if (pending.length === 0) {
+        backlog.shift();
+        this.execute(next.data, next.isBinary);
+      } else if (this.pipelined(next.data, next.isBinary)) {
+        backlog.shift();
+      } else {
+        break;
+      }
     }
     if (this.pausedForBacklog && this.backlog.length < MAX_BACKLOG / 2) {
       this.pausedForBacklog = false;

@@ -146,8 +146,8 @@ const messageArbitrary: fc.Arbitrary<Message> = fc.oneof(
     return { frames, expect: { text, binary: false } };
   }),
   fc.uint8Array({ maxLength: 100 }).map((bytes) => ({ frames: [frameBytes(0x2, Buffer.from(bytes))], expect: { text: Buffer.from(bytes).toString('hex'), binary: true } })),
-  fc.constant({ frames: [frameBytes(0x9, Buffer.from('ping'))], expect: null }),
-  fc.constant({ frames: [frameBytes(0xa, Buffer.from('unsolicited pong'))], expect: null }),
+  fc.constant<Message>({ frames: [frameBytes(0x9, Buffer.from('ping'))], expect: null }),
+  fc.constant<Message>({ frames: [frameBytes(0xa, Buffer.from('unsolicited pong'))], expect: null }),
 );
 
 describe('fast receive path', () => {

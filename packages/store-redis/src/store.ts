@@ -87,6 +87,16 @@ export class RedisStore implements DataStore {
   /** The connection (exposed for diagnostics and tests: slot owners, WAIT, INFO). */
   readonly cluster: Cluster;
   readonly layout: KeyLayout;
+  /**
+   * One session's two keys share a slot, so its commands go to one master over one connection,
+   * which runs them in the order they were sent (ioredis keeps that order, auto-pipelined or not,
+   * and on MOVED/ASK redirections and reconnections): requests of a connection on one session may
+   * be in flight together (the server's pipelining, `Engine.executeAfter`) and still take effect
+   * in request order. Each command stays one atomic script. During a failover, a command that
+   * fails and is retried (CLUSTERDOWN, TRYAGAIN) can be overtaken by the next one on the session,
+   * within the same window in which Redis' asynchronous replication may lose acknowledged writes.
+   */
+  readonly pipelinesSessions = true;
   private readonly statsMaxAgeMs: number;
   private statsCache: { at: number; value: Promise<StoreStats> } | undefined;
   private lastError: Error | undefined;

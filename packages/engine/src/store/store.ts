@@ -17,6 +17,12 @@ export interface DataStore {
   close(): MaybePromise<void>;
   /** Sizes for health checks and metrics (cheap: no walk over the data). */
   stats(): MaybePromise<StoreStats>;
+  /**
+   * True when calls on one session take effect in the order they are made even while earlier
+   * ones have not completed (e.g. one ordered connection per session's node): the server may then
+   * keep several requests of a connection on one session in flight (`Engine.executeAfter`).
+   */
+  readonly pipelinesSessions?: boolean;
 }
 
 export interface StoreStats {
