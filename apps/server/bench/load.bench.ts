@@ -31,7 +31,12 @@ const SESSION_POOL = 10_000;
 const CLK_TCK = 100; // Linux USER_HZ
 const REF_BIN = process.env.NDB_REF_BIN;
 
-type Mix = 'session' | 'kv';
+/**
+ * session: 10 % SH_NEW, 45 % SH_SET, 45 % SH_GET over a pool of sessions; own: SH_SET / SH_GET
+ * alternating on the connection's own session (a web server's shape, and the store-redis bench's);
+ * kv: 50 % KV_SET, 50 % KV_GET.
+ */
+type Mix = 'session' | 'own' | 'kv';
 
 interface Scenario {
   mix: Mix;
@@ -46,6 +51,7 @@ const ALL_SCENARIOS: Scenario[] = [
   { mix: 'session', connections: 1, inFlight: 8 },
   { mix: 'session', connections: 4, inFlight: 64 },
   { mix: 'session', connections: 16, inFlight: 16, cluster: true },
+  { mix: 'own', connections: 16, inFlight: 16, cluster: true },
   { mix: 'kv', connections: 1, inFlight: 1 },
   { mix: 'kv', connections: 1, inFlight: 8 },
   { mix: 'kv', connections: 4, inFlight: 64 },
@@ -170,7 +176,9 @@ function requests(mix: Mix, tokens: string[], count: number): Buffer[] {
     const r = Math.random();
     const tkn = tokens[Math.floor(Math.random() * tokens.length)];
     const key = `key${Math.floor(Math.random() * SESSION_POOL)}`;
-    if (mix === 'session') {
+    if (mix === 'own') {
+      frames.push(frame(i % 2 === 0 ? `{"SH_SET":{"tkn":${tkn},"keys":{"k${i % 8}":${i}}}}` : `{"SH_GET":{"tkn":${tkn},"keys":["k${i % 8}"]}}`));
+    } else if (mix === 'session') {
       if (r < 0.1) frames.push(frame('{"SH_NEW":{}}'));
       else if (r < 0.55) frames.push(frame(`{"SH_SET":{"tkn":${tkn},"keys":{"name":"user${i}","visits":${i}}}}`));
       else frames.push(frame(`{"SH_GET":{"tkn":${tkn},"keys":["name","visits"]}}`));
@@ -324,7 +332,10 @@ function percentile(sorted: Float64Array, p: number): number {
 
 async function measure(target: Target, scenario: Scenario): Promise<Measurement> {
   const connections = await Promise.all(Array.from({ length: scenario.connections }, () => LoadConnection.open(target.port)));
-  for (const c of connections) c.run(requests(scenario.mix, target.tokens, 4096), scenario.inFlight);
+  for (const c of connections) {
+    const tokens = scenario.mix === 'own' ? [/"tkn":(\d+)/.exec((await c.requestAll(['{"SH_NEW":{}}']))[0]!)![1]!] : target.tokens;
+    c.run(requests(scenario.mix, tokens, 4096), scenario.inFlight);
+  }
   await new Promise((resolve) => setTimeout(resolve, WARMUP_SECONDS * 1000));
   const repliesBefore = connections.reduce((sum, c) => sum + c.replies, 0);
   for (const c of connections) c.latencies = [];
@@ -430,7 +441,7 @@ function print(results: Map<Scenario, Map<Target, Measurement[]>>, ours: Target,
   header.push('ours p50 / p99 ms');
   if (reference) header.push('C++ p50 / p99 ms');
   console.log(`\n| ${header.join(' | ')} |\n|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
-  const mixName = (mix: Mix) => (mix === 'session' ? 'sessions mix' : 'KV mix');
+  const mixName = (mix: Mix) => (mix === 'session' ? 'sessions mix' : mix === 'own' ? 'own session' : 'KV mix');
   for (const [scenario, byTarget] of results) {
     const mine = byTarget.get(ours)!;
     const m = medianRound(mine);
