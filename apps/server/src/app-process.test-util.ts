@@ -1,21 +1,22 @@
-// Running the built `nemesisdb` executable in tests: start it on a free port, read its JSON log
-// lines, talk to it over WebSocket, and make sure it is stopped after each test.
+// Running the built `nemesisdb` executable in tests (started through @nemesisdb/test-utils): on a
+// free port, its JSON log lines, a WebSocket client, and everything stopped after each test.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { APP_CLI, startApp, stopAllApps, type App } from '@nemesisdb/test-utils';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
 
-export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+export const CLI = APP_CLI;
 /** The test runner's environment without NEMESISDB_* settings, so only the given flags count. */
 export const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NEMESISDB_')));
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
-afterEach(() => {
+afterEach(async () => {
+  await stopAllApps();
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
@@ -27,45 +28,11 @@ export function tempDir(): string {
   return dir;
 }
 
-export interface Started {
-  child: ChildProcess;
-  url: string;
-  /** `http://host:port` of the same server. */
-  http: string;
-  lines: Record<string, unknown>[];
-  exited: Promise<number | null>;
-}
+export type Started = App;
 
-/** Starts the app; resolves once it listens (or rejects with its code and log lines when it exits first). */
-export function start(args: string[], env: NodeJS.ProcessEnv = cleanEnv): Promise<Started> {
-  const child = spawn(process.execPath, [CLI, '--host', '127.0.0.1', '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const lines: Record<string, unknown>[] = [];
-  let buffered = '';
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      buffered += chunk;
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        try {
-          const entry = JSON.parse(line) as Record<string, unknown>;
-          lines.push(entry);
-          if (entry.msg === 'listening') {
-            const url = entry.url as string;
-            resolve({ child, url, http: url.replace(/^ws/, 'http'), lines, exited });
-          }
-        } catch {
-          // not JSON
-        }
-      }
-    });
-    void exited.then((code) => reject(Object.assign(new Error(`exited with ${code}: ${stderr}`), { code, lines, stderr })));
-  });
+/** Starts the app with these flags; resolves once it listens (rejects with its code and log lines when it exits first). */
+export function start(args: string[], env?: Record<string, string>): Promise<Started> {
+  return startApp({ args, env });
 }
 
 /** Runs the executable to completion (e.g. a check command): its exit code and output. */

@@ -1,0 +1,2 @@
+// @nemesisdb/test-utils (private): what several packages' tests need, written once.
+export { APP_CLI, AppExitedError, startApp, stopAllApps, type App, type AppOptions } from './app.js';
