@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeFileError, nodeFileSystem, writeFully, type FileSystem, type WritableFile } from '../files/file-system.js';
-import { encodeRecordLine, journalHeader } from './record-format.js';
+import { encodeRecords, journalHeader } from './record-format.js';
 
 /** When appended records reach the disk (config `persist.journal.fsync`). */
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
 
+/** A record's line beyond its JSON: the checksum, a space, the newline. */
+const RECORD_OVERHEAD_BYTES = 10;
 /** First and longest wait between two attempts to write a journal that failed. */
 export const JOURNAL_RETRY_MS = { first: 100, max: 1000 } as const;
 /** How long a reply waits for a failed journal before its connection is closed (never acknowledged). */
@@ -65,7 +67,9 @@ interface Group {
  * acknowledged. Records appended meanwhile (expiries, commands already under way) queue behind.
  */
 export class JournalFile {
+  /** Records (their JSON) not written yet, and their UTF-8 sizes. */
   private pending: string[] = [];
+  private pendingLengths: number[] = [];
   private pendingWaiters: Waiter[] = [];
   private pendingBarrier: Promise<void> | null = null;
   /** The group being written, or the one that failed and is retried. */
@@ -137,9 +141,10 @@ export class JournalFile {
    * record waits in memory (refusing new changes is the engine's job, before it applies them).
    */
   append(json: string, acknowledged = true): Promise<void> | undefined {
-    const line = encodeRecordLine(json);
-    this.pending.push(line);
-    this.bytes += Buffer.byteLength(line) + 1;
+    const byteLength = Buffer.byteLength(json);
+    this.pending.push(json);
+    this.pendingLengths.push(byteLength);
+    this.bytes += byteLength + RECORD_OVERHEAD_BYTES;
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.writeScheduled);
@@ -247,11 +252,12 @@ export class JournalFile {
 
   private async writeGroup(): Promise<void> {
     const group: Group = {
-      data: Buffer.from(this.pending.join('\n') + '\n'),
+      data: encodeRecords(this.pending, this.pendingLengths),
       waiters: this.pendingWaiters,
       barrier: this.pendingBarrier,
     };
     this.pending = [];
+    this.pendingLengths = [];
     this.pendingWaiters = [];
     this.pendingBarrier = null;
     this.current = group;
@@ -309,9 +315,10 @@ export class JournalFile {
     // answered from now on (reads, refusals) waits for none of them.
     if (this.pending.length > 0) {
       const group = this.current ?? (this.current = { data: Buffer.alloc(0), waiters: [], barrier: null });
-      group.data = Buffer.concat([group.data, Buffer.from(this.pending.join('\n') + '\n')]);
+      group.data = Buffer.concat([group.data, encodeRecords(this.pending, this.pendingLengths)]);
       group.waiters.push(...this.pendingWaiters);
       this.pending = [];
+      this.pendingLengths = [];
       this.pendingWaiters = [];
       this.pendingBarrier = null;
     }
