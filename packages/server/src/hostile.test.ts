@@ -122,6 +122,33 @@ describe('hostile clients', () => {
     ws.close();
   });
 
+  it('a client that trickles plain frames in tiny pieces is answered, in order', async () => {
+    // Every frame is cut across reads: the fast receive path completes a frame cut once and hands
+    // one cut again to ws (which buffers reads in a list rather than copying the frame each time).
+    const { server } = await serve();
+    const socket = await rawClient(server.port);
+    const replies: string[] = [];
+    let buffered = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      while (buffered.length >= 2 && buffered.length >= 2 + (buffered[1]! & 0x7f)) {
+        const length = buffered[1]! & 0x7f;
+        replies.push(buffered.toString('utf8', 2, 2 + length));
+        buffered = buffered.subarray(2 + length);
+      }
+    });
+    const big = frame(`{"KV_SET":{"keys":{"big":"${'z'.repeat(20 * 1024)}"}}}`);
+    const small = frame('{"KV_COUNT":{}}');
+    const stream = Buffer.concat([small, big, small]);
+    for (let at = 0; at < stream.length; at += 7) {
+      socket.write(stream.subarray(at, at + 7));
+      if (at % 700 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await until(() => replies.length === 3);
+    expect(replies).toEqual(['{"KV_COUNT_RSP":{"cnt":0,"st":1}}', '{"KV_SET_RSP":{"st":1}}', '{"KV_COUNT_RSP":{"cnt":1,"st":1}}']);
+    expect(await wellBehaved(server.url)).toBe('{"KV_COUNT_RSP":{"cnt":1,"st":1}}');
+  });
+
   it('a client that disconnects in the middle of a request, or of its replies', async () => {
     const { server, logger } = await serve();
     const midRequest = await rawClient(server.port);
