@@ -80,7 +80,8 @@ async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
       // Not this process's: the action decides what reaches the CLI.
       NEMESISDB_TOKEN: '',
     };
-    for (const [name, value] of Object.entries(step.env ?? {})) env[name] = value.replace(EXPRESSION, (_, expression: string) => evaluate(expression, inputs));
+    for (const [name, value] of Object.entries(step.env ?? {}))
+      env[name] = value.replace(EXPRESSION, (_, expression: string) => evaluate(expression, inputs));
     last = await runBash(step.run ?? '', env, shim, dir);
     if (last.code !== 0) break;
   }
@@ -94,16 +95,35 @@ async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
 }
 
 // The cases the built CLI carries (dist/corpus.json), which is what the action runs.
-const shipped = (JSON.parse(readFileSync(join(ACTION_DIR, 'dist', 'corpus.json'), 'utf8')) as { cases: { id: string; tags: string[] }[] }).cases;
+const shipped = (JSON.parse(readFileSync(join(ACTION_DIR, 'dist', 'corpus.json'), 'utf8')) as { cases: { id: string; tags: string[] }[] })
+  .cases;
 const upstreamOnly = shipped.filter((c) => c.tags.includes('v0.7.4-only'));
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'nemesisdb-conformance-action-'));
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-keyout', join(work, 'key.pem'), '-out', join(work, 'cert.pem'),
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(work, 'key.pem'),
+      '-out',
+      join(work, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   writeFileSync(join(work, 'tokens'), token);
   server = await startServer({
     persist: true,
@@ -125,7 +145,19 @@ describe('action.yml', () => {
   it('is a composite action with the documented inputs, and its scripts never interpolate an input', () => {
     expect(action.runs.using).toBe('composite');
     expect(Object.keys(action.inputs)).toEqual(
-      expect.arrayContaining(['url', 'profile', 'token', 'ca', 'skip-file', 'expect-fail', 'junit', 'version', 'max-payload', 'persistence', 'report-md']),
+      expect.arrayContaining([
+        'url',
+        'profile',
+        'token',
+        'ca',
+        'skip-file',
+        'expect-fail',
+        'junit',
+        'version',
+        'max-payload',
+        'persistence',
+        'report-md',
+      ]),
     );
     expect(action.inputs['url']?.required).toBe(true);
     for (const [name, input] of Object.entries(action.inputs)) expect(input.description, name).toBeTruthy();
@@ -155,7 +187,9 @@ describe('action.yml', () => {
     const call = shim.lastCall();
     expect(call?.spec).toBe(VERSION);
     expect(call?.args.join(' ')).not.toContain(token);
-    expect(call?.args).toEqual(expect.arrayContaining(['--profile', 'v0.7.4', '--max-payload', '1048576', '--reporter', 'junit', '--output', junit]));
+    expect(call?.args).toEqual(
+      expect.arrayContaining(['--profile', 'v0.7.4', '--max-payload', '1048576', '--reporter', 'junit', '--output', junit]),
+    );
 
     const counts = new RegExp(`^(\\d+) passed, 0 failed, 1 skipped, ${upstreamOnly.length} failed as expected`, 'm').exec(run.stdout);
     expect(counts, run.stdout).not.toBeNull();
@@ -174,7 +208,14 @@ describe('action.yml', () => {
   });
 
   it('fails the step, exit code 1, when a case fails — and when a listed expected failure passes', async () => {
-    const base = { url: server.url, profile: 'v0.7.4', 'max-payload': '1048576', token, ca: join(work, 'cert.pem'), tags: 'v0.7.4-only,SH_COUNT,!expiry' };
+    const base = {
+      url: server.url,
+      profile: 'v0.7.4',
+      'max-payload': '1048576',
+      token,
+      ca: join(work, 'cert.pem'),
+      tags: 'v0.7.4-only,SH_COUNT,!expiry',
+    };
     const failing = await runAction(base);
     expect(failing.code).toBe(1);
     expect(failing.outputs['exit-code']).toBe('1');

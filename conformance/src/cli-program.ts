@@ -87,12 +87,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--expect-fail <file>', 'cases that must fail (same format as --skip-file); the run fails when one passes')
     .option('--tags <tags>', 'run only cases with any of these comma-separated tags; !tag leaves a tag out')
     .addOption(new Option('--profile <name>', 'default: this project; v0.7.4: C++ NemesisDB v0.7.4').choices(PROFILES).default('default'))
-    .option('--max-payload <bytes>', "the server's maxPayload, for the message-size cases, or \"unknown\" (default: the profile's)", bytesOrUnknown)
-    .addOption(new Option('--persistence <state>', 'whether the server has persistence enabled (default: what SV_INFO reports)').choices(['on', 'off', 'unknown']))
+    .option(
+      '--max-payload <bytes>',
+      'the server\'s maxPayload, for the message-size cases, or "unknown" (default: the profile\'s)',
+      bytesOrUnknown,
+    )
+    .addOption(
+      new Option('--persistence <state>', 'whether the server has persistence enabled (default: what SV_INFO reports)').choices([
+        'on',
+        'off',
+        'unknown',
+      ]),
+    )
     .option('--report-md <file>', 'write the Markdown compatibility report there (also appended to $GITHUB_STEP_SUMMARY when set)')
     .option('--timeout <ms>', 'how long to wait for each reply', positiveInt, DEFAULT_TIMEOUT_MS)
     .option('--token <token>', 'bearer token of a server that requires one (or NEMESISDB_TOKEN)')
-    .option('--ca <file>', 'PEM certificate of the CA that signed a wss:// server\'s certificate')
+    .option('--ca <file>', "PEM certificate of the CA that signed a wss:// server's certificate")
     .option('--docs <dir>', 'read cases from this docs tree instead of the corpus shipped in the package')
     .option('--list', 'print the selected cases and their tags, and exit without a server')
     .version(VERSION, '-v, --version')
@@ -122,7 +132,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   // A list entry that matches no case is a typo or a case that was renamed: the list would judge
   // nothing while looking as if it did.
-  for (const [option, rules] of [['--skip-file', skip], ['--expect-fail', expectFail]] as const) {
+  for (const [option, rules] of [
+    ['--skip-file', skip],
+    ['--expect-fail', expectFail],
+  ] as const) {
     const stale = unmatchedRules(cases, rules);
     if (stale.length > 0) {
       io.stderr.write(`nemesisdb-conformance: ${option} entries that match no case: ${stale.map((r) => r.pattern).join(', ')}\n`);
@@ -164,7 +177,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const listeners: RunListener[] = [createReporter(flags.reporter, reportOut)];
   let markdown = '';
   const stepSummary = process.env['GITHUB_STEP_SUMMARY'] || undefined;
-  if (flags.reportMd !== undefined || stepSummary !== undefined) listeners.push(markdownReporter({ write: (text: string) => (markdown += text) }));
+  if (flags.reportMd !== undefined || stepSummary !== undefined)
+    listeners.push(markdownReporter({ write: (text: string) => (markdown += text) }));
   if (flags.reporter !== 'pretty' || file) {
     const progressOut = file ? io.stdout : io.stderr;
     if (!(flags.reporter === 'tap' && !file)) listeners.push(progressReporter(progressOut));

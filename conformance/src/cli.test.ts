@@ -62,7 +62,20 @@ describe('nemesisdb-conformance', () => {
     mkdirSync(docs, { recursive: true });
     writeFileSync(
       join(docs, 'wrong.md'),
-      ['# Wrong', '', '## Expects the wrong status', '', '```json request', '{"KV_COUNT":{}}', '```', '', '```json response', '{"KV_COUNT_RSP":{"cnt":"$_:uint","st":2}}', '```', ''].join('\n'),
+      [
+        '# Wrong',
+        '',
+        '## Expects the wrong status',
+        '',
+        '```json request',
+        '{"KV_COUNT":{}}',
+        '```',
+        '',
+        '```json response',
+        '{"KV_COUNT_RSP":{"cnt":"$_:uint","st":2}}',
+        '```',
+        '',
+      ].join('\n'),
     );
     const run = await cli(server.url, '--docs', docs);
     expect(run.code).toBe(1);
@@ -118,16 +131,34 @@ describe('nemesisdb-conformance', () => {
   it('--expect-fail: listed cases must fail (exit 0), a listed case that passes fails the run (exit 1)', async () => {
     // On our server the v0.7.4-only cases fail: they pin upstream's answers where we differ.
     const list = await cli('--list', '--profile', 'v0.7.4', '--tags', 'v0.7.4-only');
-    const ids = list.stdout.trim().split('\n').map((line) => line.split(' ')[0] ?? '');
+    const ids = list.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' ')[0] ?? '');
     expect(ids.length).toBeGreaterThanOrEqual(3);
     const gaps = join(scratch, 'gaps.txt');
     writeFileSync(gaps, `# known gaps\n${ids.map((id) => `${id}  # differs on purpose`).join('\n')}\n`);
-    const run = await cli(server.url, '--profile', 'v0.7.4', '--tags', 'v0.7.4-only,!persistence', '--expect-fail', gaps, '--max-payload', '1048576');
+    const run = await cli(
+      server.url,
+      '--profile',
+      'v0.7.4',
+      '--tags',
+      'v0.7.4-only,!persistence',
+      '--expect-fail',
+      gaps,
+      '--max-payload',
+      '1048576',
+    );
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toContain('failed as expected: differs on purpose');
     expect(run.stdout).toMatch(/^0 passed, 0 failed, 0 skipped, \d+ failed as expected/m);
     const listed = await cli('--list', '--profile', 'v0.7.4', '--tags', 'v0.7.4-only', '--expect-fail', gaps);
-    expect(listed.stdout.trim().split('\n').every((line) => line.endsWith('(expected to fail: differs on purpose)'))).toBe(true);
+    expect(
+      listed.stdout
+        .trim()
+        .split('\n')
+        .every((line) => line.endsWith('(expected to fail: differs on purpose)')),
+    ).toBe(true);
 
     const stale = join(scratch, 'stale.txt');
     writeFileSync(stale, 'commands/kv-get.md#an-empty-list-reads-nothing  # was broken\n');
@@ -160,12 +191,22 @@ describe('nemesisdb-conformance', () => {
     expect(assumed.code).toBe(1);
     expect(assumed.stdout).toContain('settings: maxPayload 1024 (default of profile v0.7.4), persistence off (SV_INFO)');
     expect(assumed.stdout).toContain('+ 1011 spaces (1025 bytes)');
-    const given = await cli(server.url, '--profile', 'v0.7.4', '--max-payload', '1048576', '--only', 'concepts/transport.md#a-message-larger-than-maxpayload-closes');
+    const given = await cli(
+      server.url,
+      '--profile',
+      'v0.7.4',
+      '--max-payload',
+      '1048576',
+      '--only',
+      'concepts/transport.md#a-message-larger-than-maxpayload-closes',
+    );
     expect(given.code, given.stdout).toBe(0);
 
     const persistence = await cli(server.url, '--tags', 'KV_SAVE', '--persistence', 'unknown', '--reporter', 'tap');
     expect(persistence.code).toBe(0);
-    expect(persistence.stdout).toContain('# SKIP depends on whether the server has persistence enabled, which is unknown (pass --persistence on|off)');
+    expect(persistence.stdout).toContain(
+      '# SKIP depends on whether the server has persistence enabled, which is unknown (pass --persistence on|off)',
+    );
     expect((await cli(server.url, '--persistence', 'maybe')).code).toBe(2);
     expect((await cli(server.url, '--max-payload', '12kb')).code).toBe(2);
   });
@@ -207,11 +248,29 @@ describe('nemesisdb-conformance', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nemesisdb-conformance-tls-'));
     const token = 'a-long-enough-secret-token';
     writeFileSync(join(dir, 'tokens'), token);
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const secure = await startServer({
       persist: false,
       args: ['--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem'), '--auth-token-file', join(dir, 'tokens')],

@@ -49,7 +49,9 @@ export class Connection {
         reject(new Error(`cannot connect to ${url}: ${error.message}`));
       };
       socket.once('error', fail);
-      socket.once('unexpected-response', (_request, response) => fail(new Error(`HTTP ${response.statusCode} instead of a WebSocket upgrade`)));
+      socket.once('unexpected-response', (_request, response) =>
+        fail(new Error(`HTTP ${response.statusCode} instead of a WebSocket upgrade`)),
+      );
       socket.once('open', () => {
         socket.removeListener('error', fail);
         resolve(new Connection(socket));

@@ -16,7 +16,10 @@ describe('the corpus', () => {
   });
 
   it('is shipped in the npm package', () => {
-    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { files: string[]; bin: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as {
+      files: string[];
+      bin: Record<string, string>;
+    };
     expect(pkg.files).toContain('dist');
     expect(pkg.bin['nemesisdb-conformance']).toBe('./dist/cli.js');
   });
@@ -24,13 +27,17 @@ describe('the corpus', () => {
   it('tags every improvement with the docs/reference/protocol.md item it checks', () => {
     const item = /^(C\d+|D\d+)$/;
     for (const c of cases.filter((c) => c.tags.includes(IMPROVEMENT_TAG) || c.tags.includes(UPSTREAM_ONLY_TAG))) {
-      expect(c.tags.some((t) => item.test(t)), c.id).toBe(true);
+      expect(
+        c.tags.some((t) => item.test(t)),
+        c.id,
+      ).toBe(true);
     }
   });
 
-  it('fits every request in upstream\'s largest maxPayload (8192 bytes) unless it is padded', () => {
+  it("fits every request in upstream's largest maxPayload (8192 bytes) unless it is padded", () => {
     for (const c of cases) {
-      for (const step of c.steps) if (step.kind === 'send' && !step.pad) expect(Buffer.byteLength(step.text), c.id).toBeLessThanOrEqual(8192);
+      for (const step of c.steps)
+        if (step.kind === 'send' && !step.pad) expect(Buffer.byteLength(step.text), c.id).toBeLessThanOrEqual(8192);
     }
   });
 

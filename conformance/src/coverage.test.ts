@@ -15,7 +15,11 @@ const cases = extractFromDocs(docs);
 
 describe('coverage of the documented cases', () => {
   it('has a row for every command of the protocol', () => {
-    expect(Object.keys(COMMAND_STATUSES).filter((row) => row !== '(request)').sort()).toEqual([...COMMAND_NAMES].sort());
+    expect(
+      Object.keys(COMMAND_STATUSES)
+        .filter((row) => row !== '(request)')
+        .sort(),
+    ).toEqual([...COMMAND_NAMES].sort());
   });
 
   it('lists only real (command, status) pairs as not provokable', () => {

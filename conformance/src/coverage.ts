@@ -102,8 +102,12 @@ export function coverageTable(cases: readonly Case[]): string {
   for (const [row, listed] of Object.entries(COMMAND_STATUSES) as [CoverageRow, readonly number[]][]) {
     const seen = coverage.statuses.get(row);
     const covered = listed.filter((st) => (seen?.get(st)?.length ?? 0) > 0).map((st) => `**${st}**: ${cell(seen?.get(st) ?? [])}`);
-    const excused = listed.filter((st) => notProvokable.has(`${row} ${st}`)).map((st) => `${st} — ${notProvokable.get(`${row} ${st}`) ?? ''}`);
-    const missing = listed.filter((st) => !notProvokable.has(`${row} ${st}`) && (seen?.get(st)?.length ?? 0) === 0).map((st) => `**${st}: MISSING**`);
+    const excused = listed
+      .filter((st) => notProvokable.has(`${row} ${st}`))
+      .map((st) => `${st} — ${notProvokable.get(`${row} ${st}`) ?? ''}`);
+    const missing = listed
+      .filter((st) => !notProvokable.has(`${row} ${st}`) && (seen?.get(st)?.length ?? 0) === 0)
+      .map((st) => `**${st}: MISSING**`);
     const name = row === '(request)' ? '(any request)' : `[${row}](../commands/${row.toLowerCase().replace(/_/g, '-')}.md)`;
     lines.push(`| ${name} | ${[...covered, ...missing].join(' · ')} | ${excused.join('; ') || '—'} |`);
   }
@@ -111,10 +115,5 @@ export function coverageTable(cases: readonly Case[]): string {
   lines.push(`| (transport close codes) | ${closes.join(' · ')} | — |`);
   const inDefault = cases.filter((c) => inProfile(c, 'default')).length;
   const inUpstream = cases.filter((c) => inProfile(c, 'v0.7.4')).length;
-  return [
-    `${cases.length} cases: ${inDefault} in the default profile, ${inUpstream} in the v0.7.4 profile.`,
-    '',
-    ...lines,
-  ].join('\n');
+  return [`${cases.length} cases: ${inDefault} in the default profile, ${inUpstream} in the v0.7.4 profile.`, '', ...lines].join('\n');
 }
-

@@ -91,9 +91,17 @@ describe('extractCases', () => {
   });
 
   it.each([
-    ['a response before any request', ['## X', fence('json response', '{}'), fence('json request', '{}')], /must directly follow a request/],
+    [
+      'a response before any request',
+      ['## X', fence('json response', '{}'), fence('json request', '{}')],
+      /must directly follow a request/,
+    ],
     ['steps without a request', ['## X', '`wait 5ms`'], /steps without any request block/],
-    ['two responses to one request', ['## X', fence('json request', '{}'), fence('json response', '{}'), fence('json response', '{}')], /must directly follow/],
+    [
+      'two responses to one request',
+      ['## X', fence('json request', '{}'), fence('json response', '{}'), fence('json response', '{}')],
+      /must directly follow/,
+    ],
     ['an unknown request kind', ['## X', fence('yaml request', 'a: 1')], /unknown request kind "yaml"/],
     ['an unknown modifier', ['## X', fence('json response sorted', '{}')], /unknown response modifier "sorted"/],
     ['invalid JSON', ['## X', fence('json request', '{"a":')], /request block is not JSON/],

@@ -131,7 +131,8 @@ function blockStep(info: string, body: string, file: string, line: number): Step
     if (pad && mode !== 'json' && mode !== 'text') throw new ExtractError(file, line, 'pad= applies to json and text requests');
     if (mode === 'json') parseOrThrow(body, file, line, 'request');
     if (mode === 'hex' && !/^[\s0-9a-fA-F]*$/.test(body)) throw new ExtractError(file, line, 'hex request holds non-hex characters');
-    if (mode === 'hex' && body.replace(/\s/g, '').length % 2 !== 0) throw new ExtractError(file, line, 'hex request has an odd number of digits');
+    if (mode === 'hex' && body.replace(/\s/g, '').length % 2 !== 0)
+      throw new ExtractError(file, line, 'hex request has an odd number of digits');
     return pad ? { kind: 'send', mode, text: body, pad, line } : { kind: 'send', mode, text: body, line };
   }
 
@@ -245,7 +246,10 @@ export function expectedStatus(text: string): number | null {
 
 /** Heading text without Markdown emphasis or code marks. */
 function plainText(heading: string): string {
-  return heading.replace(/[`*]/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').trim();
+  return heading
+    .replace(/[`*]/g, '')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .trim();
 }
 
 /** GitHub-style anchor: lower case, punctuation dropped, spaces to hyphens. */

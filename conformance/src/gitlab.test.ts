@@ -27,7 +27,8 @@ function snippet(): string {
   const page = readFileSync(GUIDE, 'utf8');
   const section = page.slice(page.indexOf('\n## GitLab CI\n'));
   const block = /```yaml\n([\s\S]*?)\n```/.exec(section);
-  if (!section.startsWith('\n## GitLab CI\n') || !block) throw new Error('docs/guides/conformance.md has no yaml block under "## GitLab CI"');
+  if (!section.startsWith('\n## GitLab CI\n') || !block)
+    throw new Error('docs/guides/conformance.md has no yaml block under "## GitLab CI"');
   return block[1] ?? '';
 }
 
@@ -52,7 +53,14 @@ afterAll(async () => {
 async function runJob(overrides: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string; dir: string }> {
   const dir = mkdtempSync(join(work, 'job-'));
   // GitLab's own variables a job sees, plus the job's, plus ours; never a GitHub step summary.
-  const env: Record<string, string> = { CI: 'true', GITLAB_CI: 'true', CI_PROJECT_DIR: dir, GITHUB_STEP_SUMMARY: '', ...job?.variables, ...overrides };
+  const env: Record<string, string> = {
+    CI: 'true',
+    GITLAB_CI: 'true',
+    CI_PROJECT_DIR: dir,
+    GITHUB_STEP_SUMMARY: '',
+    ...job?.variables,
+    ...overrides,
+  };
   const script = [...(job?.before_script ?? []), ...(job?.script ?? [])].join('\n');
   return { ...(await runBash(script, env, shim, dir)), dir };
 }

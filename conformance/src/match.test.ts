@@ -24,7 +24,9 @@ describe('matchValue', () => {
   });
 
   it('accepts extra members at any depth in subset mode, but not extra array items', () => {
-    expect(check('{"R":{"expiry":{"duration":60},"st":1}}', '{"R":{"expires":true,"expiry":{"duration":60,"remaining":59},"st":1}}', subset)).toBeNull();
+    expect(
+      check('{"R":{"expiry":{"duration":60},"st":1}}', '{"R":{"expires":true,"expiry":{"duration":60,"remaining":59},"st":1}}', subset),
+    ).toBeNull();
     expect(check('{"R":{"keys":[{"a":1}]}}', '{"R":{"keys":[{"a":1,"b":2}]}}', subset)).toBeNull();
     expect(check('{"R":{"keys":[1]}}', '{"R":{"keys":[1,2]}}', subset)).toBe('R.keys: expected 1 items, got 2: [1,2]');
   });

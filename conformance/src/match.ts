@@ -69,7 +69,9 @@ function walk(expected: ExactJsonValue, actual: ExactJsonValue, options: MatchOp
     if (expected.length !== actual.length) {
       return { path: label(path), message: `expected ${expected.length} items, got ${actual.length}: ${show(actual)}` };
     }
-    return options.unordered ? walkUnordered(expected, actual, options, bindings, path) : walkOrdered(expected, actual, options, bindings, path);
+    return options.unordered
+      ? walkUnordered(expected, actual, options, bindings, path)
+      : walkOrdered(expected, actual, options, bindings, path);
   }
   if (isObject(expected)) {
     if (!isObject(actual)) return differ(path, expected, actual);
@@ -84,7 +86,10 @@ function walk(expected: ExactJsonValue, actual: ExactJsonValue, options: MatchOp
     if (!options.subset) {
       const extra = Object.keys(actual).filter((name) => !Object.hasOwn(expected, name));
       if (extra.length > 0) {
-        return { path: label(path), message: `unexpected member${extra.length > 1 ? 's' : ''} ${extra.map((n) => JSON.stringify(n)).join(', ')} in ${show(actual)}` };
+        return {
+          path: label(path),
+          message: `unexpected member${extra.length > 1 ? 's' : ''} ${extra.map((n) => JSON.stringify(n)).join(', ')} in ${show(actual)}`,
+        };
       }
     }
     return null;
@@ -92,7 +97,13 @@ function walk(expected: ExactJsonValue, actual: ExactJsonValue, options: MatchOp
   return expected === actual ? null : differ(path, expected, actual);
 }
 
-function walkOrdered(expected: ExactJsonValue[], actual: ExactJsonValue[], options: MatchOptions, bindings: Bindings, path: string): Mismatch | null {
+function walkOrdered(
+  expected: ExactJsonValue[],
+  actual: ExactJsonValue[],
+  options: MatchOptions,
+  bindings: Bindings,
+  path: string,
+): Mismatch | null {
   for (let i = 0; i < expected.length; i++) {
     const mismatch = walk(expected[i] as ExactJsonValue, actual[i] as ExactJsonValue, options, bindings, `${path}[${i}]`);
     if (mismatch) return mismatch;
@@ -102,7 +113,13 @@ function walkOrdered(expected: ExactJsonValue[], actual: ExactJsonValue[], optio
 
 // First fit: each expected item takes the first unused reply item it matches. Enough for key
 // listings; a pathological mix of placeholders could need backtracking, which we do not write.
-function walkUnordered(expected: ExactJsonValue[], actual: ExactJsonValue[], options: MatchOptions, bindings: Bindings, path: string): Mismatch | null {
+function walkUnordered(
+  expected: ExactJsonValue[],
+  actual: ExactJsonValue[],
+  options: MatchOptions,
+  bindings: Bindings,
+  path: string,
+): Mismatch | null {
   const used = new Array<boolean>(actual.length).fill(false);
   for (const item of expected) {
     let found = false;
@@ -130,7 +147,9 @@ function matchPlaceholder(placeholder: Placeholder, actual: ExactJsonValue, bind
     bindings.set(placeholder.name, actual);
     return null;
   }
-  return valuesEqual(bound, actual) ? null : { path: label(path), message: `expected $${placeholder.name} = ${show(bound)}, got ${show(actual)}` };
+  return valuesEqual(bound, actual)
+    ? null
+    : { path: label(path), message: `expected $${placeholder.name} = ${show(bound)}, got ${show(actual)}` };
 }
 
 /** Whether a value has a placeholder type. `uint`/`int` accept integer literals only (not `60.0`). */
@@ -164,7 +183,10 @@ export function valuesEqual(a: ExactJsonValue, b: ExactJsonValue): boolean {
   if (isObject(a)) {
     if (!isObject(b)) return false;
     const names = Object.keys(a);
-    return names.length === Object.keys(b).length && names.every((n) => Object.hasOwn(b, n) && valuesEqual(a[n] as ExactJsonValue, b[n] as ExactJsonValue));
+    return (
+      names.length === Object.keys(b).length &&
+      names.every((n) => Object.hasOwn(b, n) && valuesEqual(a[n] as ExactJsonValue, b[n] as ExactJsonValue))
+    );
   }
   return a === b;
 }
@@ -207,7 +229,13 @@ function label(path: string): string {
 }
 
 function describeType(type: PlaceholderType): string {
-  return type === 'uint' ? 'an unsigned integer' : type === 'int' ? 'an integer' : type === 'any' ? 'a value' : `a${/^[aeiou]/.test(type) ? 'n' : ''} ${type}`;
+  return type === 'uint'
+    ? 'an unsigned integer'
+    : type === 'int'
+      ? 'an integer'
+      : type === 'any'
+        ? 'a value'
+        : `a${/^[aeiou]/.test(type) ? 'n' : ''} ${type}`;
 }
 
 /** A value as compact JSON, shortened for messages. */

@@ -11,13 +11,24 @@ describe('namespaceRequest', () => {
     expect(out('{"KV_SET":{"keys":{"a":1,"b":{"c":2}}}}')).toBe('{"KV_SET":{"keys":{"cf.abc.1.a":1,"cf.abc.1.b":{"c":2}}}}');
     expect(out('{"KV_CLEAR_SET":{"keys":{"a":1}}}')).toBe('{"KV_CLEAR_SET":{"keys":{"cf.abc.1.a":1}}}');
     expect(out('{"KV_GET":{"keys":["a",5,"b"]}}')).toBe('{"KV_GET":{"keys":["cf.abc.1.a",5,"cf.abc.1.b"]}}');
-    expect(out('{"KV_FIND":{"rsp":"keys","path":"$.a","keys":["a"]}}')).toBe('{"KV_FIND":{"rsp":"keys","path":"$.a","keys":["cf.abc.1.a"]}}');
+    expect(out('{"KV_FIND":{"rsp":"keys","path":"$.a","keys":["a"]}}')).toBe(
+      '{"KV_FIND":{"rsp":"keys","path":"$.a","keys":["cf.abc.1.a"]}}',
+    );
     expect(out('{"KV_UPDATE":{"key":"a","path":"$","value":"a"}}')).toBe('{"KV_UPDATE":{"key":"cf.abc.1.a","path":"$","value":"a"}}');
-    expect(out('{"KV_ARR_APPEND":{"key":"a","name":"a","items":["a"]}}')).toBe('{"KV_ARR_APPEND":{"key":"cf.abc.1.a","name":"a","items":["a"]}}');
+    expect(out('{"KV_ARR_APPEND":{"key":"a","name":"a","items":["a"]}}')).toBe(
+      '{"KV_ARR_APPEND":{"key":"cf.abc.1.a","name":"a","items":["a"]}}',
+    );
   });
 
   it('leaves ill-typed parameters, other commands and other shapes alone', () => {
-    for (const text of ['{"KV_SET":{"keys":["a"]}}', '{"KV_GET":{"keys":"a"}}', '{"SH_SET":{"tkn":1,"keys":{"a":1}}}', '{"KV_SAVE":{"name":"a"}}', '[1]', '{"KV_SET":{},"KV_GET":{}}']) {
+    for (const text of [
+      '{"KV_SET":{"keys":["a"]}}',
+      '{"KV_GET":{"keys":"a"}}',
+      '{"SH_SET":{"tkn":1,"keys":{"a":1}}}',
+      '{"KV_SAVE":{"name":"a"}}',
+      '[1]',
+      '{"KV_SET":{},"KV_GET":{}}',
+    ]) {
       expect(out(text)).toBe(text);
     }
   });

@@ -23,7 +23,10 @@ interface JsonReport {
 function judge(url: string, ...args: string[]): Promise<{ code: number | null; report: JsonReport; stderr: string }> {
   return new Promise((resolve, reject) => {
     const { GITHUB_STEP_SUMMARY: _ignored, ...env } = process.env;
-    const child = spawn(process.execPath, [CLI, url, '--profile', 'v0.7.4', '--reporter', 'json', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    const child = spawn(process.execPath, [CLI, url, '--profile', 'v0.7.4', '--reporter', 'json', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -57,7 +60,10 @@ describe.skipIf(!bin)(`--profile v0.7.4 on C++ NemesisDB v0.7.4${reason}`, () =>
       expect(report.summary.passed).toBeGreaterThan(150);
       // Only the cases that need persistence off are left for the other run.
       const skipped = report.cases.filter((c) => c.status === 'skipped');
-      expect(skipped.every((c) => c.tags.includes(PERSISTENCE_OFF_TAG)), JSON.stringify(skipped)).toBe(true);
+      expect(
+        skipped.every((c) => c.tags.includes(PERSISTENCE_OFF_TAG)),
+        JSON.stringify(skipped),
+      ).toBe(true);
       expect(report.cases.filter((c) => c.tags.includes('max-payload')).every((c) => c.status === 'passed')).toBe(true);
     } finally {
       await server.stop();
@@ -72,7 +78,10 @@ describe.skipIf(!bin)(`--profile v0.7.4 on C++ NemesisDB v0.7.4${reason}`, () =>
       expect(code).toBe(0);
       expect(report.settings.maxPayload).toEqual({ value: 1024, source: 'profile' });
       const skipped = report.cases.filter((c) => c.status === 'skipped');
-      expect(skipped.every((c) => c.tags.includes(PERSISTENCE_ON_TAG)), JSON.stringify(skipped)).toBe(true);
+      expect(
+        skipped.every((c) => c.tags.includes(PERSISTENCE_ON_TAG)),
+        JSON.stringify(skipped),
+      ).toBe(true);
       const ran = (tag: string): string[] => report.cases.filter((c) => c.tags.includes(tag) && c.status === 'passed').map((c) => c.id);
       expect(ran(PERSISTENCE_OFF_TAG).length).toBeGreaterThanOrEqual(2);
       expect(ran('max-payload').length).toBeGreaterThanOrEqual(2);

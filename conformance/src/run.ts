@@ -72,7 +72,15 @@ export async function runSuite(options: RunOptions): Promise<RunOutcome> {
   const { settings, warnings } = resolveSettings(profile, { maxPayload: options.maxPayload, persistence: options.persistence }, facts);
   const selection = selectCases(options.cases, options);
   const total = selection.cases.length;
-  options.listener?.onStart?.({ facts, profile, total, leftOut: selection.leftOut, leftOutCases: selection.leftOutCases, settings, warnings });
+  options.listener?.onStart?.({
+    facts,
+    profile,
+    total,
+    leftOut: selection.leftOut,
+    leftOutCases: selection.leftOutCases,
+    settings,
+    warnings,
+  });
 
   // A run-unique prefix keeps this run's KV keys apart from everything else on the server.
   const runId = randomBytes(3).toString('hex');
@@ -196,7 +204,13 @@ interface CaseState {
   usedKv: boolean;
 }
 
-async function sendAndCheck(step: SendStep, check: ExpectStep | ExpectCloseStep | null, state: CaseState, context: CaseContext, file: string): Promise<void> {
+async function sendAndCheck(
+  step: SendStep,
+  check: ExpectStep | ExpectCloseStep | null,
+  state: CaseState,
+  context: CaseContext,
+  file: string,
+): Promise<void> {
   const where = `${file}:${step.line}`;
   const { payload, binary, shown } = buildPayload(step, state, context, where);
   if (!state.connection || state.connection.isClosed) {
@@ -216,23 +230,35 @@ async function sendAndCheck(step: SendStep, check: ExpectStep | ExpectCloseStep 
   if (check?.kind === 'close') {
     if (event.type === 'close') {
       if (check.code !== null && event.code !== check.code) {
-        throw new StepFailure(check.line, `${file}:${check.line}: expected close code ${check.code}, got ${describeClose(event)}\n  sent: ${shown}`);
+        throw new StepFailure(
+          check.line,
+          `${file}:${check.line}: expected close code ${check.code}, got ${describeClose(event)}\n  sent: ${shown}`,
+        );
       }
       return;
     }
-    throw new StepFailure(check.line, `${file}:${check.line}: expected the connection to close${check.code === null ? '' : ` with ${check.code}`}, got ${describeEvent(event, context.timeoutMs)}\n  sent: ${shown}`);
+    throw new StepFailure(
+      check.line,
+      `${file}:${check.line}: expected the connection to close${check.code === null ? '' : ` with ${check.code}`}, got ${describeEvent(event, context.timeoutMs)}\n  sent: ${shown}`,
+    );
   }
 
   const line = check?.line ?? step.line;
   if (event.type !== 'message') {
     const cause = sendError ? ` (sending failed: ${sendError.message})` : '';
-    throw new StepFailure(line, `${file}:${line}: expected a reply, got ${describeEvent(event, context.timeoutMs)}${cause}\n  sent: ${shown}`);
+    throw new StepFailure(
+      line,
+      `${file}:${line}: expected a reply, got ${describeEvent(event, context.timeoutMs)}${cause}\n  sent: ${shown}`,
+    );
   }
   let reply: ExactJsonValue;
   try {
     reply = decode(event.text, { exactNumbers: true });
   } catch (error) {
-    throw new StepFailure(line, `${file}:${line}: the reply is not JSON (${(error as Error).message})\n  sent:     ${shown}\n  received: ${clip(event.text)}`);
+    throw new StepFailure(
+      line,
+      `${file}:${line}: the reply is not JSON (${(error as Error).message})\n  sent:     ${shown}\n  received: ${clip(event.text)}`,
+    );
   }
   recordTokens(reply, state.tokens);
   if (!check) return;
@@ -240,12 +266,20 @@ async function sendAndCheck(step: SendStep, check: ExpectStep | ExpectCloseStep 
   const actual = stripNamespace(reply, context.prefix);
   const mismatch = matchValue(expected, actual, check, state.bindings);
   if (mismatch) {
-    throw new StepFailure(check.line, `${file}:${check.line}: ${mismatch.path}: ${mismatch.message}\n  sent:     ${shown}\n  received: ${clip(event.text)}`);
+    throw new StepFailure(
+      check.line,
+      `${file}:${check.line}: ${mismatch.path}: ${mismatch.message}\n  sent:     ${shown}\n  received: ${clip(event.text)}`,
+    );
   }
   if (event.binary) throw new StepFailure(check.line, `${file}:${check.line}: the reply came as a binary message; replies are text`);
 }
 
-function buildPayload(step: SendStep, state: CaseState, context: CaseContext, where: string): { payload: string | Buffer; binary: boolean; shown: string } {
+function buildPayload(
+  step: SendStep,
+  state: CaseState,
+  context: CaseContext,
+  where: string,
+): { payload: string | Buffer; binary: boolean; shown: string } {
   if (step.mode === 'hex') {
     const bytes = Buffer.from(step.text.replace(/\s/g, ''), 'hex');
     return { payload: bytes, binary: false, shown: `(hex) ${bytes.toString('hex')}` };
@@ -313,7 +347,14 @@ function recordTokens(reply: ExactJsonValue, tokens: Set<bigint>): void {
   else if (typeof tkn === 'number' && Number.isInteger(tkn) && tkn >= 0) tokens.add(BigInt(tkn));
 }
 
-async function openAt(url: string, path: string | null, timeoutMs: number, access: ServerAccess, line: number, file: string): Promise<Connection> {
+async function openAt(
+  url: string,
+  path: string | null,
+  timeoutMs: number,
+  access: ServerAccess,
+  line: number,
+  file: string,
+): Promise<Connection> {
   const target = path === null ? url : new URL(path, new URL(url).origin).toString();
   try {
     return await Connection.open(target, timeoutMs, access);
@@ -329,7 +370,9 @@ async function cleanup(state: CaseState, context: CaseContext): Promise<void> {
     if (!state.usedKv) return;
     const reply = await context.control.request({ KV_KEYS: {} });
     const body = (reply as { KV_KEYS_RSP?: { keys?: unknown } } | null)?.KV_KEYS_RSP;
-    const keys = Array.isArray(body?.keys) ? body.keys.filter((k): k is string => typeof k === 'string' && k.startsWith(context.prefix)) : [];
+    const keys = Array.isArray(body?.keys)
+      ? body.keys.filter((k): k is string => typeof k === 'string' && k.startsWith(context.prefix))
+      : [];
     if (keys.length > 0) await context.control.request({ KV_RMV: { keys } });
   } catch {
     // Best effort: a server that broke mid-case must not turn the next cases into failures here.

@@ -15,9 +15,19 @@ const ids = (selection: ReturnType<typeof selectCases>): string[] => selection.c
 
 describe('profiles', () => {
   it('default leaves out v0.7.4-only cases; v0.7.4 leaves out improvements', () => {
-    expect(ids(selectCases(corpus))).toEqual(['commands/sh-new.md#create', 'commands/sh-new.md#missing-duration', 'concepts/expiry.md#exact', 'commands/kv-clear.md#clear']);
+    expect(ids(selectCases(corpus))).toEqual([
+      'commands/sh-new.md#create',
+      'commands/sh-new.md#missing-duration',
+      'concepts/expiry.md#exact',
+      'commands/kv-clear.md#clear',
+    ]);
     const upstream = selectCases(corpus, { profile: 'v0.7.4' });
-    expect(ids(upstream)).toEqual(['commands/sh-new.md#create', 'commands/sh-new.md#missing-duration', 'commands/kv-load.md#upstream-140', 'commands/kv-clear.md#clear']);
+    expect(ids(upstream)).toEqual([
+      'commands/sh-new.md#create',
+      'commands/sh-new.md#missing-duration',
+      'commands/kv-load.md#upstream-140',
+      'commands/kv-clear.md#clear',
+    ]);
     expect(upstream.leftOut).toBe(1);
     expect(inProfile(corpus[2]!, 'v0.7.4')).toBe(false);
     expect(upstream.leftOutCases.map((c) => c.id)).toEqual(['concepts/expiry.md#exact']);
@@ -27,7 +37,10 @@ describe('profiles', () => {
     const shared = make('commands/sh-open.md#open', ['behaviour', 'SH_OPEN', 'extension']);
     expect(inProfile(shared, 'v0.7.4')).toBe(false);
     expect(inProfile(shared, 'default')).toBe(true);
-    expect(selectCases([...corpus, shared], { profile: 'v0.7.4' }).leftOutCases.map((c) => c.id)).toEqual(['concepts/expiry.md#exact', 'commands/sh-open.md#open']);
+    expect(selectCases([...corpus, shared], { profile: 'v0.7.4' }).leftOutCases.map((c) => c.id)).toEqual([
+      'concepts/expiry.md#exact',
+      'commands/sh-open.md#open',
+    ]);
   });
 });
 
@@ -35,11 +48,17 @@ describe('filters', () => {
   it('--only matches ids or titles by substring, or by glob with *', () => {
     expect(ids(selectCases(corpus, { only: ['status 26'] }))).toEqual(['commands/sh-new.md#missing-duration']);
     expect(ids(selectCases(corpus, { only: ['commands/sh-*#create'] }))).toEqual(['commands/sh-new.md#create']);
-    expect(ids(selectCases(corpus, { only: ['KV-CLEAR', 'expiry.md'] }))).toEqual(['concepts/expiry.md#exact', 'commands/kv-clear.md#clear']);
+    expect(ids(selectCases(corpus, { only: ['KV-CLEAR', 'expiry.md'] }))).toEqual([
+      'concepts/expiry.md#exact',
+      'commands/kv-clear.md#clear',
+    ]);
   });
 
   it('--tags keeps cases with any listed tag and none of the !tags', () => {
-    expect(ids(selectCases(corpus, { tags: ['SH_NEW', '!improvement'] }))).toEqual(['commands/sh-new.md#create', 'commands/sh-new.md#missing-duration']);
+    expect(ids(selectCases(corpus, { tags: ['SH_NEW', '!improvement'] }))).toEqual([
+      'commands/sh-new.md#create',
+      'commands/sh-new.md#missing-duration',
+    ]);
     expect(ids(selectCases(corpus, { tags: ['!destructive'] }))).toHaveLength(3);
     expect(ids(selectCases(corpus, { tags: ['status'] }))).toEqual(['commands/sh-new.md#missing-duration']);
   });

@@ -38,7 +38,10 @@ const facts = (persistEnabled: boolean | null) => ({ persistEnabled });
 
 describe('profile defaults', () => {
   it("are the shipped configs: ours (1 MiB, persistence off) and upstream's v0.7.4 default.jsonc (1024, off)", () => {
-    expect(PROFILE_DEFAULTS).toEqual({ default: { maxPayload: 1048576, persistence: false }, 'v0.7.4': { maxPayload: 1024, persistence: false } });
+    expect(PROFILE_DEFAULTS).toEqual({
+      default: { maxPayload: 1048576, persistence: false },
+      'v0.7.4': { maxPayload: 1024, persistence: false },
+    });
   });
 });
 
@@ -60,11 +63,15 @@ describe('resolveSettings', () => {
     const unknown = resolveSettings('default', { maxPayload: 'unknown', persistence: 'unknown' }, facts(true));
     expect(unknown.settings.maxPayload.value).toBeNull();
     expect(unknown.settings.persistence.value).toBeNull();
-    expect(resolveSettings('default', { persistence: 'off' }, facts(true)).warnings).toEqual(['--persistence off, but SV_INFO reports persistEnabled:true']);
+    expect(resolveSettings('default', { persistence: 'off' }, facts(true)).warnings).toEqual([
+      '--persistence off, but SV_INFO reports persistEnabled:true',
+    ]);
   });
 
   it('says where each setting came from', () => {
-    expect(describeSettings(resolveSettings('v0.7.4', {}, facts(false)).settings)).toBe('maxPayload 1024 (default of profile v0.7.4), persistence off (SV_INFO)');
+    expect(describeSettings(resolveSettings('v0.7.4', {}, facts(false)).settings)).toBe(
+      'maxPayload 1024 (default of profile v0.7.4), persistence off (SV_INFO)',
+    );
     expect(describeSettings(resolveSettings('default', { maxPayload: 'unknown', persistence: 'on' }, facts(null)).settings)).toBe(
       'maxPayload unknown (--max-payload unknown), persistence on (--persistence)',
     );
@@ -85,7 +92,9 @@ describe('what a case depends on', () => {
   it('skips a case whose setting is unknown, with the option to pass', () => {
     const unknown = resolveSettings('default', { maxPayload: 'unknown', persistence: 'unknown' }, facts(true)).settings;
     expect(settingsSkip(padded, unknown)).toBe("depends on the server's maxPayload, which is unknown (pass --max-payload <bytes>)");
-    expect(settingsSkip(save, unknown)).toBe('depends on whether the server has persistence enabled, which is unknown (pass --persistence on|off)');
+    expect(settingsSkip(save, unknown)).toBe(
+      'depends on whether the server has persistence enabled, which is unknown (pass --persistence on|off)',
+    );
     expect(settingsSkip(plain, unknown)).toBeNull();
   });
 

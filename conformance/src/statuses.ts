@@ -91,7 +91,11 @@ export interface NotProvokable {
 export const NOT_PROVOKABLE: readonly NotProvokable[] = [
   { command: 'SH_SAVE', st: 123, reason: 'needs the data directory or a data file write to fail (disk full, I/O error)' },
   { command: 'SH_SAVE', st: 1000, reason: 'needs a filesystem exception during the save (e.g. permissions changed behind the server)' },
-  { command: 'SH_LOAD', st: 1000, reason: 'needs unreadable metadata or a damaged dataset directory, which only the filesystem can produce' },
+  {
+    command: 'SH_LOAD',
+    st: 1000,
+    reason: 'needs unreadable metadata or a damaged dataset directory, which only the filesystem can produce',
+  },
   { command: 'SH_CLEAR', st: 1000, reason: 'needs clearing an in-memory map to fail' },
   { command: 'SH_CLEAR_SET', st: 1000, reason: 'needs clearing an in-memory map to fail' },
   { command: 'KV_SET', st: 1000, reason: 'needs storing into an in-memory map to fail' },
@@ -99,5 +103,9 @@ export const NOT_PROVOKABLE: readonly NotProvokable[] = [
   { command: 'KV_CLEAR_SET', st: 1000, reason: 'needs clearing an in-memory map to fail' },
   { command: 'KV_SAVE', st: 123, reason: 'needs the data directory or a data file write to fail (disk full, I/O error)' },
   { command: 'KV_SAVE', st: 1000, reason: 'needs a filesystem exception during the save (e.g. permissions changed behind the server)' },
-  { command: 'KV_LOAD', st: 1000, reason: 'needs unreadable metadata or a damaged dataset directory, which only the filesystem can produce' },
+  {
+    command: 'KV_LOAD',
+    st: 1000,
+    reason: 'needs unreadable metadata or a damaged dataset directory, which only the filesystem can produce',
+  },
 ];

@@ -43,7 +43,10 @@ describe('the documented suite against our server', () => {
     expect(unmatchedRules(cases, knownDefects), 'known-server-defects.txt names cases that do not exist').toEqual([]);
 
     const skipped = results.filter((r) => r.status === 'skipped');
-    expect(skipped.every((r) => r.case.tags.includes('persistence-off')), report(skipped)).toBe(true);
+    expect(
+      skipped.every((r) => r.case.tags.includes('persistence-off')),
+      report(skipped),
+    ).toBe(true);
     expect(results.filter((r) => r.status === 'passed').length).toBeGreaterThan(150);
   });
 
@@ -51,7 +54,10 @@ describe('the documented suite against our server', () => {
     const { results, facts } = await runSuite({ url: plain.url, cases, tags: ['persistence-off'] });
     expect(facts.persistEnabled).toBe(false);
     expect(results.length).toBeGreaterThanOrEqual(2);
-    expect(results.filter((r) => r.status !== 'passed'), report(results)).toEqual([]);
+    expect(
+      results.filter((r) => r.status !== 'passed'),
+      report(results),
+    ).toEqual([]);
   });
 
   it('leaves no session and no KV key of its own behind', async () => {
@@ -69,7 +75,13 @@ describe('the documented suite against our server', () => {
           tags: [],
           steps: [
             { kind: 'send', mode: 'json', text: '{"SH_INFO_ALL":{}}', line: 1 },
-            { kind: 'expect', text: '{"SH_INFO_ALL_RSP":{"st":1,"totalKeys":0,"totalSessions":0}}', subset: false, unordered: false, line: 2 },
+            {
+              kind: 'expect',
+              text: '{"SH_INFO_ALL_RSP":{"st":1,"totalKeys":0,"totalSessions":0}}',
+              subset: false,
+              unordered: false,
+              line: 2,
+            },
             { kind: 'send', mode: 'json', text: '{"KV_KEYS":{}}', line: 3 },
             { kind: 'expect', text: '{"KV_KEYS_RSP":{"keys":[],"st":1}}', subset: false, unordered: false, line: 4 },
           ],

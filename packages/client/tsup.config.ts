@@ -54,4 +54,3 @@ export default defineConfig([
     esbuildPlugins: [browserWebSocket, withoutZodLocales],
   },
 ]);
-

@@ -32,7 +32,11 @@ const noZod: Plugin = {
   name: 'no-zod',
   setup(build) {
     build.onResolve({ filter: /^zod(\/|$)|^@nemesisdb\/protocol$|^@nemesisdb\/client(\/browser)?$/ }, (args) => ({
-      errors: [{ text: `the console page must not import ${args.path} (from ${args.importer}): use @nemesisdb/protocol/codec and @nemesisdb/client/wire` }],
+      errors: [
+        {
+          text: `the console page must not import ${args.path} (from ${args.importer}): use @nemesisdb/protocol/codec and @nemesisdb/client/wire`,
+        },
+      ],
     }));
   },
 };
@@ -48,7 +52,10 @@ function contentHash(body: Buffer | string): string {
  * match the server's version and work offline). Hashed names are cached by browsers for a year.
  */
 function finishPage(): void {
-  const css = readFileSync(join(here, 'src/public/console.css'), 'utf8') + '\n/* uPlot 1.6 (MIT) */\n' + readFileSync(join(here, 'node_modules/uplot/dist/uPlot.min.css'), 'utf8');
+  const css =
+    readFileSync(join(here, 'src/public/console.css'), 'utf8') +
+    '\n/* uPlot 1.6 (MIT) */\n' +
+    readFileSync(join(here, 'node_modules/uplot/dist/uPlot.min.css'), 'utf8');
   rmSync(join(OUT, 'console.css'), { force: true });
   const cssName = `console.${contentHash(css)}.css`;
   writeFileSync(join(OUT, cssName), css);
@@ -60,10 +67,12 @@ function finishPage(): void {
   const page = html
     .replace('href="console.css"', `href="${cssName}"`)
     .replace('src="console.js"', `src="${scriptName}" data-wire-worker="${workerName}"`);
-  if (page === html || !page.includes(cssName) || !page.includes(scriptName)) throw new Error('index.html does not reference console.css and console.js');
+  if (page === html || !page.includes(cssName) || !page.includes(scriptName))
+    throw new Error('index.html does not reference console.css and console.js');
   writeFileSync(join(OUT, 'index.html'), page);
   mkdirSync(join(OUT, 'docs/commands'), { recursive: true });
-  for (const file of readdirSync(DOCS).filter((name) => name.endsWith('.md'))) copyFileSync(join(DOCS, file), join(OUT, 'docs/commands', file));
+  for (const file of readdirSync(DOCS).filter((name) => name.endsWith('.md')))
+    copyFileSync(join(DOCS, file), join(OUT, 'docs/commands', file));
 }
 
 // Two outputs, built in parallel:

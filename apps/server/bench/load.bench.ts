@@ -122,7 +122,10 @@ async function startReference(bin: string): Promise<Target> {
   mkdirSync(join(dir, 'data'));
   const port = await freePort();
   const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify({ version: 5, core: 0, ip: '127.0.0.1', port, maxPayload: 8192, persist: { enabled: false, path: join(dir, 'data') } }));
+  writeFileSync(
+    file,
+    JSON.stringify({ version: 5, core: 0, ip: '127.0.0.1', port, maxPayload: 8192, persist: { enabled: false, path: join(dir, 'data') } }),
+  );
   const child = spawn(bin, [`--config=${file}`], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
   const deadline = Date.now() + 15_000;
   for (;;) {
@@ -177,7 +180,9 @@ function requests(mix: Mix, tokens: string[], count: number): Buffer[] {
     const tkn = tokens[Math.floor(Math.random() * tokens.length)];
     const key = `key${Math.floor(Math.random() * SESSION_POOL)}`;
     if (mix === 'own') {
-      frames.push(frame(i % 2 === 0 ? `{"SH_SET":{"tkn":${tkn},"keys":{"k${i % 8}":${i}}}}` : `{"SH_GET":{"tkn":${tkn},"keys":["k${i % 8}"]}}`));
+      frames.push(
+        frame(i % 2 === 0 ? `{"SH_SET":{"tkn":${tkn},"keys":{"k${i % 8}":${i}}}}` : `{"SH_GET":{"tkn":${tkn},"keys":["k${i % 8}"]}}`),
+      );
     } else if (mix === 'session') {
       if (r < 0.1) frames.push(frame('{"SH_NEW":{}}'));
       else if (r < 0.55) frames.push(frame(`{"SH_SET":{"tkn":${tkn},"keys":{"name":"user${i}","visits":${i}}}}`));
@@ -350,7 +355,12 @@ async function measure(target: Target, scenario: Scenario): Promise<Measurement>
   for (const c of connections) c.close();
   // Let the server finish the requests still in flight before the next measurement starts.
   await new Promise((resolve) => setTimeout(resolve, 200));
-  return { opsPerSecond: replies / elapsed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), cpuPerRequest: (cpu / replies) * 1e6 };
+  return {
+    opsPerSecond: replies / elapsed,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    cpuPerRequest: (cpu / replies) * 1e6,
+  };
 }
 
 function median(values: number[]): number {
@@ -429,7 +439,13 @@ async function main(): Promise<void> {
   }
 }
 
-function print(results: Map<Scenario, Map<Target, Measurement[]>>, ours: Target, reference: Target | null, onCluster: Target | null, baseline: Target | null): void {
+function print(
+  results: Map<Scenario, Map<Target, Measurement[]>>,
+  ours: Target,
+  reference: Target | null,
+  onCluster: Target | null,
+  baseline: Target | null,
+): void {
   console.log(
     `\nnemesisdb load: Node ${process.version}, ${SECONDS} s per measurement, median of ${ROUNDS} interleaved rounds; ` +
       `server and load generator on one machine (server CPU µs/req = utime+stime of the server ÷ replies)`,
@@ -448,7 +464,12 @@ function print(results: Map<Scenario, Map<Target, Measurement[]>>, ours: Target,
     const cells = [`${mixName(scenario.mix)} ${scenario.connections} × ${scenario.inFlight}`, kops(m.opsPerSecond), spread(mine)];
     const theirs = reference ? byTarget.get(reference) : undefined;
     const r = theirs ? medianRound(theirs) : undefined;
-    if (reference) cells.push(r ? kops(r.opsPerSecond) : '—', r ? `${(m.opsPerSecond / r.opsPerSecond).toFixed(2)}×` : '—', theirs ? spread(theirs) : '—');
+    if (reference)
+      cells.push(
+        r ? kops(r.opsPerSecond) : '—',
+        r ? `${(m.opsPerSecond / r.opsPerSecond).toFixed(2)}×` : '—',
+        theirs ? spread(theirs) : '—',
+      );
     cells.push(m.cpuPerRequest.toFixed(2));
     if (reference) cells.push(r ? r.cpuPerRequest.toFixed(2) : '—', r ? `${(r.cpuPerRequest / m.cpuPerRequest).toFixed(2)}×` : '—');
     cells.push(`${ms(m.p50)} / ${ms(m.p99)}`);
@@ -457,7 +478,9 @@ function print(results: Map<Scenario, Map<Target, Measurement[]>>, ours: Target,
   }
   if (onCluster) {
     console.log('\nthe cluster store (3 masters, 3 replicas on this machine) next to the memory store, same rounds:\n');
-    console.log('| row | memory ops/s | cluster ops/s | cluster ÷ memory | memory CPU µs/req | cluster CPU µs/req (server only) | cluster p50 / p99 ms |');
+    console.log(
+      '| row | memory ops/s | cluster ops/s | cluster ÷ memory | memory CPU µs/req | cluster CPU µs/req (server only) | cluster p50 / p99 ms |',
+    );
     console.log('|---|---:|---:|---:|---:|---:|---:|');
     for (const [scenario, byTarget] of results) {
       const rounds = byTarget.get(onCluster);

@@ -56,14 +56,37 @@ function frameBytes(opcode: number, payload: Buffer, fin = true, rsv = 0, masked
       ? Buffer.from([first, maskBit | length])
       : length < 65536
         ? Buffer.from([first, maskBit | 126, length >> 8, length & 0xff])
-        : Buffer.concat([Buffer.from([first, maskBit | 127]), (() => { const b = Buffer.alloc(8); b.writeBigUInt64BE(BigInt(length)); return b; })()]);
+        : Buffer.concat([
+            Buffer.from([first, maskBit | 127]),
+            (() => {
+              const b = Buffer.alloc(8);
+              b.writeBigUInt64BE(BigInt(length));
+              return b;
+            })(),
+          ]);
   if (!masked) return Buffer.concat([header, payload]);
   const body = Buffer.from(payload);
   for (let i = 0; i < body.length; i++) body[i]! ^= MASK[i & 3]!;
   return Buffer.concat([header, Buffer.from(MASK), body]);
 }
 
-const COMMANDS = ['SH_NEW', 'SH_SET', 'SH_GET', 'SH_INFO', 'SH_EXISTS', 'SH_RMV', 'KV_SET', 'KV_GET', 'KV_FIND', 'KV_UPDATE', 'KV_ARR_APPEND', 'KV_RMV', 'SV_INFO', 'KV_NOPE', 'SH_OPEN'];
+const COMMANDS = [
+  'SH_NEW',
+  'SH_SET',
+  'SH_GET',
+  'SH_INFO',
+  'SH_EXISTS',
+  'SH_RMV',
+  'KV_SET',
+  'KV_GET',
+  'KV_FIND',
+  'KV_UPDATE',
+  'KV_ARR_APPEND',
+  'KV_RMV',
+  'SV_INFO',
+  'KV_NOPE',
+  'SH_OPEN',
+];
 
 /** Frames a hostile client may send. */
 function frameArbitrary(maxPayload: number): fc.Arbitrary<Frame[]> {
@@ -73,7 +96,9 @@ function frameArbitrary(maxPayload: number): fc.Arbitrary<Frame[]> {
     .tuple(fc.constantFrom(...COMMANDS), fc.jsonValue({ maxDepth: 2 }))
     .map(([name, body]) => text(JSON.stringify({ [name]: body })));
   const randomText = fc.string({ maxLength: 300 }).map(text);
-  const binary = fc.uint8Array({ maxLength: 200 }).map((bytes): Frame[] => [{ bytes: frameBytes(0x2, Buffer.from(bytes)), message: true, closes: false }]);
+  const binary = fc
+    .uint8Array({ maxLength: 200 })
+    .map((bytes): Frame[] => [{ bytes: frameBytes(0x2, Buffer.from(bytes)), message: true, closes: false }]);
   const fragmented = fc.json({ maxDepth: 2 }).map((json): Frame[] => {
     const data = Buffer.from(json);
     const cut = Math.floor(data.length / 2);
@@ -82,9 +107,15 @@ function frameArbitrary(maxPayload: number): fc.Arbitrary<Frame[]> {
       { bytes: frameBytes(0x0, data.subarray(cut), true), message: true, closes: false },
     ];
   });
-  const ping = fc.uint8Array({ maxLength: 20 }).map((bytes): Frame[] => [{ bytes: frameBytes(0x9, Buffer.from(bytes)), message: false, closes: false }]);
-  const invalidUtf8 = fc.constant<Frame[]>([{ bytes: frameBytes(0x1, Buffer.from([0x7b, 0xc3, 0x28, 0x7d])), message: true, closes: true }]);
-  const oversized = fc.integer({ min: maxPayload + 1, max: maxPayload * 2 }).map((size): Frame[] => [{ bytes: frameBytes(0x1, Buffer.alloc(size, 0x20)), message: true, closes: true }]);
+  const ping = fc
+    .uint8Array({ maxLength: 20 })
+    .map((bytes): Frame[] => [{ bytes: frameBytes(0x9, Buffer.from(bytes)), message: false, closes: false }]);
+  const invalidUtf8 = fc.constant<Frame[]>([
+    { bytes: frameBytes(0x1, Buffer.from([0x7b, 0xc3, 0x28, 0x7d])), message: true, closes: true },
+  ]);
+  const oversized = fc
+    .integer({ min: maxPayload + 1, max: maxPayload * 2 })
+    .map((size): Frame[] => [{ bytes: frameBytes(0x1, Buffer.alloc(size, 0x20)), message: true, closes: true }]);
   const reservedBits = fc.constant<Frame[]>([{ bytes: frameBytes(0x1, Buffer.from('{}'), true, 0x40), message: true, closes: true }]);
   const unknownOpcode = fc.constant<Frame[]>([{ bytes: frameBytes(0x3, Buffer.from('x')), message: true, closes: true }]);
   // Shapes the fast receive path must judge: multi-byte UTF-8 text (valid, or cut mid-character),
@@ -92,9 +123,15 @@ function frameArbitrary(maxPayload: number): fc.Arbitrary<Frame[]> {
   const unicodeCommand = fc
     .tuple(fc.constantFrom(...COMMANDS), fc.string({ unit: 'grapheme', maxLength: 40 }))
     .map(([name, value]) => text(JSON.stringify({ [name]: { keys: { [value]: value } } })));
-  const longText = fc.integer({ min: 126, max: Math.min(maxPayload, 65535) }).map((size) => text(`{"KV_SET":{"keys":{"long":"${'y'.repeat(Math.max(0, size - 26))}"}}}`));
-  const cutCharacter = fc.constant<Frame[]>([{ bytes: frameBytes(0x1, Buffer.from('{"KV_GET":{"keys":["€"]}}').subarray(0, 22)), message: true, closes: true }]);
-  const unmasked = fc.constant<Frame[]>([{ bytes: frameBytes(0x1, Buffer.from('{"KV_COUNT":{}}'), true, 0, false), message: true, closes: true }]);
+  const longText = fc
+    .integer({ min: 126, max: Math.min(maxPayload, 65535) })
+    .map((size) => text(`{"KV_SET":{"keys":{"long":"${'y'.repeat(Math.max(0, size - 26))}"}}}`));
+  const cutCharacter = fc.constant<Frame[]>([
+    { bytes: frameBytes(0x1, Buffer.from('{"KV_GET":{"keys":["€"]}}').subarray(0, 22)), message: true, closes: true },
+  ]);
+  const unmasked = fc.constant<Frame[]>([
+    { bytes: frameBytes(0x1, Buffer.from('{"KV_COUNT":{}}'), true, 0, false), message: true, closes: true },
+  ]);
   const textInFragments = fc.constant<Frame[]>([
     { bytes: frameBytes(0x1, Buffer.from('{"KV_'), false), message: false, closes: false },
     { bytes: frameBytes(0x1, Buffer.from('{"KV_COUNT":{}}')), message: true, closes: true },
@@ -121,7 +158,10 @@ function frameArbitrary(maxPayload: number): fc.Arbitrary<Frame[]> {
 /** Starts the app on a free port; resolves with the process and its port. */
 export async function startApp(args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NEMESISDB_')));
-  const child = spawn(process.execPath, [CLI, '--host', '127.0.0.1', '--port', '0', '--log-level', 'info', ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [CLI, '--host', '127.0.0.1', '--port', '0', '--log-level', 'info', ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let seen = '';
     const onData = (chunk: Buffer) => {
@@ -146,7 +186,9 @@ async function handshake(port: number): Promise<Socket> {
     socket.once('connect', () => resolve());
     socket.once('error', reject);
   });
-  socket.write('GET /fuzz HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+  socket.write(
+    'GET /fuzz HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+  );
   await new Promise<void>((resolve) => {
     let seen: Buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
@@ -216,7 +258,17 @@ function rssMiB(pid: number): number {
 export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const maxPayload = options.maxPayload ?? 64 * 1024;
   const { child, port } = await startApp(['--max-payload', String(maxPayload)]);
-  const report: FuzzReport = { frames: 0, messages: 0, replies: 0, closes: 0, unanswered: 0, crashes: 0, wellBehavedChecks: 0, wellBehavedFailures: 0, peakRssMiB: 0 };
+  const report: FuzzReport = {
+    frames: 0,
+    messages: 0,
+    replies: 0,
+    closes: 0,
+    unanswered: 0,
+    crashes: 0,
+    wellBehavedChecks: 0,
+    wellBehavedFailures: 0,
+    peakRssMiB: 0,
+  };
   let exited = false;
   child.once('exit', () => (exited = true));
   const arbitrary = frameArbitrary(maxPayload);

@@ -13,7 +13,9 @@ const report = await fuzz({
   onProgress: (progress) => {
     if (Date.now() - lastPrint < 5000) return;
     lastPrint = Date.now();
-    console.log(`${progress.frames.toLocaleString()} frames, ${progress.replies.toLocaleString()} replies, ${progress.closes} closes, peak RSS ${progress.peakRssMiB.toFixed(0)} MiB`);
+    console.log(
+      `${progress.frames.toLocaleString()} frames, ${progress.replies.toLocaleString()} replies, ${progress.closes} closes, peak RSS ${progress.peakRssMiB.toFixed(0)} MiB`,
+    );
   },
 });
 console.log(`\nnemesisdb live fuzz (${((Date.now() - started) / 1000).toFixed(0)} s)`);

@@ -45,21 +45,20 @@ function addSetting(command: Command, setting: Setting<unknown>): void {
 
 /** The program, built afresh per call because commander keeps parsed values on it. */
 function program(): Command {
-  const command = (
-    new Command('nemesisdb')
-      .description('NemesisDB server: an in-memory JSON database with sessions over WebSocket (wire compatible with C++ NemesisDB v0.7.4).')
-      // Printed as is (commander wraps only the generated part).
-      .addHelpText('after', HELP_AFTER)
-      .version(VERSION, BUILT_IN_FLAGS[0].flag, BUILT_IN_FLAGS[0].help)
-      .helpOption(BUILT_IN_FLAGS[1].flag, BUILT_IN_FLAGS[1].help)
-      .allowExcessArguments(false)
-      .showSuggestionAfterError(true)
-      .exitOverride()
-  );
+  const command = new Command('nemesisdb')
+    .description('NemesisDB server: an in-memory JSON database with sessions over WebSocket (wire compatible with C++ NemesisDB v0.7.4).')
+    // Printed as is (commander wraps only the generated part).
+    .addHelpText('after', HELP_AFTER)
+    .version(VERSION, BUILT_IN_FLAGS[0].flag, BUILT_IN_FLAGS[0].help)
+    .helpOption(BUILT_IN_FLAGS[1].flag, BUILT_IN_FLAGS[1].help)
+    .allowExcessArguments(false)
+    .showSuggestionAfterError(true)
+    .exitOverride();
   // No commander defaults: an absent flag must stay undefined so lower layers can show through.
   for (const setting of Object.values(SETTINGS) as Setting<unknown>[]) addSetting(command, setting);
   // Upstream's own camelCase spellings (--loadName, --loadPath) are kept exactly, so its start scripts keep working.
-  for (const { flag, defaultText, help } of Object.values(COMMAND_LINE_ONLY)) command.option(flag, `${plain(help)} (default: ${defaultText})`);
+  for (const { flag, defaultText, help } of Object.values(COMMAND_LINE_ONLY))
+    command.option(flag, `${plain(help)} (default: ${defaultText})`);
   return command;
 }
 
@@ -80,7 +79,10 @@ export function parseArgs(argv: readonly string[]): ArgsResult {
       return { kind: 'exit', code: 0, output };
     }
     // Commander's text is "error: unknown option '--prot'\n(Did you mean --port?)": make it one line.
-    const text = (errors || error.message).replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' ').trim();
+    const text = (errors || error.message)
+      .replace(/^error:\s*/, '')
+      .replace(/\s*\n\s*/g, ' ')
+      .trim();
     return { kind: 'error', message: `${text} (see --help)` };
   }
   const options = command.opts<CliFlags>();

@@ -21,8 +21,18 @@ export async function runCheck(argv: readonly string[]): Promise<CheckResult> {
   let parsed: { directory: string; fix: boolean } | null = null;
   let usage = '';
   const command = new Command(`nemesisdb ${name}`)
-    .argument('<dir>', name === 'check-journal' ? 'the journal directory (<persist.path>/journal)' : 'a dataset directory (<persist.path>/<name>) or one save in it')
-    .option('--fix', name === 'check-journal' ? 'keep a backup, then cut the journal at its first damaged record' : 'move damaged saves newer than the newest intact one aside')
+    .argument(
+      '<dir>',
+      name === 'check-journal'
+        ? 'the journal directory (<persist.path>/journal)'
+        : 'a dataset directory (<persist.path>/<name>) or one save in it',
+    )
+    .option(
+      '--fix',
+      name === 'check-journal'
+        ? 'keep a backup, then cut the journal at its first damaged record'
+        : 'move damaged saves newer than the newest intact one aside',
+    )
     .exitOverride()
     .configureOutput({ writeOut: (text) => (usage += text), writeErr: (text) => (usage += text) })
     .action((directory: string, options: { fix?: boolean }) => {
@@ -36,7 +46,9 @@ export async function runCheck(argv: readonly string[]): Promise<CheckResult> {
   }
   const { directory, fix } = parsed!;
   try {
-    return name === 'check-journal' ? formatJournal(directory, await checkJournal(directory, { fix }), fix) : formatDataset(directory, await checkDataset(directory, { fix }), fix);
+    return name === 'check-journal'
+      ? formatJournal(directory, await checkJournal(directory, { fix }), fix)
+      : formatDataset(directory, await checkDataset(directory, { fix }), fix);
   } catch (error) {
     return { output: `cannot check ${directory}: ${(error as Error).message}\n`, code: 2 };
   }
@@ -45,7 +57,8 @@ export async function runCheck(argv: readonly string[]): Promise<CheckResult> {
 function formatJournal(directory: string, check: JournalCheck, fix: boolean): CheckResult {
   const lines: string[] = [];
   if (check.checkpoint !== null) {
-    for (const save of check.checkpoint.saves) lines.push(`${save.path}: ${save.problems.length === 0 ? `ok (${save.items ?? 0} items)` : `DAMAGED: ${save.problems.join('; ')}`}`);
+    for (const save of check.checkpoint.saves)
+      lines.push(`${save.path}: ${save.problems.length === 0 ? `ok (${save.items ?? 0} items)` : `DAMAGED: ${save.problems.join('; ')}`}`);
   }
   for (const log of check.logs) {
     const format = log.format === 2 ? 'checksummed' : 'no checksums (older format)';
@@ -83,8 +96,10 @@ function formatDataset(directory: string, check: DatasetCheck, fix: boolean): Ch
   for (const moved of check.movedAside) lines.push(`moved aside: ${moved}`);
   const newestIntact = check.saves.findIndex((save) => save.problems.length === 0);
   const loads = newestIntact === 0 || (fix && newestIntact > 0);
-  if (loads) lines.push(newestIntact === 0 ? 'a load takes the newest save, which is intact' : 'repaired: a load now takes the newest intact save');
-  else if (newestIntact > 0) lines.push(`the newest save is damaged; to load the newest intact one: nemesisdb check-dataset ${directory} --fix`);
+  if (loads)
+    lines.push(newestIntact === 0 ? 'a load takes the newest save, which is intact' : 'repaired: a load now takes the newest intact save');
+  else if (newestIntact > 0)
+    lines.push(`the newest save is damaged; to load the newest intact one: nemesisdb check-dataset ${directory} --fix`);
   else lines.push('no intact save');
   return { output: lines.join('\n') + '\n', code: loads ? 0 : 1 };
 }

@@ -49,7 +49,9 @@ function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): Cli {
     }
   });
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   return { child, lines, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
@@ -129,7 +131,10 @@ describe('nemesisdb executable', () => {
   it('a bad config file exits 1 with one line on stderr and nothing on stdout', async () => {
     const dir = tempDir();
     const file = join(dir, 'bad.jsonc');
-    writeFileSync(file, '// too small\n{"version":5,"ip":"127.0.0.1","port":0,"maxPayload":10,"persist":{"enabled":false,"path":"./data"}}');
+    writeFileSync(
+      file,
+      '// too small\n{"version":5,"ip":"127.0.0.1","port":0,"maxPayload":10,"persist":{"enabled":false,"path":"./data"}}',
+    );
     const cli = spawnCli(['--config', file]);
     expect((await cli.exited).code).toBe(1);
     expect(cli.stderr()).toBe('config error: maxPayload must be an integer from 64 to 67108864 (got 10)\n');
@@ -155,6 +160,9 @@ describe('nemesisdb executable', () => {
     const port = new URL(await listening(first)).port;
     const second = spawnCli(['--host', '127.0.0.1', '--port', port]);
     expect((await second.exited).code).toBe(1);
-    expect(second.lines.find((line) => line.level === 60)).toMatchObject({ msg: 'cannot listen: the address is in use', port: Number(port) });
+    expect(second.lines.find((line) => line.level === 60)).toMatchObject({
+      msg: 'cannot listen: the address is in use',
+      port: Number(port),
+    });
   });
 });

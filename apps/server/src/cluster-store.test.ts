@@ -21,7 +21,11 @@ function config(argv: string[], env: Record<string, string> = {}): ResolvedConfi
 
 function memoryLogger() {
   const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({ level: 'info', pretty: false, destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  const logger = createLogger({
+    level: 'info',
+    pretty: false,
+    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  });
   return { logger, lines };
 }
 
@@ -73,31 +77,35 @@ needsRedis(`two nemesisdb servers with --store redis${tools === undefined ? ` (r
     }
   });
 
-  it('serves one dataset: a session made through one server is read, extended and expired through the other', { timeout: 20_000 }, async () => {
-    const [a, b] = [await connect(servers[0]!.server.url), await connect(servers[1]!.server.url)];
-    try {
-      const created = await a.send('{"SH_NEW":{"expiry":{"duration":1,"deleteSession":true,"extendOnGet":true}}}');
-      const tkn = /"tkn":(\d+)/.exec(created)![1]!;
-      expect(await a.send(`{"SH_SET":{"tkn":${tkn},"keys":{"big":18446744073709551615,"name":"x"}}}`)).toBe('{"SH_SET_RSP":{"st":1}}');
-      expect(await b.send(`{"SH_GET":{"tkn":${tkn},"keys":["big","name"]}}`)).toBe(
-        '{"SH_GET_RSP":{"keys":{"big":18446744073709551615,"name":"x"},"st":1}}',
-      );
-      await new Promise((resolve) => setTimeout(resolve, 700));
-      await b.send(`{"SH_GET":{"tkn":${tkn},"keys":[]}}`); // extends, through b
-      await new Promise((resolve) => setTimeout(resolve, 600)); // past the first deadline
-      expect(await a.send(`{"SH_EXISTS":{"tkns":[${tkn}]}}`)).toBe(`{"SH_EXISTS_RSP":{"exist":[${tkn}],"st":1}}`);
-      await new Promise((resolve) => setTimeout(resolve, 600)); // past the extended one
-      expect(await a.send(`{"SH_EXISTS":{"tkns":[${tkn}]}}`)).toBe('{"SH_EXISTS_RSP":{"exist":[],"st":1}}');
+  it(
+    'serves one dataset: a session made through one server is read, extended and expired through the other',
+    { timeout: 20_000 },
+    async () => {
+      const [a, b] = [await connect(servers[0]!.server.url), await connect(servers[1]!.server.url)];
+      try {
+        const created = await a.send('{"SH_NEW":{"expiry":{"duration":1,"deleteSession":true,"extendOnGet":true}}}');
+        const tkn = /"tkn":(\d+)/.exec(created)![1]!;
+        expect(await a.send(`{"SH_SET":{"tkn":${tkn},"keys":{"big":18446744073709551615,"name":"x"}}}`)).toBe('{"SH_SET_RSP":{"st":1}}');
+        expect(await b.send(`{"SH_GET":{"tkn":${tkn},"keys":["big","name"]}}`)).toBe(
+          '{"SH_GET_RSP":{"keys":{"big":18446744073709551615,"name":"x"},"st":1}}',
+        );
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        await b.send(`{"SH_GET":{"tkn":${tkn},"keys":[]}}`); // extends, through b
+        await new Promise((resolve) => setTimeout(resolve, 600)); // past the first deadline
+        expect(await a.send(`{"SH_EXISTS":{"tkns":[${tkn}]}}`)).toBe(`{"SH_EXISTS_RSP":{"exist":[${tkn}],"st":1}}`);
+        await new Promise((resolve) => setTimeout(resolve, 600)); // past the extended one
+        expect(await a.send(`{"SH_EXISTS":{"tkns":[${tkn}]}}`)).toBe('{"SH_EXISTS_RSP":{"exist":[],"st":1}}');
 
-      expect(await b.send('{"KV_SET":{"keys":{"shared":[1,2]}}}')).toBe('{"KV_SET_RSP":{"st":1}}');
-      expect(await a.send('{"KV_ARR_APPEND":{"key":"shared","items":[3]}}')).toBe('{"KV_ARR_APPEND_RSP":{"st":1}}');
-      expect(await b.send('{"KV_GET":{"keys":["shared"]}}')).toBe('{"KV_GET_RSP":{"keys":{"shared":[1,2,3]},"st":1}}');
-      expect(await a.send('{"KV_COUNT":{}}')).toBe(await b.send('{"KV_COUNT":{}}'));
-    } finally {
-      a.close();
-      b.close();
-    }
-  });
+        expect(await b.send('{"KV_SET":{"keys":{"shared":[1,2]}}}')).toBe('{"KV_SET_RSP":{"st":1}}');
+        expect(await a.send('{"KV_ARR_APPEND":{"key":"shared","items":[3]}}')).toBe('{"KV_ARR_APPEND_RSP":{"st":1}}');
+        expect(await b.send('{"KV_GET":{"keys":["shared"]}}')).toBe('{"KV_GET_RSP":{"keys":{"shared":[1,2,3]},"st":1}}');
+        expect(await a.send('{"KV_COUNT":{}}')).toBe(await b.send('{"KV_COUNT":{}}'));
+      } finally {
+        a.close();
+        b.close();
+      }
+    },
+  );
 });
 
 describe('--store redis with a cluster that cannot be reached', () => {

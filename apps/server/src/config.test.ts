@@ -55,7 +55,14 @@ function errorOf(argv: string[], world: World = {}): string {
 
 /** A v5 config file with the given members changed (undefined deletes one). */
 function file(changes: Record<string, unknown> = {}): string {
-  const base: Record<string, unknown> = { version: 5, ip: '127.0.0.1', port: 1987, maxPayload: 1024, core: 0, persist: { enabled: false, path: './data' } };
+  const base: Record<string, unknown> = {
+    version: 5,
+    ip: '127.0.0.1',
+    port: 1987,
+    maxPayload: 1024,
+    core: 0,
+    persist: { enabled: false, path: './data' },
+  };
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined) delete base[key];
     else base[key] = value;
@@ -140,7 +147,11 @@ describe('config file', () => {
   });
 
   it('resolves persist.path against the working directory, not the file', () => {
-    const world = { cwd: '/work', files: { '/etc/ndb/nemesis.json': file({ persist: { enabled: true, path: 'store' } }) }, dirs: ['/work/store'] };
+    const world = {
+      cwd: '/work',
+      files: { '/etc/ndb/nemesis.json': file({ persist: { enabled: true, path: 'store' } }) },
+      dirs: ['/work/store'],
+    };
     expect(configOf(['--config', '/etc/ndb/nemesis.json'], world).persist).toEqual({ enabled: true, path: '/work/store', journal: null });
   });
 
@@ -163,7 +174,21 @@ describe('precedence: defaults < file < environment < flags', () => {
     NEMESISDB_PERSIST_PATH: 'from-env',
     NEMESISDB_LOG_LEVEL: 'warn',
   };
-  const flags = ['--host', '10.0.0.3', '--port', '3000', '--max-payload', '300', '--max-connections', '30', '--no-persist-enabled', '--persist-path', 'from-flag', '--log-level', 'debug'];
+  const flags = [
+    '--host',
+    '10.0.0.3',
+    '--port',
+    '3000',
+    '--max-payload',
+    '300',
+    '--max-connections',
+    '30',
+    '--no-persist-enabled',
+    '--persist-path',
+    'from-flag',
+    '--log-level',
+    'debug',
+  ];
 
   it('the file beats the defaults', () => {
     expect(configOf(['--config', 'nemesis.json'], world)).toMatchObject({
@@ -204,7 +229,11 @@ describe('precedence: defaults < file < environment < flags', () => {
   });
 
   it('--persist-enabled turns persistence on over a file that turns it off', () => {
-    expect(configOf(['--config', 'nemesis.json', '--persist-enabled'], world).persist).toEqual({ enabled: true, path: '/srv/from-file', journal: null });
+    expect(configOf(['--config', 'nemesis.json', '--persist-enabled'], world).persist).toEqual({
+      enabled: true,
+      path: '/srv/from-file',
+      journal: null,
+    });
   });
 
   it('an empty environment variable counts as unset', () => {
@@ -230,7 +259,10 @@ describe('precedence: defaults < file < environment < flags', () => {
 
 describe('start-up load arguments (upstream --loadName / --loadPath)', () => {
   it('accepts the camelCase spellings with = and passes them through', () => {
-    expect(configOf(['--loadName=sessions', '--loadPath=saves'], { dirs: ['/srv/saves'] }).load).toEqual({ name: 'sessions', path: '/srv/saves' });
+    expect(configOf(['--loadName=sessions', '--loadPath=saves'], { dirs: ['/srv/saves'] }).load).toEqual({
+      name: 'sessions',
+      path: '/srv/saves',
+    });
     expect(configOf(['--loadName', 'sessions', '--loadPath', '/abs'], { dirs: ['/abs'] }).load).toEqual({ name: 'sessions', path: '/abs' });
   });
 
@@ -240,7 +272,8 @@ describe('start-up load arguments (upstream --loadName / --loadPath)', () => {
 });
 
 describe('one clear line per problem', () => {
-  const cfg = (changes: Record<string, unknown>, world: World = {}) => errorOf(['--config', 'nemesis.json'], withFile(file(changes), world));
+  const cfg = (changes: Record<string, unknown>, world: World = {}) =>
+    errorOf(['--config', 'nemesis.json'], withFile(file(changes), world));
 
   it.each([
     [{ maxPayload: 10 }, 'config error: maxPayload must be an integer from 64 to 67108864 (got 10)'],
@@ -269,12 +302,17 @@ describe('one clear line per problem', () => {
   });
 
   it('reports the version before any other key', () => {
-    expect(cfg({ version: 6, port: 'x', maxPayload: 1 })).toBe('config error: version must be 5 (the config version this server reads) (got 6)');
+    expect(cfg({ version: 6, port: 'x', maxPayload: 1 })).toBe(
+      'config error: version must be 5 (the config version this server reads) (got 6)',
+    );
   });
 
   it('refuses uint settings written as doubles or beyond 2^53, as upstream does', () => {
-    const text = (value: string) => `{"version":5,"ip":"127.0.0.1","port":1987,"maxPayload":${value},"persist":{"enabled":false,"path":""}}`;
-    expect(errorOf(['--config', 'nemesis.json'], withFile(text('1024.0')))).toBe('config error: maxPayload must be an integer from 64 to 67108864 (got 1024.0)');
+    const text = (value: string) =>
+      `{"version":5,"ip":"127.0.0.1","port":1987,"maxPayload":${value},"persist":{"enabled":false,"path":""}}`;
+    expect(errorOf(['--config', 'nemesis.json'], withFile(text('1024.0')))).toBe(
+      'config error: maxPayload must be an integer from 64 to 67108864 (got 1024.0)',
+    );
     expect(errorOf(['--config', 'nemesis.json'], withFile(text('18446744073709551616')))).toBe(
       'config error: maxPayload must be an integer from 64 to 67108864 (got 18446744073709551616)',
     );
@@ -287,12 +325,18 @@ describe('one clear line per problem', () => {
   it('names the file when it cannot be read or is not a JSON object', () => {
     expect(errorOf(['--config', 'missing.json'])).toBe('config error: cannot read config file /srv/missing.json: no such file');
     expect(errorOf(['--config', 'dir'], { dirs: ['/srv/dir'] })).toBe('config error: cannot read config file /srv/dir: it is a directory');
-    expect(errorOf(['--config', 'nemesis.json'], withFile('[1,2]'))).toBe('config error: config file /srv/nemesis.json must hold a JSON object (got an array)');
-    expect(errorOf(['--config', 'nemesis.json'], withFile('5'))).toBe('config error: config file /srv/nemesis.json must hold a JSON object (got 5)');
+    expect(errorOf(['--config', 'nemesis.json'], withFile('[1,2]'))).toBe(
+      'config error: config file /srv/nemesis.json must hold a JSON object (got an array)',
+    );
+    expect(errorOf(['--config', 'nemesis.json'], withFile('5'))).toBe(
+      'config error: config file /srv/nemesis.json must hold a JSON object (got 5)',
+    );
   });
 
   it.each(['{', '{"version":5,}', '', 'version = 5', '{"a":1}\n{"b":2}'])('invalid JSON %j is one line naming the file', (text) => {
-    expect(errorOf(['--config', 'nemesis.json'], withFile(text))).toMatch(/^config error: config file \/srv\/nemesis\.json is not valid JSON: \S/);
+    expect(errorOf(['--config', 'nemesis.json'], withFile(text))).toMatch(
+      /^config error: config file \/srv\/nemesis\.json is not valid JSON: \S/,
+    );
   });
 
   it.each([
@@ -302,7 +346,10 @@ describe('one clear line per problem', () => {
     [{ NEMESISDB_MAX_PAYLOAD: '10' }, 'config error: NEMESISDB_MAX_PAYLOAD must be an integer from 64 to 67108864 (got 10)'],
     [{ NEMESISDB_MAX_CONNECTIONS: '0' }, 'config error: NEMESISDB_MAX_CONNECTIONS must be an integer from 1 to 1000000 (got 0)'],
     [{ NEMESISDB_PERSIST_ENABLED: 'maybe' }, 'config error: NEMESISDB_PERSIST_ENABLED must be true or false (got "maybe")'],
-    [{ NEMESISDB_LOG_LEVEL: 'loud' }, 'config error: NEMESISDB_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
+    [
+      { NEMESISDB_LOG_LEVEL: 'loud' },
+      'config error: NEMESISDB_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+    ],
     [{ NEMESISDB_HOST: 'a b' }, 'config error: NEMESISDB_HOST must be an IPv4 or IPv6 address or a host name (got "a b")'],
   ])('environment %j → %s', (env, line) => {
     expect(errorOf([], { env })).toBe(line);
@@ -318,8 +365,14 @@ describe('one clear line per problem', () => {
     [['--host', ''], 'config error: --host must be an IPv4 or IPv6 address or a host name (got "")'],
     [['--loadPath=/data'], 'config error: --loadPath needs --loadName (the dataset to load from that directory)'],
     [['--loadName=..'], 'config error: --loadName must be a dataset name: not empty, not "." or "..", without "/", "\\" or NUL (got "..")'],
-    [['--loadName=a/b'], 'config error: --loadName must be a dataset name: not empty, not "." or "..", without "/", "\\" or NUL (got "a/b")'],
-    [['--loadName=x', '--loadPath=nope'], 'config error: --loadPath must be an existing directory (got "nope": it does not exist or is not a directory)'],
+    [
+      ['--loadName=a/b'],
+      'config error: --loadName must be a dataset name: not empty, not "." or "..", without "/", "\\" or NUL (got "a/b")',
+    ],
+    [
+      ['--loadName=x', '--loadPath=nope'],
+      'config error: --loadPath must be an existing directory (got "nope": it does not exist or is not a directory)',
+    ],
     [['--prot', '1'], "config error: unknown option '--prot' (Did you mean --port?) (see --help)"],
     [['serve'], 'config error: too many arguments. Expected 0 arguments but got 1. (see --help)'],
     [['--port'], "config error: option '--port <port>' argument missing (see --help)"],
@@ -352,7 +405,20 @@ describe('--help and --version', () => {
     expect(result.kind).toBe('exit');
     if (result.kind !== 'exit') return;
     expect(result.code).toBe(0);
-    for (const flag of ['--host', '--port', '--max-payload', '--max-connections', '--persist-path', '--persist-enabled', '--config', '--loadName', '--loadPath', '--log-level', '--version', 'NEMESISDB_PORT']) {
+    for (const flag of [
+      '--host',
+      '--port',
+      '--max-payload',
+      '--max-connections',
+      '--persist-path',
+      '--persist-enabled',
+      '--config',
+      '--loadName',
+      '--loadPath',
+      '--log-level',
+      '--version',
+      'NEMESISDB_PORT',
+    ]) {
       expect(result.output).toContain(flag);
     }
   });
@@ -396,7 +462,6 @@ describe('with the real file system', () => {
   });
 });
 
-
 describe('the journal setting (beyond upstream)', () => {
   const world: World = { cwd: '/srv', files: {}, dirs: ['/srv/data'] };
 
@@ -404,15 +469,31 @@ describe('the journal setting (beyond upstream)', () => {
     expect(configOf([], world).persist.journal).toBeNull();
     expect(configOf(['--persist-enabled', '--journal', 'always'], world).persist.journal).toBe('always');
     expect(configOf(['--persist-enabled'], { ...world, env: { NEMESISDB_JOURNAL: 'everysec' } }).persist.journal).toBe('everysec');
-    expect(configOf(['--persist-enabled', '--journal', 'no'], { ...world, env: { NEMESISDB_JOURNAL: 'always' } }).persist.journal).toBe('no');
-    const files = { '/srv/n.json': JSON.stringify({ version: 5, ip: '127.0.0.1', port: 1, maxPayload: 1024, persist: { enabled: true, path: 'data', journal: { fsync: 'always' } } }) };
+    expect(configOf(['--persist-enabled', '--journal', 'no'], { ...world, env: { NEMESISDB_JOURNAL: 'always' } }).persist.journal).toBe(
+      'no',
+    );
+    const files = {
+      '/srv/n.json': JSON.stringify({
+        version: 5,
+        ip: '127.0.0.1',
+        port: 1,
+        maxPayload: 1024,
+        persist: { enabled: true, path: 'data', journal: { fsync: 'always' } },
+      }),
+    };
     expect(configOf(['--config', 'n.json'], { ...world, files }).persist.journal).toBe('always');
     expect(configOf(['--config', 'n.json', '--journal', 'off'], { ...world, files }).persist.journal).toBeNull();
   });
 
   it.each([
-    [['--journal', 'sometimes', '--persist-enabled'], 'config error: --journal must be "always", "everysec", "no" or "off" (got "sometimes")'],
-    [['--journal', 'always'], 'config error: --journal needs persistence enabled (persist.enabled, --persist-enabled or NEMESISDB_PERSIST_ENABLED)'],
+    [
+      ['--journal', 'sometimes', '--persist-enabled'],
+      'config error: --journal must be "always", "everysec", "no" or "off" (got "sometimes")',
+    ],
+    [
+      ['--journal', 'always'],
+      'config error: --journal needs persistence enabled (persist.enabled, --persist-enabled or NEMESISDB_PERSIST_ENABLED)',
+    ],
   ])('%j → %s', (argv, message) => {
     expect(errorOf(argv, world)).toBe(message);
   });
@@ -424,8 +505,13 @@ describe('hardening settings (beyond upstream)', () => {
     JSON.stringify({ version: 5, ip: '127.0.0.1', port: 1, maxPayload: 1024, persist: { enabled: false, path: 'data' }, ...extra });
 
   it('reads tokens from the file, the environment or a token file, never from a flag', () => {
-    expect(configOf(['--config', 'n.json'], { files: { '/srv/n.json': fileWith({ auth: { token: TOKEN } }) } }).authTokens).toEqual([TOKEN]);
-    expect(configOf([], { env: { NEMESISDB_AUTH_TOKEN: `${TOKEN}, another-long-token-value` } }).authTokens).toEqual([TOKEN, 'another-long-token-value']);
+    expect(configOf(['--config', 'n.json'], { files: { '/srv/n.json': fileWith({ auth: { token: TOKEN } }) } }).authTokens).toEqual([
+      TOKEN,
+    ]);
+    expect(configOf([], { env: { NEMESISDB_AUTH_TOKEN: `${TOKEN}, another-long-token-value` } }).authTokens).toEqual([
+      TOKEN,
+      'another-long-token-value',
+    ]);
     expect(configOf(['--auth-token-file', 'tokens'], { files: { '/srv/tokens': `${TOKEN}\n\n` } }).authTokens).toEqual([TOKEN]);
     expect(errorOf(['--auth-token', TOKEN])).toMatch(/unknown option/);
   });
@@ -433,21 +519,33 @@ describe('hardening settings (beyond upstream)', () => {
   it('reads the TLS files, and needs both', () => {
     const config = configOf(['--tls-cert', 'c.pem', '--tls-key', 'k.pem'], { files: { '/srv/c.pem': 'CERT', '/srv/k.pem': 'KEY' } });
     expect(config.tls).toEqual({ cert: 'CERT', key: 'KEY', certFile: '/srv/c.pem', keyFile: '/srv/k.pem' });
-    expect(errorOf(['--tls-cert', 'c.pem'], { files: { '/srv/c.pem': 'CERT' } })).toBe('config error: tls.key is needed too: TLS takes a certificate and its key');
+    expect(errorOf(['--tls-cert', 'c.pem'], { files: { '/srv/c.pem': 'CERT' } })).toBe(
+      'config error: tls.key is needed too: TLS takes a certificate and its key',
+    );
     expect(errorOf(['--tls-cert', 'nope.pem', '--tls-key', 'k.pem'], { files: { '/srv/k.pem': 'KEY' } })).toBe(
       'config error: --tls-cert must be a path to a readable file (got "nope.pem")',
     );
   });
 
   it('reads origins, limits and the data ceiling', () => {
-    const config = configOf(['--allowed-origins', 'https://a.example.com, http://localhost:3000', '--max-data-bytes', '1073741824', '--max-buffered-bytes', '65536']);
+    const config = configOf([
+      '--allowed-origins',
+      'https://a.example.com, http://localhost:3000',
+      '--max-data-bytes',
+      '1073741824',
+      '--max-buffered-bytes',
+      '65536',
+    ]);
     expect(config.allowedOrigins).toEqual(['https://a.example.com', 'http://localhost:3000']);
     expect(config.maxDataBytes).toBe(1073741824);
     expect(config.maxBufferedBytes).toBe(65536);
   });
 
   it.each([
-    [['--allowed-origins', 'not an origin'], 'config error: --allowed-origins must be a list of origins such as "https://app.example.com" (got an array)'],
+    [
+      ['--allowed-origins', 'not an origin'],
+      'config error: --allowed-origins must be a list of origins such as "https://app.example.com" (got an array)',
+    ],
     [['--max-data-bytes', '10'], 'config error: --max-data-bytes must be an integer of at least 1048576 (1 MiB) (got 10)'],
     [['--max-buffered-bytes', '1'], 'config error: --max-buffered-bytes must be an integer from 65536 to 1073741824 (got 1)'],
   ])('%j → %s', (argv, message) => {
@@ -455,7 +553,9 @@ describe('hardening settings (beyond upstream)', () => {
   });
 
   it('refuses tokens too short to be secrets', () => {
-    expect(errorOf([], { env: { NEMESISDB_AUTH_TOKEN: 'short' } })).toBe('config error: NEMESISDB_AUTH_TOKEN must be a token of at least 16 characters, or a list of them (got an array)');
+    expect(errorOf([], { env: { NEMESISDB_AUTH_TOKEN: 'short' } })).toBe(
+      'config error: NEMESISDB_AUTH_TOKEN must be a token of at least 16 characters, or a list of them (got an array)',
+    );
   });
 });
 
@@ -464,7 +564,16 @@ describe('the console setting', () => {
     expect(configOf([]).console).toBe(true);
     expect(configOf(['--no-console']).console).toBe(false);
     expect(configOf([], { env: { NEMESISDB_CONSOLE: 'off' } }).console).toBe(false);
-    const files = { '/srv/n.json': JSON.stringify({ version: 5, ip: '127.0.0.1', port: 1, maxPayload: 1024, console: false, persist: { enabled: false, path: 'data' } }) };
+    const files = {
+      '/srv/n.json': JSON.stringify({
+        version: 5,
+        ip: '127.0.0.1',
+        port: 1,
+        maxPayload: 1024,
+        console: false,
+        persist: { enabled: false, path: 'data' },
+      }),
+    };
     expect(configOf(['--config', 'n.json'], { files }).console).toBe(false);
   });
 });
@@ -474,15 +583,42 @@ describe('the extensions setting', () => {
     expect(configOf([]).extensions).toBe(true);
     expect(configOf(['--no-extensions']).extensions).toBe(false);
     expect(configOf([], { env: { NEMESISDB_EXTENSIONS: 'false' } }).extensions).toBe(false);
-    const files = { '/srv/n.json': JSON.stringify({ version: 5, ip: '127.0.0.1', port: 1, maxPayload: 1024, extensions: false, persist: { enabled: false, path: 'data' } }) };
+    const files = {
+      '/srv/n.json': JSON.stringify({
+        version: 5,
+        ip: '127.0.0.1',
+        port: 1,
+        maxPayload: 1024,
+        extensions: false,
+        persist: { enabled: false, path: 'data' },
+      }),
+    };
     expect(configOf(['--config', 'n.json'], { files }).extensions).toBe(false);
     // A flag wins over the file.
-    const on = { '/srv/n.json': JSON.stringify({ version: 5, ip: '127.0.0.1', port: 1, maxPayload: 1024, extensions: true, persist: { enabled: false, path: 'data' } }) };
+    const on = {
+      '/srv/n.json': JSON.stringify({
+        version: 5,
+        ip: '127.0.0.1',
+        port: 1,
+        maxPayload: 1024,
+        extensions: true,
+        persist: { enabled: false, path: 'data' },
+      }),
+    };
     expect(configOf(['--config', 'n.json', '--no-extensions'], { files: on }).extensions).toBe(false);
   });
 
   it('refuses an "extensions" member that is not a bool', () => {
-    const files = { '/srv/n.json': JSON.stringify({ version: 5, ip: '127.0.0.1', port: 1, maxPayload: 1024, extensions: 'no', persist: { enabled: false, path: 'data' } }) };
+    const files = {
+      '/srv/n.json': JSON.stringify({
+        version: 5,
+        ip: '127.0.0.1',
+        port: 1,
+        maxPayload: 1024,
+        extensions: 'no',
+        persist: { enabled: false, path: 'data' },
+      }),
+    };
     expect(errorOf(['--config', 'n.json'], { files })).toMatch(/^config error: extensions must be true or false/);
   });
 });
@@ -504,7 +640,14 @@ describe('the store setting', () => {
   it('reads a redis store from the config file: node objects and "host:port" strings, an optional prefix', () => {
     const store = { type: 'redis', nodes: [{ host: '10.0.0.1', port: 7000 }, '10.0.0.2:7001', '[::1]:7002'], keyPrefix: 'app1:' };
     expect(configOf(['--config', 'nemesis.json'], withFile(file({ store }))).store).toEqual(
-      redis([{ host: '10.0.0.1', port: 7000 }, { host: '10.0.0.2', port: 7001 }, { host: '::1', port: 7002 }], 'app1:'),
+      redis(
+        [
+          { host: '10.0.0.1', port: 7000 },
+          { host: '10.0.0.2', port: 7001 },
+          { host: '::1', port: 7002 },
+        ],
+        'app1:',
+      ),
     );
     const noPrefix = { type: 'redis', nodes: ['r1:7000'] };
     expect(configOf(['--config', 'nemesis.json'], withFile(file({ store: noPrefix }))).store).toEqual(redis([{ host: 'r1', port: 7000 }]));
@@ -512,12 +655,20 @@ describe('the store setting', () => {
 
   it('reads it from flags and environment variables, flags over environment over file', () => {
     expect(configOf(['--store', 'redis', '--redis-nodes', 'a:7000, b:7001', '--redis-key-prefix', 'x:']).store).toEqual(
-      redis([{ host: 'a', port: 7000 }, { host: 'b', port: 7001 }], 'x:'),
+      redis(
+        [
+          { host: 'a', port: 7000 },
+          { host: 'b', port: 7001 },
+        ],
+        'x:',
+      ),
     );
     const env = { NEMESISDB_STORE: 'REDIS', NEMESISDB_REDIS_NODES: 'e:7000', NEMESISDB_REDIS_KEY_PREFIX: 'env:' };
     expect(configOf([], { env }).store).toEqual(redis([{ host: 'e', port: 7000 }], 'env:'));
     expect(configOf(['--redis-nodes', 'f:7000'], { env }).store).toEqual(redis([{ host: 'f', port: 7000 }], 'env:'));
-    const world = withFile(file({ store: { type: 'redis', nodes: ['file:7000'], keyPrefix: 'file:' } }), { env: { NEMESISDB_REDIS_NODES: 'e:7000' } });
+    const world = withFile(file({ store: { type: 'redis', nodes: ['file:7000'], keyPrefix: 'file:' } }), {
+      env: { NEMESISDB_REDIS_NODES: 'e:7000' },
+    });
     expect(configOf(['--config', 'nemesis.json'], world).store).toEqual(redis([{ host: 'e', port: 7000 }], 'file:'));
     expect(configOf(['--config', 'nemesis.json', '--store', 'memory'], world).store).toEqual({ type: 'memory' });
   });
@@ -529,8 +680,12 @@ describe('the store setting', () => {
     );
     const env = { NEMESISDB_STORE: 'redis', NEMESISDB_REDIS_NODES: 'e:7000', NEMESISDB_REDIS_PASSWORD: 'env-secret' };
     expect(configOf([], { env }).store).toEqual(redis([{ host: 'e', port: 7000 }], 'nemesisdb:', { password: 'env-secret' }));
-    expect(configOf([], { env: { ...env, NEMESISDB_REDIS_USERNAME: 'u' } }).store).toMatchObject({ credentials: { username: 'u', password: 'env-secret' } });
-    expect(errorOf([], { env: { NEMESISDB_REDIS_USERNAME: 'u' } })).toBe('config error: NEMESISDB_REDIS_USERNAME needs NEMESISDB_REDIS_PASSWORD');
+    expect(configOf([], { env: { ...env, NEMESISDB_REDIS_USERNAME: 'u' } }).store).toMatchObject({
+      credentials: { username: 'u', password: 'env-secret' },
+    });
+    expect(errorOf([], { env: { NEMESISDB_REDIS_USERNAME: 'u' } })).toBe(
+      'config error: NEMESISDB_REDIS_USERNAME needs NEMESISDB_REDIS_PASSWORD',
+    );
     expect(errorOf(['--redis-password', 'x'])).toMatch(/^config error: unknown option '--redis-password'/);
     expect(errorOf(['--config', 'nemesis.json'], withFile(file({ store: { type: 'redis', nodes: ['r:1'], username: 'app' } })))).toBe(
       'config error: store.username needs store.password',
@@ -553,8 +708,12 @@ describe('the store setting', () => {
     expect(errorOf(['--config', 'nemesis.json'], withFile(file({ store: { type: 'redis', nodes: [] } })))).toBe(
       'config error: store.nodes must be a non-empty array',
     );
-    expect(errorOf(['--config', 'nemesis.json'], withFile(file({ store: { type: 'disk' } })))).toBe('config error: store.type must be "memory" or "redis" (got "disk")');
-    expect(errorOf(['--config', 'nemesis.json'], withFile(file({ store: 'redis' })))).toMatch(/^config error: store must be an object with "type"/);
+    expect(errorOf(['--config', 'nemesis.json'], withFile(file({ store: { type: 'disk' } })))).toBe(
+      'config error: store.type must be "memory" or "redis" (got "disk")',
+    );
+    expect(errorOf(['--config', 'nemesis.json'], withFile(file({ store: 'redis' })))).toMatch(
+      /^config error: store must be an object with "type"/,
+    );
   });
 
   it('refuses what a shared cluster cannot honour: a journal, a heap ceiling', () => {

@@ -143,15 +143,24 @@ function resolveStore(merged: Merged, journal: FsyncPolicy | null): StoreConfig 
   if (merged.store.value === 'memory') return { type: 'memory' };
   const { key } = merged.store;
   if (merged.redisNodes.value === null) {
-    throw new ConfigError(key, `${key} is "redis": the cluster's nodes are needed too (store.nodes, --redis-nodes or NEMESISDB_REDIS_NODES)`);
+    throw new ConfigError(
+      key,
+      `${key} is "redis": the cluster's nodes are needed too (store.nodes, --redis-nodes or NEMESISDB_REDIS_NODES)`,
+    );
   }
   // The cluster is the state: several servers replaying their own journals into it would be wrong.
   if (journal !== null) {
-    throw new ConfigError(merged.journal.key, `${merged.journal.key} works with the memory store only (${key} is "redis": use the cluster's own AOF and replicas)`);
+    throw new ConfigError(
+      merged.journal.key,
+      `${merged.journal.key} works with the memory store only (${key} is "redis": use the cluster's own AOF and replicas)`,
+    );
   }
   // maxDataBytes measures this process's heap, which holds none of the cluster's data.
   if (merged.maxDataBytes.value !== null) {
-    throw new ConfigError(merged.maxDataBytes.key, `${merged.maxDataBytes.key} works with the memory store only (${key} is "redis": set maxmemory on the cluster)`);
+    throw new ConfigError(
+      merged.maxDataBytes.key,
+      `${merged.maxDataBytes.key} works with the memory store only (${key} is "redis": set maxmemory on the cluster)`,
+    );
   }
   const password = merged.redisPassword.value;
   const username = merged.redisUsername.value;
@@ -172,7 +181,8 @@ function resolveLoad(flags: CliFlags, cwd: string, persistPath: string, fs: Conf
   if (flags.loadPath !== undefined) {
     path = resolve(cwd, flags.loadPath);
     const problem = flags.loadPath.trim() === '' ? 'it is empty' : directoryProblem(fs, path, false);
-    if (problem !== null) throw new ConfigError('--loadPath', `--loadPath must be an existing directory (got ${show(flags.loadPath)}: ${problem})`);
+    if (problem !== null)
+      throw new ConfigError('--loadPath', `--loadPath must be an existing directory (got ${show(flags.loadPath)}: ${problem})`);
   }
   return { name: flags.loadName, path };
 }
@@ -211,7 +221,14 @@ function resolveTokens(merged: Merged, flags: CliFlags, cwd: string, fs: ConfigF
   } catch {
     throw new ConfigError('--auth-token-file', `--auth-token-file ${RULE.file} (got ${show(flags.authTokenFile)})`);
   }
-  return check(schemas.tokens, '--auth-token-file', text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== ''));
+  return check(
+    schemas.tokens,
+    '--auth-token-file',
+    text
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== ''),
+  );
 }
 
 /** Resolves the settings from the already-read flags (see {@link resolveConfig}). */
@@ -232,14 +249,20 @@ export function resolveFromFlags(flags: CliFlags, input: Omit<ResolveConfigInput
     const { key, value } = merged.persistPath;
     const problem = value.trim() === '' ? 'it is empty' : directoryProblem(fs, persistPath, true);
     if (problem !== null) {
-      throw new ConfigError(key, `${key} must be an existing writable directory when persistence is enabled (got ${show(value)}: ${problem})`);
+      throw new ConfigError(
+        key,
+        `${key} must be an existing writable directory when persistence is enabled (got ${show(value)}: ${problem})`,
+      );
     }
   }
 
   // The journal lives in the persist directory, so it needs persistence (and its checks) on.
   const journal = merged.journal.value === 'off' ? null : merged.journal.value;
   if (journal !== null && !merged.persistEnabled.value) {
-    throw new ConfigError(merged.journal.key, `${merged.journal.key} needs persistence enabled (persist.enabled, --persist-enabled or NEMESISDB_PERSIST_ENABLED)`);
+    throw new ConfigError(
+      merged.journal.key,
+      `${merged.journal.key} needs persistence enabled (persist.enabled, --persist-enabled or NEMESISDB_PERSIST_ENABLED)`,
+    );
   }
 
   const store = resolveStore(merged, journal);

@@ -61,24 +61,28 @@ const until = async (condition: () => boolean | Promise<boolean>, what: string, 
 };
 
 describe('SIGKILL under load', () => {
-  it.each(['always', 'everysec', 'no'])('journal %s: counts acknowledged writes lost (none with "always")', async (fsync) => {
-    const root = tempDir();
-    const flags = ['--persist-enabled', '--persist-path', root, '--journal', fsync];
-    const server = await start(flags);
-    const writers = await Promise.all([0, 1, 2, 3].map((i) => writer(server.url, `w${i}`, 64, '{"v":"0123456789"}')));
-    await until(() => writers.every((w) => w.acknowledged.length > 2000), 'writes to be acknowledged');
-    server.child.kill('SIGKILL');
-    await server.exited;
-    const acknowledged = writers.flatMap((w) => w.acknowledged);
+  it.each(['always', 'everysec', 'no'])(
+    'journal %s: counts acknowledged writes lost (none with "always")',
+    async (fsync) => {
+      const root = tempDir();
+      const flags = ['--persist-enabled', '--persist-path', root, '--journal', fsync];
+      const server = await start(flags);
+      const writers = await Promise.all([0, 1, 2, 3].map((i) => writer(server.url, `w${i}`, 64, '{"v":"0123456789"}')));
+      await until(() => writers.every((w) => w.acknowledged.length > 2000), 'writes to be acknowledged');
+      server.child.kill('SIGKILL');
+      await server.exited;
+      const acknowledged = writers.flatMap((w) => w.acknowledged);
 
-    const restarted = await start(flags);
-    const lost = await missing(restarted.url, acknowledged);
-    console.info(`journal ${fsync}: ${acknowledged.length} writes acknowledged before SIGKILL, ${lost.length} lost`);
-    if (fsync === 'always') expect(lost).toEqual([]);
-    // With the other policies a write is acknowledged before it is written; a process kill loses at most the last moment's.
-    else expect(lost.length).toBeLessThan(acknowledged.length / 10);
-    for (const w of writers) w.close();
-  }, 60_000);
+      const restarted = await start(flags);
+      const lost = await missing(restarted.url, acknowledged);
+      console.info(`journal ${fsync}: ${acknowledged.length} writes acknowledged before SIGKILL, ${lost.length} lost`);
+      if (fsync === 'always') expect(lost).toEqual([]);
+      // With the other policies a write is acknowledged before it is written; a process kill loses at most the last moment's.
+      else expect(lost.length).toBeLessThan(acknowledged.length / 10);
+      for (const w of writers) w.close();
+    },
+    60_000,
+  );
 });
 
 describe('damage at start-up', () => {
@@ -92,7 +96,10 @@ describe('damage at start-up', () => {
     server.child.kill('SIGKILL');
     await server.exited;
     const directory = join(root, 'journal');
-    const log = readdirSync(directory).filter((entry) => entry.startsWith('log-')).sort().at(-1)!;
+    const log = readdirSync(directory)
+      .filter((entry) => entry.startsWith('log-'))
+      .sort()
+      .at(-1)!;
     return { root, flags, log: join(directory, log) };
   }
 
@@ -132,16 +139,26 @@ describe('damage at start-up', () => {
     const root = tempDir();
     const server = await start(['--persist-enabled', '--persist-path', root]);
     const client = await connect(server.url);
-    await client.send('{"KV_SET":{"keys":{"price":1234}}}', '{"KV_SAVE":{"name":"shop"}}', '{"KV_SET":{"keys":{"price":1299}}}', '{"KV_SAVE":{"name":"shop"}}');
+    await client.send(
+      '{"KV_SET":{"keys":{"price":1234}}}',
+      '{"KV_SAVE":{"name":"shop"}}',
+      '{"KV_SET":{"keys":{"price":1299}}}',
+      '{"KV_SAVE":{"name":"shop"}}',
+    );
     server.child.kill('SIGTERM');
     await server.exited;
     const newest = readdirSync(join(root, 'shop')).sort().at(-1)!;
     const file = join(root, 'shop', newest, 'data', '0');
     writeFileSync(file, readFileSync(file, 'utf8').replace('1299', '1399')); // still valid JSON
 
-    const failure = (await start(['--persist-path', root, '--loadName=shop']).catch((error: unknown) => error)) as { code: number; lines: Record<string, unknown>[] };
+    const failure = (await start(['--persist-path', root, '--loadName=shop']).catch((error: unknown) => error)) as {
+      code: number;
+      lines: Record<string, unknown>[];
+    };
     expect(failure.code).toBe(1);
-    expect(failure.lines.filter((line) => line.level === 60).map((line) => line.msg)).toEqual([expect.stringMatching(/data\/0: checksum mismatch.*nemesisdb check-dataset/)]);
+    expect(failure.lines.filter((line) => line.level === 60).map((line) => line.msg)).toEqual([
+      expect.stringMatching(/data\/0: checksum mismatch.*nemesisdb check-dataset/),
+    ]);
     const check = await runToEnd(['check-dataset', join(root, 'shop')]);
     expect(check).toMatchObject({ code: 1, stdout: expect.stringContaining('data/0: checksum mismatch') });
     expect((await runToEnd(['check-dataset', join(root, 'shop'), '--fix'])).code).toBe(0);
@@ -200,7 +217,10 @@ describe.skipIf(!asRoot)(`on a real full disk (tmpfs, as root)${asRoot ? '' : ' 
     const writers = await Promise.all([0, 1].map((i) => writer(server.url, `w${i}`, 32, value)));
     // The group that hit the full disk is held (its replies wait for the disk); the server says so.
     await until(async () => (await health(server)).status === 'degraded', 'the journal to fail on the full disk', 30_000);
-    expect(await health(server)).toMatchObject({ status: 'degraded', journal: { state: 'failed', cause: expect.stringMatching(/^ENOSPC/) } });
+    expect(await health(server)).toMatchObject({
+      status: 'degraded',
+      journal: { state: 'failed', cause: expect.stringMatching(/^ENOSPC/) },
+    });
     const metrics = await (await fetch(`${server.http}/metrics`)).text();
     expect(metrics).toMatch(/^nemesisdb_journal_failed 1$/m);
     const heldBefore = writers.reduce((n, w) => n + w.inFlight.length, 0);
@@ -209,19 +229,29 @@ describe.skipIf(!asRoot)(`on a real full disk (tmpfs, as root)${asRoot ? '' : ' 
     // A new change is refused before it is applied (nobody can read it); reads are answered.
     const probe = await connect(server.url);
     const [refusal] = await probe.send('{"KV_SET":{"keys":{"refused":1}}}');
-    expect(JSON.parse(refusal!).KV_SET_RSP).toMatchObject({ st: 1000, m: expect.stringMatching(/^journal failed \(ENOSPC: .*\): changes are refused/) });
+    expect(JSON.parse(refusal!).KV_SET_RSP).toMatchObject({
+      st: 1000,
+      m: expect.stringMatching(/^journal failed \(ENOSPC: .*\): changes are refused/),
+    });
     expect(await probe.send('{"KV_CONTAINS":{"keys":["refused"]}}')).toEqual(['{"KV_CONTAINS_RSP":{"contains":[],"st":1}}']);
-    const logged = server.lines.find((line) => line.msg === 'journal write failed: refusing changes until the journal can be written; retrying');
+    const logged = server.lines.find(
+      (line) => line.msg === 'journal write failed: refusing changes until the journal can be written; retrying',
+    );
     expect(logged).toBeDefined();
 
     // Space comes back: the held replies are released and writes are accepted again, no restart.
     for (const w of writers) w.stop();
     const freed = Date.now();
     unlinkSync(filler);
-    await until(async () => (await probe.send('{"KV_SET":{"keys":{"after":1}}}'))[0] === '{"KV_SET_RSP":{"st":1}}', 'writes to be accepted again');
+    await until(
+      async () => (await probe.send('{"KV_SET":{"keys":{"after":1}}}'))[0] === '{"KV_SET_RSP":{"st":1}}',
+      'writes to be accepted again',
+    );
     const recoveryMs = Date.now() - freed;
     await until(() => writers.every((w) => w.inFlight.length === 0), 'the held replies');
-    console.info(`full disk: ${writers.reduce((n, w) => n + w.acknowledged.length, 0)} acknowledged, ${writers.reduce((n, w) => n + w.refused.length, 0)} refused; writes accepted again ${recoveryMs} ms after space was freed`);
+    console.info(
+      `full disk: ${writers.reduce((n, w) => n + w.acknowledged.length, 0)} acknowledged, ${writers.reduce((n, w) => n + w.refused.length, 0)} refused; writes accepted again ${recoveryMs} ms after space was freed`,
+    );
     expect(await health(server)).toMatchObject({ status: 'ok', journal: { state: 'ok' } });
     expect(server.lines.some((line) => line.msg === 'journal written again: accepting changes')).toBe(true);
 

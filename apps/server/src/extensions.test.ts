@@ -43,6 +43,8 @@ describe('extensions', () => {
     const created = await request('{"SH_NEW":{"name":"settings","shared":true}}');
     expect(created).toMatch(/^\{"SH_NEW_RSP":\{"st":1,"tkn":\d+\}\}$/);
     const tkn = /"tkn":(\d+)/.exec(created)?.[1];
-    expect(await request(`{"SH_INFO":{"tkn":${tkn}}}`)).toBe(`{"SH_INFO_RSP":{"expires":false,"keyCnt":0,"shared":false,"st":1,"tkn":${tkn}}}`);
+    expect(await request(`{"SH_INFO":{"tkn":${tkn}}}`)).toBe(
+      `{"SH_INFO_RSP":{"expires":false,"keyCnt":0,"shared":false,"st":1,"tkn":${tkn}}}`,
+    );
   });
 });

@@ -8,7 +8,11 @@ import { handleSignals, run, type Running } from './main.js';
 /** Log lines captured in memory, parsed. */
 function memoryLogger() {
   const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({ level: 'debug', pretty: false, destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  const logger = createLogger({
+    level: 'debug',
+    pretty: false,
+    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  });
   return { logger, lines, messages: () => lines.map((line) => line.msg) };
 }
 

@@ -39,7 +39,10 @@ async function openStore(config: ResolvedConfig, logger: Logger): Promise<DataSt
     throw error;
   }
   // Whether a login is used, never the password.
-  logger.info({ nodes: config.store.nodes, keyPrefix: config.store.keyPrefix, login: login?.username ?? (login === null ? false : 'default') }, 'connected to the Redis cluster');
+  logger.info(
+    { nodes: config.store.nodes, keyPrefix: config.store.keyPrefix, login: login?.username ?? (login === null ? false : 'default') },
+    'connected to the Redis cluster',
+  );
   return store;
 }
 
@@ -240,11 +243,15 @@ export async function main(argv: readonly string[] = process.argv.slice(2), env:
     }
     if (error instanceof JournalDamagedError) {
       // One line that says where, what, and the repair command; the journal is left as it is.
-      logger.fatal({ path: error.path, offset: error.damage.offset, record: error.damage.number, reason: error.damage.reason }, error.message);
+      logger.fatal(
+        { path: error.path, offset: error.damage.offset, record: error.damage.number, reason: error.damage.reason },
+        error.message,
+      );
       process.exit(1);
     }
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'EADDRINUSE' ? 'the address is in use' : code === 'EADDRNOTAVAIL' ? 'the address is not available here' : undefined;
+    const why =
+      code === 'EADDRINUSE' ? 'the address is in use' : code === 'EADDRNOTAVAIL' ? 'the address is not available here' : undefined;
     logger.fatal({ err: error, host: config.host, port: config.port }, why ? `cannot listen: ${why}` : 'cannot start');
     process.exit(1);
   }

@@ -29,7 +29,9 @@ describe('persistence in the app', () => {
 
   it('exits 1 with one fatal line when the start-up dataset cannot be loaded', async () => {
     const root = tempDir();
-    const failure = await start(['--persist-path', root, '--loadName=nope']).catch((error: { code: number; lines: Record<string, unknown>[] }) => error);
+    const failure = await start(['--persist-path', root, '--loadName=nope']).catch(
+      (error: { code: number; lines: Record<string, unknown>[] }) => error,
+    );
     expect(failure).toMatchObject({ code: 1 });
     const fatal = (failure as { lines: Record<string, unknown>[] }).lines.filter((line) => line.level === 60);
     expect(fatal).toHaveLength(1);
@@ -92,7 +94,9 @@ describe('persistence in the app', () => {
     const restarted = await start(flags);
     expect(restarted.lines.find((line) => line.msg === 'journal recovered')).toMatchObject({ records: N + 2, skipped: 0 });
     const again = await connect(restarted.url);
-    expect(await again.send('{"KV_COUNT":{}}', `{"KV_GET":{"keys":["k0","k${N - 1}"]}}`, `{"SH_GET":{"tkn":${tkn},"keys":["cart"]}}`)).toEqual([
+    expect(
+      await again.send('{"KV_COUNT":{}}', `{"KV_GET":{"keys":["k0","k${N - 1}"]}}`, `{"SH_GET":{"tkn":${tkn},"keys":["cart"]}}`),
+    ).toEqual([
       `{"KV_COUNT_RSP":{"cnt":${N},"st":1}}`,
       `{"KV_GET_RSP":{"keys":{"k0":0,"k${N - 1}":${N - 1}},"st":1}}`,
       '{"SH_GET_RSP":{"keys":{"cart":[1,2,3]},"st":1}}',

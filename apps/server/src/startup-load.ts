@@ -44,8 +44,11 @@ export async function loadAtStartup(engine: Engine, load: { name: string; path: 
   const started = Date.now();
   const outcome = await persistence.load(load.name, 'any');
   if (!outcome.ok) {
-    const detail = outcome.detail === undefined ? '' : ` (${outcome.detail}); inspect it with "nemesisdb check-dataset ${load.path}/${load.name}"`;
-    throw new StartupLoadError(`cannot load dataset "${load.name}" from ${load.path}: ${REASONS[outcome.reason] ?? outcome.reason}${detail}`);
+    const detail =
+      outcome.detail === undefined ? '' : ` (${outcome.detail}); inspect it with "nemesisdb check-dataset ${load.path}/${load.name}"`;
+    throw new StartupLoadError(
+      `cannot load dataset "${load.name}" from ${load.path}: ${REASONS[outcome.reason] ?? outcome.reason}${detail}`,
+    );
   }
   const { dataset } = outcome;
   let summary: { sessions: number; keys: number };

@@ -18,7 +18,9 @@ export function junitReporter(out: Output): RunListener {
         const failures = cases.filter((r) => r.status === 'failed').length;
         const skipped = cases.filter((r) => r.status === 'skipped' || r.status === 'expected-failure').length;
         const time = cases.reduce((sum, r) => sum + r.durationMs, 0);
-        lines.push(`  <testsuite name="${xml(file)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" time="${seconds(time)}">`);
+        lines.push(
+          `  <testsuite name="${xml(file)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" time="${seconds(time)}">`,
+        );
         for (const r of cases) {
           const open = `    <testcase classname="${xml(file)}" name="${xml(r.case.title)}" file="${xml(file)}" line="${r.case.line}" time="${seconds(r.durationMs)}"`;
           if (r.status === 'passed') lines.push(`${open}/>`);
@@ -30,10 +32,13 @@ export function junitReporter(out: Output): RunListener {
               `      <system-out>${xml(r.message ?? '')}</system-out>`,
               '    </testcase>',
             );
-          }
-          else {
+          } else {
             const message = r.message ?? '';
-            lines.push(`${open}>`, `      <failure message="${xml(message.split('\n')[0] ?? '')}">${xml(message)}</failure>`, '    </testcase>');
+            lines.push(
+              `${open}>`,
+              `      <failure message="${xml(message.split('\n')[0] ?? '')}">${xml(message)}</failure>`,
+              '    </testcase>',
+            );
           }
         }
         lines.push('  </testsuite>');

@@ -10,10 +10,18 @@ import { summaryLine, type Output } from './output.js';
 
 /** The areas of the protocol the report counts; a case may be in several. */
 export const REPORT_GROUPS: readonly { readonly name: string; readonly describe: string; readonly has: (c: Case) => boolean }[] = [
-  { name: 'commands', describe: 'command replies and statuses (tags `behaviour`, `status`)', has: (c) => c.tags.includes('behaviour') || c.tags.includes('status') },
+  {
+    name: 'commands',
+    describe: 'command replies and statuses (tags `behaviour`, `status`)',
+    has: (c) => c.tags.includes('behaviour') || c.tags.includes('status'),
+  },
   { name: 'expiry', describe: 'deadlines passing in real time (tag `expiry`)', has: (c) => c.tags.includes('expiry') },
   { name: 'persistence', describe: 'SAVE and LOAD (tag `persistence`)', has: (c) => c.tags.includes('persistence') },
-  { name: 'transport', describe: 'binary, invalid and oversized messages, closes, paths (tag `transport`)', has: (c) => c.tags.includes('transport') },
+  {
+    name: 'transport',
+    describe: 'binary, invalid and oversized messages, closes, paths (tag `transport`)',
+    has: (c) => c.tags.includes('transport'),
+  },
   { name: 'extensions', describe: 'commands and members beyond v0.7.4 (tag `extension`)', has: (c) => c.tags.includes('extension') },
   { name: 'improvements', describe: 'deliberate improvements over v0.7.4 (tag `improvement`)', has: (c) => c.tags.includes('improvement') },
   { name: 'v0.7.4-only', describe: "v0.7.4's own answers where we differ (tag `v0.7.4-only`)", has: (c) => c.tags.includes('v0.7.4-only') },
@@ -53,7 +61,10 @@ export function markdownReport(start: RunStart, summary: Summary, results: reado
   lines.push('### By area', '');
   lines.push(tableHead('Area'));
   for (const group of REPORT_GROUPS) {
-    const counts = count(results.filter((r) => group.has(r.case)), start.leftOutCases.filter(group.has));
+    const counts = count(
+      results.filter((r) => group.has(r.case)),
+      start.leftOutCases.filter(group.has),
+    );
     lines.push(row(`**${group.name}**: ${group.describe}`, counts));
   }
   lines.push('');
@@ -63,11 +74,27 @@ export function markdownReport(start: RunStart, summary: Summary, results: reado
   lines.push('### By docs section', '');
   lines.push(tableHead('Section'));
   for (const section of sections) {
-    lines.push(row(`\`${section}/\``, count(results.filter((r) => sectionOf(r.case.file) === section), start.leftOutCases.filter((c) => sectionOf(c.file) === section))));
+    lines.push(
+      row(
+        `\`${section}/\``,
+        count(
+          results.filter((r) => sectionOf(r.case.file) === section),
+          start.leftOutCases.filter((c) => sectionOf(c.file) === section),
+        ),
+      ),
+    );
   }
   lines.push('', '<details><summary>By page</summary>', '', tableHead('Page'));
   for (const file of files) {
-    lines.push(row(`\`${file}\``, count(results.filter((r) => r.case.file === file), start.leftOutCases.filter((c) => c.file === file))));
+    lines.push(
+      row(
+        `\`${file}\``,
+        count(
+          results.filter((r) => r.case.file === file),
+          start.leftOutCases.filter((c) => c.file === file),
+        ),
+      ),
+    );
   }
   lines.push('', '</details>', '');
 
@@ -75,7 +102,10 @@ export function markdownReport(start: RunStart, summary: Summary, results: reado
   if (failed.length > 0) {
     lines.push(`### Failures (${failed.length})`, '');
     for (const r of failed) {
-      lines.push(`- \`${r.case.id}\` (${r.case.file}:${r.line ?? r.case.line})${r.unexpectedPass ? ' — **passed, but listed as an expected failure**' : ''}`, '');
+      lines.push(
+        `- \`${r.case.id}\` (${r.case.file}:${r.line ?? r.case.line})${r.unexpectedPass ? ' — **passed, but listed as an expected failure**' : ''}`,
+        '',
+      );
       lines.push(fence(r.message ?? ''), '');
     }
   }

@@ -7,7 +7,13 @@ export interface Output {
  * `N passed, M failed, K skipped` — the one line every reporter prints at the end, with
  * `, E failed as expected` when an expect-fail list matched (the line is unchanged otherwise).
  */
-export function summaryLine(summary: { passed: number; failed: number; skipped: number; expectedFailures?: number; durationMs: number }): string {
+export function summaryLine(summary: {
+  passed: number;
+  failed: number;
+  skipped: number;
+  expectedFailures?: number;
+  durationMs: number;
+}): string {
   const expected = summary.expectedFailures ? `, ${summary.expectedFailures} failed as expected` : '';
   return `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped${expected} (${(summary.durationMs / 1000).toFixed(1)} s)`;
 }

@@ -54,7 +54,8 @@ function progressLine(result: CaseResult, index: number, total: number): string 
   const counter = `[${String(index + 1).padStart(String(total).length)}/${total}]`;
   if (result.status === 'passed') return `${counter} ✓ ${result.case.id} (${result.durationMs} ms)`;
   if (result.status === 'skipped') return `${counter} - ${result.case.id} (skipped: ${result.message ?? ''})`;
-  if (result.status === 'expected-failure') return `${counter} ✗ ${result.case.id} (${result.durationMs} ms, failed as expected: ${result.expectedFailure ?? ''})`;
+  if (result.status === 'expected-failure')
+    return `${counter} ✗ ${result.case.id} (${result.durationMs} ms, failed as expected: ${result.expectedFailure ?? ''})`;
   if (result.unexpectedPass) return `${counter} ✗ ${result.case.id} (${result.durationMs} ms, passed but expected to fail)`;
   return `${counter} ✗ ${result.case.id} (${result.durationMs} ms)`;
 }

@@ -6,7 +6,14 @@ import { combineListeners, createReporter, type ReporterName } from './index.js'
 import { markdownReport, redactUrl } from './markdown.js';
 import { progressReporter } from './pretty.js';
 
-const make = (id: string, title: string): Case => ({ id, title, file: id.split('#')[0] ?? id, line: 3, tags: ['status', 'SH_NEW'], steps: [] });
+const make = (id: string, title: string): Case => ({
+  id,
+  title,
+  file: id.split('#')[0] ?? id,
+  line: 3,
+  tags: ['status', 'SH_NEW'],
+  steps: [],
+});
 const results: CaseResult[] = [
   { case: make('commands/sh-new.md#ok', 'Create a session'), status: 'passed', durationMs: 4 },
   {
@@ -16,7 +23,12 @@ const results: CaseResult[] = [
     message: 'commands/sh-new.md:9: SH_NEW_RSP.st: expected 26, got 41\n  sent:     {"SH_NEW":{}}',
     line: 9,
   },
-  { case: make('commands/sh-save.md#off', 'Disabled'), status: 'skipped', durationMs: 0, message: 'needs a server with persistence disabled' },
+  {
+    case: make('commands/sh-save.md#off', 'Disabled'),
+    status: 'skipped',
+    durationMs: 0,
+    message: 'needs a server with persistence disabled',
+  },
 ];
 const summary: Summary = { passed: 1, failed: 1, skipped: 1, expectedFailures: 0, durationMs: 1234 };
 const facts = { url: 'ws://127.0.0.1:1987', serverVersion: '0.7.4', persistEnabled: true };
@@ -25,7 +37,10 @@ const start: RunStart = {
   profile: 'default',
   total: 3,
   leftOut: 2,
-  leftOutCases: [make('commands/kv-load.md#upstream', 'Upstream'), { ...make('concepts/expiry.md#exact', 'Exact'), tags: ['expiry', 'improvement'] }],
+  leftOutCases: [
+    make('commands/kv-load.md#upstream', 'Upstream'),
+    { ...make('concepts/expiry.md#exact', 'Exact'), tags: ['expiry', 'improvement'] },
+  ],
   ...resolveSettings('default', { maxPayload: 8192 }, facts),
 };
 
@@ -33,7 +48,14 @@ const start: RunStart = {
 const listed: CaseResult[] = [
   results[0]!,
   { ...results[1]!, status: 'expected-failure', expectedFailure: 'gap #12' },
-  { case: make('concepts/transport.md#big', 'Big'), status: 'failed', durationMs: 1, expectedFailure: 'gap #13', unexpectedPass: true, message: 'passed, but it is listed as an expected failure (gap #13): remove it from the expect-fail list' },
+  {
+    case: make('concepts/transport.md#big', 'Big'),
+    status: 'failed',
+    durationMs: 1,
+    expectedFailure: 'gap #13',
+    unexpectedPass: true,
+    message: 'passed, but it is listed as an expected failure (gap #13): remove it from the expect-fail list',
+  },
 ];
 const listedSummary: Summary = { passed: 1, failed: 1, skipped: 0, expectedFailures: 1, durationMs: 1000 };
 
@@ -109,7 +131,11 @@ describe('json', () => {
 describe('junit', () => {
   it('writes a testsuite per page with escaped names, a failure and a skip', () => {
     const xml = output('junit');
-    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="nemesisdb-conformance" tests="3" failures="1" skipped="1" time="1.234">')).toBe(true);
+    expect(
+      xml.startsWith(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="nemesisdb-conformance" tests="3" failures="1" skipped="1" time="1.234">',
+      ),
+    ).toBe(true);
     expect(xml).toContain('<testsuite name="commands/sh-new.md" tests="2" failures="1" skipped="0" time="0.006">');
     expect(xml).toContain('<testsuite name="commands/sh-save.md" tests="1" failures="0" skipped="1"');
     expect(xml).toContain('name="A &lt;bad&gt; &amp; &quot;quoted&quot; # case"');
@@ -139,7 +165,9 @@ describe('expected failures', () => {
     const xml = output('junit', listed, listedSummary);
     expect(xml).toContain('tests="3" failures="1" skipped="1"');
     expect(xml).toContain('<skipped message="expected failure: gap #12"/>\n      <system-out>commands/sh-new.md:9: SH_NEW_RSP.st');
-    expect(xml).toContain('<failure message="passed, but it is listed as an expected failure (gap #13): remove it from the expect-fail list">');
+    expect(xml).toContain(
+      '<failure message="passed, but it is listed as an expected failure (gap #13): remove it from the expect-fail list">',
+    );
   });
 
   it('JSON gives the reason and flags the unexpected pass', () => {
@@ -164,7 +192,9 @@ describe('markdown', () => {
     expect(text).toContain('| `commands/` | 1 | 1 | 0 | 1 | 1 | ❌ |');
     expect(text).toContain('| `concepts/` | 0 | 0 | 0 | 0 | 1 | — |');
     expect(text).toContain('| `commands/sh-save.md` | 0 | 0 | 0 | 1 | 0 | — |');
-    expect(text).toContain('### Failures (1)\n\n- `commands/sh-new.md#bad` (commands/sh-new.md:9)\n\n```text\ncommands/sh-new.md:9: SH_NEW_RSP.st');
+    expect(text).toContain(
+      '### Failures (1)\n\n- `commands/sh-new.md#bad` (commands/sh-new.md:9)\n\n```text\ncommands/sh-new.md:9: SH_NEW_RSP.st',
+    );
     expect(text).toContain('### Skipped (1)\n\n- needs a server with persistence disabled (1): `commands/sh-save.md#off`');
   });
 

@@ -29,7 +29,14 @@ export async function startReference(bin: string, config: ReferenceConfig): Prom
     const file = join(dir, 'config.json');
     writeFileSync(
       file,
-      JSON.stringify({ version: 5, core: 0, ip: '127.0.0.1', port, maxPayload: config.maxPayload, persist: { enabled: config.persist, path: data } }),
+      JSON.stringify({
+        version: 5,
+        core: 0,
+        ip: '127.0.0.1',
+        port,
+        maxPayload: config.maxPayload,
+        persist: { enabled: config.persist, path: data },
+      }),
     );
     const child = spawn(bin, [`--config=${file}`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -62,7 +69,8 @@ function freePort(): Promise<number> {
 async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the reference exited (${child.exitCode ?? child.signalCode}): ${output()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the reference exited (${child.exitCode ?? child.signalCode}): ${output()}`);
     const open = await new Promise<boolean>((resolve) => {
       const socket = createConnection({ host: '127.0.0.1', port }, () => {
         socket.destroy();

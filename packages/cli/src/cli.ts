@@ -18,18 +18,24 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 function fatal(error: unknown): never {
   // A message, never a stack trace (NEMESISDB_CLI_DEBUG=1 shows it, for a bug report).
-  const detail = process.env.NEMESISDB_CLI_DEBUG ? ((error as Error)?.stack ?? String(error)) : ((error as Error)?.message ?? String(error));
+  const detail = process.env.NEMESISDB_CLI_DEBUG
+    ? ((error as Error)?.stack ?? String(error))
+    : ((error as Error)?.message ?? String(error));
   process.stderr.write(`nemesisdb-cli: unexpected error: ${detail}\n`);
   process.exit(70);
 }
 process.on('uncaughtException', fatal);
 process.on('unhandledRejection', fatal);
 
-run(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, interrupt: interrupt.signal, catchInterrupt: () => (catching = true) }).then(
-  (code) => {
-    process.exitCode = code;
-    // Nothing should be left running, but a dangling socket must not keep the prompt waiting.
-    setTimeout(() => process.exit(code), 1000).unref();
-  },
-  fatal,
-);
+run(process.argv.slice(2), {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  interrupt: interrupt.signal,
+  catchInterrupt: () => (catching = true),
+}).then((code) => {
+  process.exitCode = code;
+  // Nothing should be left running, but a dangling socket must not keep the prompt waiting.
+  setTimeout(() => process.exit(code), 1000).unref();
+}, fatal);

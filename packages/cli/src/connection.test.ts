@@ -4,7 +4,7 @@ import { httpBase } from './http-get.js';
 import { looksLikeAddress } from './program.js';
 
 describe('server addresses', () => {
-  it('default to ws:// and NemesisDB\'s port 1987', () => {
+  it("default to ws:// and NemesisDB's port 1987", () => {
     expect(normalizeUrl('127.0.0.1:7000')).toBe('ws://127.0.0.1:7000/');
     expect(normalizeUrl('localhost')).toBe('ws://localhost:1987/');
     expect(normalizeUrl('wss://db.example.com')).toBe('wss://db.example.com:1987/');

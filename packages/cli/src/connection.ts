@@ -22,7 +22,10 @@ export function replySignal(settings: ConnectionSettings, also?: AbortSignal): A
   if (settings.replyTimeoutMs > 0) {
     const controller = new AbortController();
     const seconds = settings.replyTimeoutMs / 1000;
-    const timer = setTimeout(() => controller.abort(new ReplyTimeout(`no reply within ${seconds} s (--timeout); the request may still run on the server`)), settings.replyTimeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new ReplyTimeout(`no reply within ${seconds} s (--timeout); the request may still run on the server`)),
+      settings.replyTimeoutMs,
+    );
     timer.unref();
     signals.push(controller.signal);
   }

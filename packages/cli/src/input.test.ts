@@ -36,7 +36,9 @@ describe('parseInput', () => {
     expect(request('SH_GET {"tkn":$tkn,"keys":["a"]}', tokens).text).toBe('{"SH_GET":{"tkn":16351792548006066062,"keys":["a"]}}');
     expect(request('SH_EXISTS {"tkns":["$1", $2]}', tokens).text).toBe(`{"SH_EXISTS":{"tkns":[${MAX_U64}, 16351792548006066062]}}`);
     // JSONPath strings are not variables, nor is a $ inside a longer string.
-    expect(request('KV_FIND {"path":"$[0]","rsp":"keys","x":"$tkn2"}', tokens).text).toBe('{"KV_FIND":{"path":"$[0]","rsp":"keys","x":"$tkn2"}}');
+    expect(request('KV_FIND {"path":"$[0]","rsp":"keys","x":"$tkn2"}', tokens).text).toBe(
+      '{"KV_FIND":{"path":"$[0]","rsp":"keys","x":"$tkn2"}}',
+    );
   });
 
   it('says which variable has no token yet, and sends nothing', () => {
@@ -50,18 +52,27 @@ describe('parseInput', () => {
     const parsed = parseInput('SH_NEW {"expiry":{"duration":6o}}', new TokenBook());
     expect(parsed).toMatchObject({ kind: 'error', message: expect.stringMatching(/not JSON: .*position 23/) });
     expect(parseInput('{"SH_NEW":}', new TokenBook())).toMatchObject({ kind: 'error', message: expect.stringContaining('not JSON') });
-    expect(parseInput('SH_NEW x', new TokenBook())).toMatchObject({ kind: 'error', message: expect.stringContaining('must be a JSON object') });
+    expect(parseInput('SH_NEW x', new TokenBook())).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('must be a JSON object'),
+    });
   });
 
   it('rejects an unknown name with suggestions', () => {
-    expect(parseInput('SH_NEWW {}', new TokenBook())).toMatchObject({ kind: 'error', message: expect.stringContaining('did you mean SH_NEW') });
+    expect(parseInput('SH_NEWW {}', new TokenBook())).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('did you mean SH_NEW'),
+    });
     expect(parseInput('KV_GETT', new TokenBook())).toMatchObject({ kind: 'error', message: expect.stringContaining('KV_GET') });
   });
 
   it('asks for more while braces are open (REPL), and reports them open otherwise', () => {
     const tokens = new TokenBook();
     expect(parseInput('SH_SET {"tkn":1,\n"keys":{"a":[1,', tokens, true)).toEqual({ kind: 'incomplete' });
-    expect(parseInput('SH_SET {"tkn":1,\n"keys":{"a":[1,\n2]}}', tokens, true)).toMatchObject({ kind: 'request', text: '{"SH_SET":{"tkn":1,\n"keys":{"a":[1,\n2]}}}' });
+    expect(parseInput('SH_SET {"tkn":1,\n"keys":{"a":[1,\n2]}}', tokens, true)).toMatchObject({
+      kind: 'request',
+      text: '{"SH_SET":{"tkn":1,\n"keys":{"a":[1,\n2]}}}',
+    });
     expect(parseInput('SH_NEW {', tokens)).toMatchObject({ kind: 'error', message: expect.stringContaining('not closed') });
   });
 

@@ -120,7 +120,10 @@ export function parseInput(input: string, tokens: TokenBook, allowIncomplete = f
 
   const match = /^([A-Za-z][A-Za-z0-9_]*)(?:\s+([\s\S]*))?$/.exec(trimmed);
   if (match === null) {
-    return { kind: 'error', message: `cannot read ${JSON.stringify(preview(trimmed))}: type a command name and a JSON body (SH_NEW {}), a whole request ({"SH_NEW":{}}), or \`help\`` };
+    return {
+      kind: 'error',
+      message: `cannot read ${JSON.stringify(preview(trimmed))}: type a command name and a JSON body (SH_NEW {}), a whole request ({"SH_NEW":{}}), or \`help\``,
+    };
   }
   const command = match[1]!.toUpperCase();
   if (!isCommandName(command)) {
@@ -131,7 +134,10 @@ export function parseInput(input: string, tokens: TokenBook, allowIncomplete = f
   const body = match[2]?.trim() ?? '';
   if (body === '') return { kind: 'request', command, text: `{${JSON.stringify(command)}:{}}` };
   if (!body.startsWith('{')) {
-    return { kind: 'error', message: `the body of ${command} must be a JSON object, e.g. ${command} {…} (got ${JSON.stringify(preview(body))})` };
+    return {
+      kind: 'error',
+      message: `the body of ${command} must be a JSON object, e.g. ${command} {…} (got ${JSON.stringify(preview(body))})`,
+    };
   }
   const filled = substituteTokens(body, tokens);
   if ('error' in filled) return { kind: 'error', message: filled.error };

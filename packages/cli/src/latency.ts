@@ -25,7 +25,12 @@ export function formatLatency(stats: LatencyStats): string {
   return `min: ${ms(stats.count === 0 ? 0 : stats.min)}, max: ${ms(stats.max)}, avg: ${ms(stats.mean)}, p99: ${ms(stats.percentile(0.99))} (${stats.count} samples, ms)`;
 }
 
-export async function runLatency(settings: ConnectionSettings, options: LatencyOptions, output: Output, stop: AbortSignal): Promise<number> {
+export async function runLatency(
+  settings: ConnectionSettings,
+  options: LatencyOptions,
+  output: Output,
+  stop: AbortSignal,
+): Promise<number> {
   let client;
   try {
     client = await connectOnce(settings);

@@ -80,7 +80,7 @@ describe('one-shot: nemesisdb-cli [-u url] COMMAND [body]', () => {
     expect((await runCli(['--ca', '/nonexistent/ca.pem', app.url, 'SV_INFO'])).stderr).toContain('cannot read the CA certificate');
   });
 
-  it('shows a command\'s help without a server', async () => {
+  it("shows a command's help without a server", async () => {
     const result = await runCli(['-u', 'ws://127.0.0.1:1', 'help', 'SH_SET']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('SH_SET — store keys in a session, overwriting');
@@ -132,4 +132,3 @@ describe('a server that dies before answering', () => {
     expect(result.stderr).not.toMatch(STACK_TRACE);
   });
 });
-

@@ -18,7 +18,12 @@ export interface OneShotOptions {
  * comes with its status line; into a pipe or file it is indented JSON only (exact integers), so
  * that `jq` can read it; `--raw` prints the wire text.
  */
-export async function runOneShot(settings: ConnectionSettings, words: readonly string[], options: OneShotOptions, output: Output): Promise<number> {
+export async function runOneShot(
+  settings: ConnectionSettings,
+  words: readonly string[],
+  options: OneShotOptions,
+  output: Output,
+): Promise<number> {
   const parsed = parseInput(words.join(' '), new TokenBook());
   if (parsed.kind === 'empty') {
     complain(output, 'no command given (try `nemesisdb-cli SH_INFO_ALL` or `nemesisdb-cli --help`)');

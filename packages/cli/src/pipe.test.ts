@@ -30,7 +30,9 @@ describe('--pipe', () => {
 
   it('gives the same result with window 1 and 7: every reply is matched to its line', async () => {
     for (const window of ['1', '7']) {
-      const lines = Array.from({ length: 60 }, (_, i) => (i % 3 === 2 ? `SH_GET {"tkn":${i},"keys":[]}` : `KV_SET {"keys":{"w${window}_${i}":${i}}}`));
+      const lines = Array.from({ length: 60 }, (_, i) =>
+        i % 3 === 2 ? `SH_GET {"tkn":${i},"keys":[]}` : `KV_SET {"keys":{"w${window}_${i}":${i}}}`,
+      );
       const result = await runCli(['--pipe', '--pipe-window', window, app.url], { input: lines.join('\n') });
       expect(result.code, result.stderr).toBe(0);
       expect(summary(result.stdout)).toMatchObject({ sent: 60, replies: 60, errors: 0 });
@@ -44,7 +46,13 @@ describe('--pipe', () => {
   });
 
   it('fills in $tkn with the token returned by the lines before', async () => {
-    const input = ['SH_NEW {}', 'SH_SET {"tkn":$tkn,"keys":{"a":1}}', 'SH_NEW {}', 'SH_SET {"tkn":$tkn,"keys":{"b":2}}', 'SH_CONTAINS {"tkn":$1,"keys":["a","b"]}'].join('\n');
+    const input = [
+      'SH_NEW {}',
+      'SH_SET {"tkn":$tkn,"keys":{"a":1}}',
+      'SH_NEW {}',
+      'SH_SET {"tkn":$tkn,"keys":{"b":2}}',
+      'SH_CONTAINS {"tkn":$1,"keys":["a","b"]}',
+    ].join('\n');
     const result = await runCli(['--pipe', app.url, '--fail-on-status'], { input });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(summary(result.stdout)).toMatchObject({ sent: 5, replies: 5, errors: 0 });

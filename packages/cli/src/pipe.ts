@@ -73,7 +73,9 @@ export async function runPipe(settings: ConnectionSettings, options: PipeOptions
     output.err.isTTY === true
       ? setInterval(() => {
           const seconds = (performance.now() - started) / 1000;
-          output.err.write(`\r${ce.dim(`sent ${summary.sent}  replies ${summary.replies}  errors ${summary.errors}  ${rate(summary.replies, seconds)} requests/s`)}\x1b[K`);
+          output.err.write(
+            `\r${ce.dim(`sent ${summary.sent}  replies ${summary.replies}  errors ${summary.errors}  ${rate(summary.replies, seconds)} requests/s`)}\x1b[K`,
+          );
         }, 200)
       : undefined;
 
@@ -81,16 +83,22 @@ export async function runPipe(settings: ConnectionSettings, options: PipeOptions
   let lastReply = performance.now();
   const watchdog =
     options.timeoutMs > 0
-      ? setInterval(() => {
-          if (inFlight === 0 || summary.lost !== undefined) {
-            lastReply = performance.now();
-            return;
-          }
-          if (performance.now() - lastReply < options.timeoutMs) return;
-          summary.lost = `no reply for ${options.timeoutMs / 1000} s`;
-          complain(output, `${summary.lost} with ${inFlight} requests in flight (--pipe-timeout): giving up; they may still run on the server`);
-          void client.close({ force: true });
-        }, Math.min(1000, options.timeoutMs))
+      ? setInterval(
+          () => {
+            if (inFlight === 0 || summary.lost !== undefined) {
+              lastReply = performance.now();
+              return;
+            }
+            if (performance.now() - lastReply < options.timeoutMs) return;
+            summary.lost = `no reply for ${options.timeoutMs / 1000} s`;
+            complain(
+              output,
+              `${summary.lost} with ${inFlight} requests in flight (--pipe-timeout): giving up; they may still run on the server`,
+            );
+            void client.close({ force: true });
+          },
+          Math.min(1000, options.timeoutMs),
+        )
       : undefined;
 
   const lines = createInterface({ input: options.input, crlfDelay: Infinity });
@@ -162,7 +170,15 @@ function rate(count: number, seconds: number): string {
 export function formatSummary(summary: PipeSummary, output: Output): string {
   const { c } = output;
   const statuses = [...summary.byStatus].sort((a, b) => b[1] - a[1]);
-  const byStatus = statuses.length === 0 ? 'none' : statuses.map(([label, n]) => `${n} × ${label.startsWith('1 ') || label.startsWith('121 ') || label.startsWith('141 ') ? c.green(label) : c.red(label)}`).join(', ');
+  const byStatus =
+    statuses.length === 0
+      ? 'none'
+      : statuses
+          .map(
+            ([label, n]) =>
+              `${n} × ${label.startsWith('1 ') || label.startsWith('121 ') || label.startsWith('141 ') ? c.green(label) : c.red(label)}`,
+          )
+          .join(', ');
   return [
     `sent:     ${summary.sent}`,
     `replies:  ${summary.replies} (${byStatus})`,

@@ -85,20 +85,33 @@ function program(): Command {
         'Without a command it starts the prompt; with one it prints the reply and exits.',
     )
     .usage('[options] [url] [command [body]]')
-    .argument('[args...]', 'the server (ws://host:port, wss://…, host:port) and/or a command: SH_NEW \'{"expiry":{"duration":60}}\', SH_INFO_ALL, \'{"KV_GET":{"keys":["a"]}}\'')
+    .argument(
+      '[args...]',
+      'the server (ws://host:port, wss://…, host:port) and/or a command: SH_NEW \'{"expiry":{"duration":60}}\', SH_INFO_ALL, \'{"KV_GET":{"keys":["a"]}}\'',
+    )
     .option('-u, --url <url>', `the server (default: $NEMESISDB_URL or ${DEFAULT_URL})`)
     .option('--token <token>', 'bearer token of a server that requires one (default: $NEMESISDB_TOKEN, which keeps it out of `ps`)')
     .option('--ca <file>', "PEM certificate of the CA that signed a wss:// server's certificate")
     .addOption(new Option('--connect-timeout <ms>', 'give up connecting after this long').argParser(positiveInteger).default(5000))
-    .addOption(new Option('--timeout <seconds>', 'give up waiting for a reply after this long (0: wait as long as it takes)').argParser(seconds).default(0))
+    .addOption(
+      new Option('--timeout <seconds>', 'give up waiting for a reply after this long (0: wait as long as it takes)')
+        .argParser(seconds)
+        .default(0),
+    )
     .option('--raw', 'print replies exactly as received, one line each')
     .option('--fail-on-status', 'exit with 1 when a reply has a status other than success')
     .option('--pipe', 'read one request per line from stdin and send them pipelined; print a summary')
     .addOption(new Option('--pipe-window <n>', 'requests in flight at once in --pipe mode').argParser(positiveInteger).default(1000))
-    .addOption(new Option('--pipe-timeout <seconds>', 'end --pipe when no reply has come for this long (0: never)').argParser(seconds).default(30))
+    .addOption(
+      new Option('--pipe-timeout <seconds>', 'end --pipe when no reply has come for this long (0: never)').argParser(seconds).default(30),
+    )
     .option('--latency', 'measure SV_INFO round trips continuously: min/avg/max/p99 in ms')
     .option('--stat', 'a line per second: sessions, keys, connections, ops/s, memory (from /health and /metrics)')
-    .addOption(new Option('-i, --interval <ms>', 'pause between --latency samples (default 10) or --stat lines (default 1000)').argParser(nonNegativeInteger))
+    .addOption(
+      new Option('-i, --interval <ms>', 'pause between --latency samples (default 10) or --stat lines (default 1000)').argParser(
+        nonNegativeInteger,
+      ),
+    )
     .addOption(new Option('-n, --count <n>', 'stop --latency or --stat after this many samples or lines').argParser(positiveInteger))
     .option('--no-color', 'no colours (also: NO_COLOR set, or output that is not a terminal)')
     .version(version(), '-V, --version')
@@ -140,7 +153,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     throw error;
   }
   const options = cli.opts<CliOptions>();
-  const args = [...cli.processedArgs[0] as string[]];
+  const args = [...(cli.processedArgs[0] as string[])];
 
   let settings: ConnectionSettings;
   try {
@@ -164,13 +177,20 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     throw error;
   }
 
-  const modes = [options.pipe && '--pipe', options.latency && '--latency', options.stat && '--stat', args.length > 0 && 'a command'].filter(Boolean);
+  const modes = [options.pipe && '--pipe', options.latency && '--latency', options.stat && '--stat', args.length > 0 && 'a command'].filter(
+    Boolean,
+  );
   if (modes.length > 1) {
     complain(output, `choose one of ${modes.join(', ')}`);
     return ExitCode.Usage;
   }
   const failOnStatus = options.failOnStatus === true;
-  if (options.pipe) return runPipe(settings, { window: options.pipeWindow, failOnStatus, timeoutMs: Math.round(options.pipeTimeout * 1000), input: io.stdin }, output);
+  if (options.pipe)
+    return runPipe(
+      settings,
+      { window: options.pipeWindow, failOnStatus, timeoutMs: Math.round(options.pipeTimeout * 1000), input: io.stdin },
+      output,
+    );
   if (options.latency || options.stat) io.catchInterrupt?.();
   if (options.latency) return runLatency(settings, { intervalMs: options.interval ?? 10, count: options.count }, output, io.interrupt);
   if (options.stat) return runStat(settings, { intervalMs: options.interval ?? 1000, count: options.count }, output, io.interrupt);

@@ -78,7 +78,9 @@ export class ReplConnection {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         client.off('connect', onConnect);
-        reject(new Error(`not connected: ${this.settings.url} is not answering (still trying in the background; the command was not sent)`));
+        reject(
+          new Error(`not connected: ${this.settings.url} is not answering (still trying in the background; the command was not sent)`),
+        );
       }, RECONNECT_WAIT_MS);
       const onConnect = () => {
         clearTimeout(timer);

@@ -92,7 +92,11 @@ export async function runRepl(settings: ConnectionSettings, options: ReplOptions
     }
     if (text === 'tokens') {
       const list = tokens.list();
-      print(list.length === 0 ? c.dim('no tokens yet') : list.map(({ index, token, last }) => `$${index}${last ? ' $tkn' : ''}  ${token}`).join('\n'));
+      print(
+        list.length === 0
+          ? c.dim('no tokens yet')
+          : list.map(({ index, token, last }) => `$${index}${last ? ' $tkn' : ''}  ${token}`).join('\n'),
+      );
       return;
     }
     if (text === 'clear') {

@@ -84,8 +84,20 @@ export function formatBytes(bytes: number | undefined): string {
 
 export function formatSample(current: Sample, previous: Sample | undefined): string {
   const count = (v: number | undefined) => (v === undefined ? '-' : String(v));
-  const ops = previous === undefined ? '-' : String(Math.max(0, Math.round(((current.commandsTotal - previous.commandsTotal) * 1000) / (current.at - previous.at))));
-  return [count(current.sessions), count(current.kvKeys), count(current.sessionKeys), count(current.connections), ops, formatBytes(current.residentBytes)].map(cell).join('');
+  const ops =
+    previous === undefined
+      ? '-'
+      : String(Math.max(0, Math.round(((current.commandsTotal - previous.commandsTotal) * 1000) / (current.at - previous.at))));
+  return [
+    count(current.sessions),
+    count(current.kvKeys),
+    count(current.sessionKeys),
+    count(current.connections),
+    ops,
+    formatBytes(current.residentBytes),
+  ]
+    .map(cell)
+    .join('');
 }
 
 export async function runStat(settings: ConnectionSettings, options: StatOptions, output: Output, stop: AbortSignal): Promise<number> {

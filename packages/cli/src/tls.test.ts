@@ -14,13 +14,38 @@ beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'nemesisdb-cli-tls-'));
   writeFileSync(join(directory, 'tokens'), `${TOKEN}\n`);
   // A certificate made for the test (openssl is on every Debian machine this runs on; .ci/run installs it).
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-keyout', join(directory, 'key.pem'), '-out', join(directory, 'cert.pem'),
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(directory, 'key.pem'),
+      '-out',
+      join(directory, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   app = await startApp({
-    args: ['--tls-cert', join(directory, 'cert.pem'), '--tls-key', join(directory, 'key.pem'), '--auth-token-file', join(directory, 'tokens')],
+    args: [
+      '--tls-cert',
+      join(directory, 'cert.pem'),
+      '--tls-key',
+      join(directory, 'key.pem'),
+      '--auth-token-file',
+      join(directory, 'tokens'),
+    ],
   });
 });
 afterAll(async () => {

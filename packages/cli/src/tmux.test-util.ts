@@ -53,7 +53,18 @@ export class Terminal {
 
   /** The screen and its scrollback, as text (`escapes`: with colour codes). */
   async screen(escapes = false): Promise<string> {
-    const { stdout } = await run('tmux', ['-L', this.socket, 'capture-pane', '-p', '-J', ...(escapes ? ['-e'] : []), '-S', '-2000', '-t', 'cli']);
+    const { stdout } = await run('tmux', [
+      '-L',
+      this.socket,
+      'capture-pane',
+      '-p',
+      '-J',
+      ...(escapes ? ['-e'] : []),
+      '-S',
+      '-2000',
+      '-t',
+      'cli',
+    ]);
     return stdout;
   }
 

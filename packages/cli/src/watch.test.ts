@@ -91,7 +91,13 @@ describe('--stat', () => {
   });
 
   it('reads Prometheus text and sizes', () => {
-    const text = ['# HELP x', 'nemesisdb_commands_total{command="SH_NEW",st="1"} 5', 'nemesisdb_commands_total{command="KV_GET",st="1"} 7', 'nemesisdb_commands_total_other 100', 'nemesisdb_sessions 3'].join('\n');
+    const text = [
+      '# HELP x',
+      'nemesisdb_commands_total{command="SH_NEW",st="1"} 5',
+      'nemesisdb_commands_total{command="KV_GET",st="1"} 7',
+      'nemesisdb_commands_total_other 100',
+      'nemesisdb_sessions 3',
+    ].join('\n');
     expect(metricSum(text, 'nemesisdb_commands_total')).toBe(12);
     expect(metricSum(text, 'nemesisdb_sessions')).toBe(3);
     expect(metricSum(text, 'nemesisdb_keys')).toBeUndefined();

@@ -101,7 +101,13 @@ async function main(): Promise<void> {
   try {
     const db = await NemesisClient.connect(url);
     const s: Session = await db.sessions.create();
-    await s.set({ cart: [{ sku: 'A-1', qty: 2 }, { sku: 'B-7', qty: 1 }], user: { id: 2n ** 60n, name: 'Ann' } });
+    await s.set({
+      cart: [
+        { sku: 'A-1', qty: 2 },
+        { sku: 'B-7', qty: 1 },
+      ],
+      user: { id: 2n ** 60n, name: 'Ann' },
+    });
     const raw = await rawClient(url);
     const text = `{"SH_GET":{"tkn":${s.token},"keys":["cart"]}}`;
 

@@ -17,11 +17,29 @@ beforeAll(() => {
   directory = mkdtempSync(join(tmpdir(), 'nemesisdb-client-access-'));
   writeFileSync(join(directory, 'tokens'), `${TOKEN}\n`);
   // A certificate made for the test (openssl is on every Debian machine this runs on).
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-keyout', join(directory, 'key.pem'), '-out', join(directory, 'cert.pem'),
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(directory, 'key.pem'),
+      '-out',
+      join(directory, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   cert = readFileSync(join(directory, 'cert.pem'), 'utf8');
 });
 afterEach(async () => {
@@ -50,7 +68,14 @@ describe('a server that requires a token', () => {
 describe('wss://', () => {
   it('connects with the CA of the server certificate, and a token', async () => {
     const app = await startApp({
-      args: ['--tls-cert', join(directory, 'cert.pem'), '--tls-key', join(directory, 'key.pem'), '--auth-token-file', join(directory, 'tokens')],
+      args: [
+        '--tls-cert',
+        join(directory, 'cert.pem'),
+        '--tls-key',
+        join(directory, 'key.pem'),
+        '--auth-token-file',
+        join(directory, 'tokens'),
+      ],
     });
     apps.push(app);
     expect(app.url).toMatch(/^wss:\/\//);

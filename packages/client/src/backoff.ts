@@ -37,7 +37,10 @@ export function reconnectPolicy(options: ReconnectOptions = {}): ReconnectPolicy
   const check = (ok: boolean, what: string) => {
     if (!ok) throw new RangeError(`reconnect.${what}`);
   };
-  check(policy.initialDelayMs >= 0 && Number.isFinite(policy.initialDelayMs), `initialDelayMs must be a finite number ≥ 0 (got ${policy.initialDelayMs})`);
+  check(
+    policy.initialDelayMs >= 0 && Number.isFinite(policy.initialDelayMs),
+    `initialDelayMs must be a finite number ≥ 0 (got ${policy.initialDelayMs})`,
+  );
   check(policy.maxDelayMs >= policy.initialDelayMs, `maxDelayMs must be ≥ initialDelayMs (got ${policy.maxDelayMs})`);
   check(policy.factor >= 1, `factor must be ≥ 1 (got ${policy.factor})`);
   check(policy.jitter >= 0 && policy.jitter <= 1, `jitter must be from 0 to 1 (got ${policy.jitter})`);

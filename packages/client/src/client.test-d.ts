@@ -1,8 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type {
-  ConnectionError,
-  NemesisError,
-  Session} from './index.js';
+import type { ConnectionError, NemesisError, Session } from './index.js';
 import {
   NemesisClient,
   toSessionToken,

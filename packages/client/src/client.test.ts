@@ -218,4 +218,3 @@ describe('a server that misbehaves (a plain ws server standing in for a broken o
     await expect(db.kv.count()).rejects.toThrow(/KV_COUNT does not have the protocol's shape/);
   });
 });
-

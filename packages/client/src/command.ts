@@ -1,12 +1,4 @@
-import {
-  commands,
-  encode,
-  isSuccess,
-  type CommandName,
-  type DisabledBody,
-  type ErrorBody,
-  type ResponseBody,
-} from '@nemesisdb/protocol';
+import { commands, encode, isSuccess, type CommandName, type DisabledBody, type ErrorBody, type ResponseBody } from '@nemesisdb/protocol';
 import { NemesisError, ProtocolError } from './errors.js';
 import type { Reply } from './pending.js';
 import type { Transport } from './transport.js';
@@ -36,9 +28,9 @@ type WithStatus<Body, S extends number> = Body extends { st: infer T }
 /** The body of a command's successful response (tokens as `bigint`), as the protocol's schemas parse it. */
 export type SuccessBody<C extends CommandName> = WithStatus<Exclude<ResponseBody<C>, ErrorBody | DisabledBody>, SuccessStatus<C>>;
 
-type SafeParse = (value: unknown) =>
-  | { success: true; data: unknown }
-  | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+type SafeParse = (
+  value: unknown,
+) => { success: true; data: unknown } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -22,13 +22,7 @@ export { ServerCommands, type ServerInfo } from './server-commands.js';
 export type { FoundValues, KeyValues, SaveResult } from './values.js';
 
 export { isSessionToken, toSessionToken, type SessionToken, type TokenLike } from './token.js';
-export {
-  ConnectionError,
-  NemesisError,
-  ProtocolError,
-  type ConnectionErrorDetails,
-  type ConnectionFailure,
-} from './errors.js';
+export { ConnectionError, NemesisError, ProtocolError, type ConnectionErrorDetails, type ConnectionFailure } from './errors.js';
 export type { AccessOptions, StandardWebSocket, WebSocketConstructor } from './wire.js';
 
 // The protocol's names and types users meet in replies and errors, so they need no second import.

@@ -112,18 +112,41 @@ describe('find', () => {
 
 describe('update and arrAppend', () => {
   it('update replaces the nodes a path selects and counts them', async () => {
-    await db.kv.set({ user: { access: [{ level: 1, permit: true }, { level: 3, permit: true }] } });
+    await db.kv.set({
+      user: {
+        access: [
+          { level: 1, permit: true },
+          { level: 3, permit: true },
+        ],
+      },
+    });
     expect(await db.kv.update('user', '$.access[?(@.level > 2)].permit', false)).toBe(1);
     expect(await db.kv.update('user', '$.nothing', 1)).toBe(0);
-    expect(await db.kv.get(['user'])).toEqual({ user: { access: [{ level: 1, permit: true }, { level: 3, permit: false }] } });
+    expect(await db.kv.get(['user'])).toEqual({
+      user: {
+        access: [
+          { level: 1, permit: true },
+          { level: 3, permit: false },
+        ],
+      },
+    });
     expect(await db.kv.update('user', '$', null)).toBe(1);
     expect(await db.kv.get(['user'])).toEqual({ user: null });
   });
 
   it('update: an absent key is status 22, a bad path is ERR 1000, undefined is refused', async () => {
-    expect(await nemesisError(db.kv.update('absent', '$', 1))).toMatchObject({ status: 22, statusName: 'KeyNotExist', command: 'KV_UPDATE' });
+    expect(await nemesisError(db.kv.update('absent', '$', 1))).toMatchObject({
+      status: 22,
+      statusName: 'KeyNotExist',
+      command: 'KV_UPDATE',
+    });
     await db.kv.set({ k: { a: 1 } });
-    expect(await nemesisError(db.kv.update('k', '$[', 1))).toMatchObject({ status: 1000, statusName: 'Unknown', envelope: 'ERR', command: 'KV_UPDATE' });
+    expect(await nemesisError(db.kv.update('k', '$[', 1))).toMatchObject({
+      status: 1000,
+      statusName: 'Unknown',
+      envelope: 'ERR',
+      command: 'KV_UPDATE',
+    });
     await expect(db.kv.update('k', '$', undefined)).rejects.toThrow(TypeError);
   });
 

@@ -50,7 +50,15 @@ export async function openLink(
       close: (code, reason) => {
         if (!opened) {
           const why = lastError instanceof Error ? `: ${lastError.message}` : ` (close code ${code})`;
-          fail(new ConnectionError(`could not connect to ${url}${why}`, { url, failure: 'connect', closeCode: code, closeReason: reason, cause: lastError }));
+          fail(
+            new ConnectionError(`could not connect to ${url}${why}`, {
+              url,
+              failure: 'connect',
+              closeCode: code,
+              closeReason: reason,
+              cause: lastError,
+            }),
+          );
         } else {
           on.lost(link, code, reason, lastError);
         }

@@ -22,7 +22,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function readReply(pending: Pending, text: string | undefined): ReplyOutcome {
   const { command, responseName } = pending;
   if (text === undefined) {
-    return { ok: false, error: new ProtocolError(`the server answered ${command ?? 'a raw request'} with a binary message`, command), breaksLink: false };
+    return {
+      ok: false,
+      error: new ProtocolError(`the server answered ${command ?? 'a raw request'} with a binary message`, command),
+      breaksLink: false,
+    };
   }
   if (responseName === undefined) return { ok: true, value: text }; // raw: the caller reads the text itself
   let reply: unknown;
@@ -37,5 +41,9 @@ export function readReply(pending: Pending, text: string | undefined): ReplyOutc
     if (body !== undefined) return { ok: true, value: { envelope: 'response', body } };
     if (reply.ERR !== undefined) return { ok: true, value: { envelope: 'ERR', body: reply.ERR } };
   }
-  return { ok: false, error: new ProtocolError(`expected ${responseName} but the server sent ${preview(text)}`, command), breaksLink: true };
+  return {
+    ok: false,
+    error: new ProtocolError(`expected ${responseName} but the server sent ${preview(text)}`, command),
+    breaksLink: true,
+  };
 }

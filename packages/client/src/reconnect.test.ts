@@ -70,7 +70,11 @@ describe('losing the connection', () => {
     const queued = db.kv.set({ queued: true }); // not written: waits for the next connection
     await sleep(300); // several attempts fail while nothing listens
     expect(attempts.length).toBeGreaterThanOrEqual(3);
-    expect(attempts.slice(0, 3).map((a) => [a.attempt, a.delayMs])).toEqual([[1, 20], [2, 40], [3, 80]]);
+    expect(attempts.slice(0, 3).map((a) => [a.attempt, a.delayMs])).toEqual([
+      [1, 20],
+      [2, 40],
+      [3, 80],
+    ]);
     expect(failures[0]).toMatchObject({ name: 'ConnectionError', failure: 'connect' });
 
     const again = await startApp({ port: app.port });

@@ -120,7 +120,13 @@ describe('a session', () => {
       keyCount: 0,
       shared: false,
       expires: true,
-      expiry: { durationSeconds: 60, remainingSeconds: expect.any(Number), deleteSessionOnExpire: true, extendOnSetAdd: false, extendOnGet: true },
+      expiry: {
+        durationSeconds: 60,
+        remainingSeconds: expect.any(Number),
+        deleteSessionOnExpire: true,
+        extendOnSetAdd: false,
+        extendOnGet: true,
+      },
     });
     if (info.expires) expect(info.expiry.remainingSeconds).toBeGreaterThanOrEqual(58);
   });

@@ -110,7 +110,9 @@ export function expiryOf(options: CreateSessionOptions): { expiry?: Record<strin
   const never = durationSeconds === 0 || durationSeconds === 0n;
   if (never) {
     if (deleteSessionOnExpire || extendOnSetAdd || extendOnGet) {
-      throw new RangeError('deleteSessionOnExpire, extendOnSetAdd and extendOnGet need durationSeconds > 0 (a session without a duration never expires)');
+      throw new RangeError(
+        'deleteSessionOnExpire, extendOnSetAdd and extendOnGet need durationSeconds > 0 (a session without a duration never expires)',
+      );
     }
     return {};
   }

@@ -44,9 +44,7 @@ export function tokenToBigInt(value: TokenLike): bigint {
   const token = typeof value === 'string' || typeof value === 'bigint' ? readToken(value) : undefined;
   if (token === undefined) {
     const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'bigint' ? `${value}n` : String(value);
-    throw new TypeError(
-      `not a session token: ${shown} (expected a decimal string or bigint from 0 to ${MAX_UINT64})`,
-    );
+    throw new TypeError(`not a session token: ${shown} (expected a decimal string or bigint from 0 to ${MAX_UINT64})`);
   }
   return token;
 }

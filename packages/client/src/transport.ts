@@ -216,7 +216,15 @@ export class Transport {
     this.state = willReconnect ? 'reconnecting' : 'closed';
     this.emit('disconnect', { url, code, reason, willReconnect });
     if (willReconnect) void this.reconnectLoop(this.settings.reconnect!);
-    else this.finishClose(new ConnectionError(`connection to ${url} lost and reconnect is off`, { url, failure: 'closed', closeCode: code, closeReason: reason }));
+    else
+      this.finishClose(
+        new ConnectionError(`connection to ${url} lost and reconnect is off`, {
+          url,
+          failure: 'closed',
+          closeCode: code,
+          closeReason: reason,
+        }),
+      );
   }
 
   /** Drops a connection whose replies can no longer be matched to requests. */

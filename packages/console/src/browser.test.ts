@@ -108,9 +108,17 @@ describe('the console in a browser (headless Chromium)', () => {
     }
     engine = new Engine();
     server = await startServer({ engine, host: '127.0.0.1', port: 0, staticDirectory: CONSOLE_DIRECTORY });
-    guarded = await startServer({ engine: new Engine(), host: '127.0.0.1', port: 0, staticDirectory: CONSOLE_DIRECTORY, authTokens: [SECRET] });
+    guarded = await startServer({
+      engine: new Engine(),
+      host: '127.0.0.1',
+      port: 0,
+      staticDirectory: CONSOLE_DIRECTORY,
+      authTokens: [SECRET],
+    });
     profile = mkdtempSync(join(tmpdir(), 'nemesisdb-console-chromium-'));
-    shots = process.env.CONSOLE_SCREENSHOTS ? resolve(process.env.CONSOLE_SCREENSHOTS) : mkdtempSync(join(tmpdir(), 'nemesisdb-console-screenshots-'));
+    shots = process.env.CONSOLE_SCREENSHOTS
+      ? resolve(process.env.CONSOLE_SCREENSHOTS)
+      : mkdtempSync(join(tmpdir(), 'nemesisdb-console-screenshots-'));
     mkdirSync(shots, { recursive: true });
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -554,7 +562,10 @@ describe('the console in a browser (headless Chromium)', () => {
       await expect.poll(() => page.locator('#last-token').textContent()).toMatch(/^\d+$/);
       await snippet(page, 'SH_SET');
       await snippet(page, 'SH_GET');
-      await send(page, `{"KV_SET":{"keys":{"readings":[${Array.from({ length: 120 }, (_, i) => (i * 7) % 100).join(',')}],"greeting":"hello"}}}`);
+      await send(
+        page,
+        `{"KV_SET":{"keys":{"readings":[${Array.from({ length: 120 }, (_, i) => (i * 7) % 100).join(',')}],"greeting":"hello"}}}`,
+      );
       await send(page, '{"KV_GET":{"keys":["greeting","readings"]}}');
       const token = (await page.locator('#last-token').textContent()) ?? '';
       await send(page, `{"SH_SET":{"tkn":${token}}}`);
@@ -576,12 +587,18 @@ describe('the console in a browser (headless Chromium)', () => {
       const load = (async () => {
         let i = 0;
         while (loading) {
-          await Promise.all([db.sendRaw('{"SH_NEW":{}}'), db.sendRaw(`{"KV_SET":{"keys":{"k${i++}":${i}}}}`), ...Array.from({ length: 20 + (i % 30) }, () => db.sendRaw('{"KV_GET":{"keys":["greeting"]}}'))]);
+          await Promise.all([
+            db.sendRaw('{"SH_NEW":{}}'),
+            db.sendRaw(`{"KV_SET":{"keys":{"k${i++}":${i}}}}`),
+            ...Array.from({ length: 20 + (i % 30) }, () => db.sendRaw('{"KV_GET":{"keys":["greeting"]}}')),
+          ]);
           await new Promise((resolve) => setTimeout(resolve, 25));
         }
       })();
       await page.getByRole('button', { name: 'Server view' }).click();
-      await expect.poll(async () => Number(await page.locator('#chart-requests').getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThanOrEqual(8);
+      await expect
+        .poll(async () => Number(await page.locator('#chart-requests').getAttribute('data-points')), { timeout: 30_000 })
+        .toBeGreaterThanOrEqual(8);
       loading = false;
       await load;
       await shot(page, 'console-server-light');
@@ -613,8 +630,13 @@ describe('the console in a browser (headless Chromium)', () => {
       await open(page, own);
       await page.getByRole('button', { name: 'Server view' }).click();
       const facts = page.locator('#server-facts');
-      await expect.poll(() => facts.locator('dt').allTextContents(), { timeout: 10_000 }).toEqual(expect.arrayContaining(['Version', 'Protocol', 'Status', 'Up', 'Persistence', 'Journal']));
-      expect(await facts.locator('dd.alarm').allTextContents()).toEqual(['degraded', expect.stringContaining('state: failed, cause: ENOSPC')]);
+      await expect
+        .poll(() => facts.locator('dt').allTextContents(), { timeout: 10_000 })
+        .toEqual(expect.arrayContaining(['Version', 'Protocol', 'Status', 'Up', 'Persistence', 'Journal']));
+      expect(await facts.locator('dd.alarm').allTextContents()).toEqual([
+        'degraded',
+        expect.stringContaining('state: failed, cause: ENOSPC'),
+      ]);
     } finally {
       await page.close();
       await own.close();
@@ -640,7 +662,11 @@ describe('the console in a browser (headless Chromium)', () => {
       const load = (async () => {
         let i = 0;
         while (loading) {
-          await Promise.all([db.sendRaw('{"SH_NEW":{}}'), db.sendRaw(`{"KV_SET":{"keys":{"k${i++}":1}}}`), ...Array.from({ length: 48 }, () => db.sendRaw('{"SH_INFO_ALL":{}}'))]);
+          await Promise.all([
+            db.sendRaw('{"SH_NEW":{}}'),
+            db.sendRaw(`{"KV_SET":{"keys":{"k${i++}":1}}}`),
+            ...Array.from({ length: 48 }, () => db.sendRaw('{"SH_INFO_ALL":{}}')),
+          ]);
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
       })();

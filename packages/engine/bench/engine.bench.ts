@@ -27,7 +27,11 @@ const tokens: bigint[] = [];
 for (let i = 0; i < SESSIONS; i++) {
   const reply = sync(engine.executeRequest({ SH_NEW: {} })) as { SH_NEW_RSP: { tkn: bigint } };
   tokens.push(reply.SH_NEW_RSP.tkn);
-  sync(engine.executeRequest(decode(`{"SH_SET":{"tkn":${reply.SH_NEW_RSP.tkn},"keys":{"name":"user${i}","visits":${i}}}}`, { exactNumbers: true })));
+  sync(
+    engine.executeRequest(
+      decode(`{"SH_SET":{"tkn":${reply.SH_NEW_RSP.tkn},"keys":{"name":"user${i}","visits":${i}}}}`, { exactNumbers: true }),
+    ),
+  );
   sync(engine.executeRequest(decode(`{"KV_SET":{"keys":{"key${i}":{"name":"user${i}","visits":${i}}}}}`, { exactNumbers: true })));
 }
 
@@ -53,13 +57,34 @@ const newEngine = new Engine();
 
 const bench = new Bench({ time: 1500, warmup: true, warmupTime: 300 });
 bench
-  .add('SH_NEW', batch(() => newEngine.executeRequest({ SH_NEW: {} })))
-  .add('SH_SET (2 keys)', batch((i) => engine.executeRequest(shSet[i])))
-  .add('SH_GET (2 keys)', batch((i) => engine.executeRequest(shGet[i])))
-  .add('KV_SET', batch((i) => engine.executeRequest(kvSet[i])))
-  .add('KV_GET', batch((i) => engine.executeRequest(kvGet[i])))
-  .add('SH_SET text in, text out', batch((i) => engine.execute(shSetText[i]!)))
-  .add('SH_GET text in, text out', batch((i) => engine.execute(shGetText[i]!)));
+  .add(
+    'SH_NEW',
+    batch(() => newEngine.executeRequest({ SH_NEW: {} })),
+  )
+  .add(
+    'SH_SET (2 keys)',
+    batch((i) => engine.executeRequest(shSet[i])),
+  )
+  .add(
+    'SH_GET (2 keys)',
+    batch((i) => engine.executeRequest(shGet[i])),
+  )
+  .add(
+    'KV_SET',
+    batch((i) => engine.executeRequest(kvSet[i])),
+  )
+  .add(
+    'KV_GET',
+    batch((i) => engine.executeRequest(kvGet[i])),
+  )
+  .add(
+    'SH_SET text in, text out',
+    batch((i) => engine.execute(shSetText[i]!)),
+  )
+  .add(
+    'SH_GET text in, text out',
+    batch((i) => engine.execute(shGetText[i]!)),
+  );
 await bench.run();
 
 console.log(`\n@nemesisdb/engine (Node ${process.version}), ${SESSIONS.toLocaleString()} sessions with 2 keys`);
@@ -89,7 +114,11 @@ function heapUsed(): number {
   for (let i = 0; i < COUNT; i++) {
     const reply = sync(memoryEngine.executeRequest({ SH_NEW: {} })) as { SH_NEW_RSP: { tkn: bigint } };
     // Decoded from text, as from the wire: each session owns its strings.
-    sync(memoryEngine.executeRequest(decode(`{"SH_SET":{"tkn":${reply.SH_NEW_RSP.tkn},"keys":{"name":"user${i}","visits":${i}}}}`, { exactNumbers: true })));
+    sync(
+      memoryEngine.executeRequest(
+        decode(`{"SH_SET":{"tkn":${reply.SH_NEW_RSP.tkn},"keys":{"name":"user${i}","visits":${i}}}}`, { exactNumbers: true }),
+      ),
+    );
   }
   const perSession = (heapUsed() - before) / COUNT;
   console.log(`\nMemory: ${perSession.toFixed(0)} bytes per session (1M sessions, 2 small keys each, heap delta / 1M). Target ≤ 400.`);
@@ -127,5 +156,7 @@ function heapUsed(): number {
     });
   await keys.run();
   console.log(`\nSession key representation (lookup among ${COUNT.toLocaleString()} tokens):`);
-  console.table(keys.tasks.map((task) => ({ representation: task.name, 'ns/lookup': Number((1e9 / opsPerSecond(keys, task.name)).toFixed(0)) })));
+  console.table(
+    keys.tasks.map((task) => ({ representation: task.name, 'ns/lookup': Number((1e9 / opsPerSecond(keys, task.name)).toFixed(0)) })),
+  );
 }

@@ -11,7 +11,12 @@ const SECONDS = Number(process.env.JOURNAL_BENCH_SECONDS ?? 3);
 const root = await mkdtemp(join(tmpdir(), 'nemesisdb-journal-bench-'));
 try {
   const rows = [];
-  for (const [fsync, group] of [['always', 1024], ['everysec', 1024], ['no', 1024], ['always', 1]] as [FsyncPolicy, number][]) {
+  for (const [fsync, group] of [
+    ['always', 1024],
+    ['everysec', 1024],
+    ['no', 1024],
+    ['always', 1],
+  ] as [FsyncPolicy, number][]) {
     const engine = new Engine();
     const { journal } = await Journal.open(engine, { directory: join(root, `journal-${fsync}-${group}`), fsync });
     const started = performance.now();
@@ -24,7 +29,12 @@ try {
     const elapsed = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     // CPU per write (user + system) is steadier than writes/s, which also waits for the disk.
-    rows.push({ fsync, 'writes in flight': group, 'writes/s': Math.round(writes / elapsed), 'CPU µs/write': Number(((cpu.user + cpu.system) / writes).toFixed(2)) });
+    rows.push({
+      fsync,
+      'writes in flight': group,
+      'writes/s': Math.round(writes / elapsed),
+      'CPU µs/write': Number(((cpu.user + cpu.system) / writes).toFixed(2)),
+    });
     await journal.close();
     await engine.close();
   }

@@ -45,7 +45,9 @@ try {
   const engine = new Engine({ persistence });
   for (let i = 0; i < SESSIONS; i++) {
     const reply = engine.executeRequest({ SH_NEW: {} }) as { SH_NEW_RSP: { tkn: bigint } };
-    engine.executeRequest(decode(`{"SH_SET":{"tkn":${reply.SH_NEW_RSP.tkn},"keys":{"name":"user${i}","visits":${i}}}}`, { exactNumbers: true }));
+    engine.executeRequest(
+      decode(`{"SH_SET":{"tkn":${reply.SH_NEW_RSP.tkn},"keys":{"name":"user${i}","visits":${i}}}}`, { exactNumbers: true }),
+    );
   }
   const saveStarted = performance.now();
   const { result: saveReply, pauseMs } = await longestPause(async () => {
@@ -66,8 +68,20 @@ try {
 
   console.log(`\nPersistence (Node ${process.version}): ${SESSIONS.toLocaleString()} sessions with 2 small keys`);
   console.table([
-    { operation: 'SH_SAVE', seconds: Number(saveSeconds.toFixed(2)), 'MB/s': Number((bytes / 1e6 / saveSeconds).toFixed(1)), 'MB on disk': Number((bytes / 1e6).toFixed(1)), 'longest pause ms': Number(pauseMs.toFixed(1)) },
-    { operation: 'SH_LOAD', seconds: Number(loadSeconds.toFixed(2)), 'MB/s': Number((bytes / 1e6 / loadSeconds).toFixed(1)), 'MB on disk': Number((bytes / 1e6).toFixed(1)), 'longest pause ms': '(blocking: before serving)' },
+    {
+      operation: 'SH_SAVE',
+      seconds: Number(saveSeconds.toFixed(2)),
+      'MB/s': Number((bytes / 1e6 / saveSeconds).toFixed(1)),
+      'MB on disk': Number((bytes / 1e6).toFixed(1)),
+      'longest pause ms': Number(pauseMs.toFixed(1)),
+    },
+    {
+      operation: 'SH_LOAD',
+      seconds: Number(loadSeconds.toFixed(2)),
+      'MB/s': Number((bytes / 1e6 / loadSeconds).toFixed(1)),
+      'MB on disk': Number((bytes / 1e6).toFixed(1)),
+      'longest pause ms': '(blocking: before serving)',
+    },
   ]);
   console.log('Targets: save and load ≤ 5 s each; the longest pause other clients see during a save < 50 ms.');
 

@@ -111,7 +111,11 @@ describe('exceptions inside a command (§3 step 7)', () => {
   it('reports each failure with its command to onCommandError, and survives a failing report', async () => {
     const reported: [string, string][] = [];
     const store = new MemoryStore();
-    Object.assign(store.kv, { count: () => { throw new Error('disk on fire'); } });
+    Object.assign(store.kv, {
+      count: () => {
+        throw new Error('disk on fire');
+      },
+    });
     Object.assign(store.sessions, { endAll: () => Promise.reject(new Error('network')) });
     const engine = new Engine({ store, onCommandError: (error, command) => reported.push([command, (error as Error).message]) });
     engine.execute('{"KV_COUNT":{}}');
@@ -119,9 +123,17 @@ describe('exceptions inside a command (§3 step 7)', () => {
     expect(engine.execute('{"SH_GET":{"tkn":1,"keys":[]}}')).toContain('"st":100'); // a status, not a failure
     engine.execute('{"KV_SET":{"keys":{"doc":{"a":1}}}}');
     expect(engine.execute('{"KV_UPDATE":{"key":"doc","path":"$[","value":2}}')).toBe('{"ERR":{"m":"","st":1000}}'); // bad input, not a failure
-    expect(reported).toEqual([['KV_COUNT', 'disk on fire'], ['SH_END_ALL', 'network']]);
+    expect(reported).toEqual([
+      ['KV_COUNT', 'disk on fire'],
+      ['SH_END_ALL', 'network'],
+    ]);
 
-    const throwing = new Engine({ store, onCommandError: () => { throw new Error('logger down'); } });
+    const throwing = new Engine({
+      store,
+      onCommandError: () => {
+        throw new Error('logger down');
+      },
+    });
     expect(throwing.execute('{"KV_COUNT":{}}')).toBe('{"ERR":{"m":"","st":1000}}');
   });
 

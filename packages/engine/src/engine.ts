@@ -1,12 +1,4 @@
-import {
-  ERR,
-  JsonDecodeError,
-  Status,
-  checkRequest,
-  decode,
-  encode,
-  type CommandName,
-} from '@nemesisdb/protocol';
+import { ERR, JsonDecodeError, Status, checkRequest, decode, encode, type CommandName } from '@nemesisdb/protocol';
 import { createRequire } from 'node:module';
 import type { Clock } from './clock.js';
 import type { CommandContext, CommandDefinition } from './commands/command.js';
@@ -141,7 +133,18 @@ const ROUTES = new Map<string, Route>(
  * a reply is then a concatenation, with no encoding at all.
  */
 const CONSTANT_TEXT = new WeakMap<ResponseBody, string>();
-for (const body of [SYNTAX_BODY, NOT_EXIST_BODY, FAILED_BODY, DISABLED_BODY, MEMORY_FULL_BODY, ...CONSTANT_BODIES, JSON_INVALID.body, NOT_ONE_COMMAND.body, KV_NOT_EXIST.body, KV_FAILED.body]) {
+for (const body of [
+  SYNTAX_BODY,
+  NOT_EXIST_BODY,
+  FAILED_BODY,
+  DISABLED_BODY,
+  MEMORY_FULL_BODY,
+  ...CONSTANT_BODIES,
+  JSON_INVALID.body,
+  NOT_ONE_COMMAND.body,
+  KV_NOT_EXIST.body,
+  KV_FAILED.body,
+]) {
   CONSTANT_TEXT.set(body, encode(body));
 }
 
@@ -154,7 +157,17 @@ function encodeBody(body: ResponseBody): string {
  * that another request could fall between). On a store that keeps the order of such calls per
  * session (`DataStore.pipelinesSessions`), several of them on the same session may be in flight.
  */
-const SESSION_SCOPED: ReadonlySet<string> = new Set(['SH_SET', 'SH_ADD', 'SH_GET', 'SH_RMV', 'SH_CLEAR', 'SH_COUNT', 'SH_CONTAINS', 'SH_KEYS', 'SH_INFO']);
+const SESSION_SCOPED: ReadonlySet<string> = new Set([
+  'SH_SET',
+  'SH_ADD',
+  'SH_GET',
+  'SH_RMV',
+  'SH_CLEAR',
+  'SH_COUNT',
+  'SH_CONTAINS',
+  'SH_KEYS',
+  'SH_INFO',
+]);
 
 /** How many replies of each status a command gave; requests that named no command count as `ERR`. */
 export interface CommandCount {
@@ -199,7 +212,9 @@ export class Engine {
     this.onCommandError = options.onCommandError;
     this.pipelinesSessions = this.store.pipelinesSessions === true;
     this.memory =
-      options.maxDataBytes === undefined ? null : new MemoryGuard(options.maxDataBytes, (reached, used) => options.onMemoryLimit?.(reached, used));
+      options.maxDataBytes === undefined
+        ? null
+        : new MemoryGuard(options.maxDataBytes, (reached, used) => options.onMemoryLimit?.(reached, used));
     this.store.sessions.onExpired = (token) => {
       this.journal?.expired(token);
       this.memory?.released();

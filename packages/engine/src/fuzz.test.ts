@@ -15,7 +15,23 @@ const KNOWN_STATUSES = new Set<number>(Object.values(Status));
 const WIPING = new Set(['KV_CLEAR', 'KV_CLEAR_SET', 'SH_END_ALL', 'SH_LOAD', 'KV_LOAD']);
 
 const member = fc.oneof(
-  fc.constantFrom('tkn', 'tkns', 'keys', 'key', 'expiry', 'duration', 'deleteSession', 'extendOnGet', 'extendOnSetAdd', 'name', 'path', 'rsp', 'items', 'value', '__proto__'),
+  fc.constantFrom(
+    'tkn',
+    'tkns',
+    'keys',
+    'key',
+    'expiry',
+    'duration',
+    'deleteSession',
+    'extendOnGet',
+    'extendOnSetAdd',
+    'name',
+    'path',
+    'rsp',
+    'items',
+    'value',
+    '__proto__',
+  ),
   fc.string({ maxLength: 8 }),
 );
 /** Key names the fuzzer may touch: never the protected ones. */
@@ -40,8 +56,13 @@ const value: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
 const body = fc.oneof(
   fc.dictionary(member, value, { maxKeys: 5 }),
   value,
-  fc.record({ tkn: fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), scalar), keys: fc.oneof(fc.dictionary(keyName, value, { maxKeys: 3 }), fc.array(keyName, { maxLength: 3 })) }),
-  fc.record({ expiry: fc.record({ duration: fc.oneof(fc.nat({ max: 3 }), scalar), deleteSession: fc.boolean(), extendOnGet: fc.boolean() }) }),
+  fc.record({
+    tkn: fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), scalar),
+    keys: fc.oneof(fc.dictionary(keyName, value, { maxKeys: 3 }), fc.array(keyName, { maxLength: 3 })),
+  }),
+  fc.record({
+    expiry: fc.record({ duration: fc.oneof(fc.nat({ max: 3 }), scalar), deleteSession: fc.boolean(), extendOnGet: fc.boolean() }),
+  }),
   fc.record({ key: keyName, path: scalar, value, items: fc.array(value, { maxLength: 3 }), name: keyName, rsp: scalar }),
 );
 const commandName = fc.oneof(
@@ -85,7 +106,8 @@ describe('engine fuzzing', () => {
     fc.assert(
       fc.property(request, (req) => {
         const text = encode(req);
-        const name = typeof req === 'object' && req !== null && !Array.isArray(req) && Object.keys(req).length === 1 ? Object.keys(req)[0] : undefined;
+        const name =
+          typeof req === 'object' && req !== null && !Array.isArray(req) && Object.keys(req).length === 1 ? Object.keys(req)[0] : undefined;
         checkEnvelope(reply(engine, text), name);
       }),
       { numRuns: RUNS },

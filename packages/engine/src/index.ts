@@ -1,20 +1,23 @@
 // @nemesisdb/engine — executes every SH_, KV_ and SV_ command of NemesisDB v0.7.4 over sessions,
 // keys and exact expiry. Knows nothing of sockets.
 
-export { ENGINE_VERSION, Engine, MEMORY_FULL_MESSAGE, PROTOCOL_VERSION, type CommandCount, type EngineOptions, type JournalFailure, type JournalSink } from './engine.js';
+export {
+  ENGINE_VERSION,
+  Engine,
+  MEMORY_FULL_MESSAGE,
+  PROTOCOL_VERSION,
+  type CommandCount,
+  type EngineOptions,
+  type JournalFailure,
+  type JournalSink,
+} from './engine.js';
 export { MEMORY_SAMPLE_MS, MemoryGuard } from './memory-guard.js';
 export { ManualClock, monotonicClock, type Clock } from './clock.js';
 export { MAX_TIMER_DELAY_MS, ManualScheduler, nodeScheduler, type Scheduler } from './scheduler.js';
 export { RandomTokens, type TokenSource } from './tokens.js';
 export { chain, isPromise, type MaybePromise } from './maybe-promise.js';
 export type { Envelope, ResponseBody } from './replies.js';
-export {
-  noPersistence,
-  type Dataset,
-  type LoadOutcome,
-  type Persistence,
-  type SaveOutcome,
-} from './persistence.js';
+export { noPersistence, type Dataset, type LoadOutcome, type Persistence, type SaveOutcome } from './persistence.js';
 export {
   NO_SESSION,
   type DataStore,
@@ -38,5 +41,12 @@ export type { LogDamage } from './journal/log-scan.js';
 export type { FileSystem, WritableFile } from './files/file-system.js';
 export type { DatasetKind } from './persistence.js';
 export type { KvEntry, Snapshot } from './store/store.js';
-export { DAMAGED_DIRECTORY, DEFAULT_COMPACT_BYTES, Journal, JournalDamagedError, type JournalOptions, type RecoveryReport } from './journal/journal.js';
+export {
+  DAMAGED_DIRECTORY,
+  DEFAULT_COMPACT_BYTES,
+  Journal,
+  JournalDamagedError,
+  type JournalOptions,
+  type RecoveryReport,
+} from './journal/journal.js';
 export { DEFAULT_HOLD_TIMEOUT_MS, JournalStalledError, type FsyncPolicy } from './journal/journal-file.js';

@@ -6,7 +6,11 @@ describe('MemoryGuard', () => {
   it('tells when the ceiling is crossed, each way once', () => {
     let used = 100;
     const changes: boolean[] = [];
-    const guard = new MemoryGuard(1000, (over) => changes.push(over), () => used);
+    const guard = new MemoryGuard(
+      1000,
+      (over) => changes.push(over),
+      () => used,
+    );
     expect(guard.full).toBe(false);
     used = 2000;
     guard.sample();
@@ -69,7 +73,12 @@ describe('maxDataBytes after deletes', () => {
 
   it('does not collect while full with nothing deleted', () => {
     let collections = 0;
-    const guard = new MemoryGuard(10, () => {}, () => 100, () => collections++);
+    const guard = new MemoryGuard(
+      10,
+      () => {},
+      () => 100,
+      () => collections++,
+    );
     guard.sample();
     guard.sample();
     expect(collections).toBe(0);

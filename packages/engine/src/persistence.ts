@@ -21,7 +21,11 @@ export interface SaveOutcome {
 /** How a load went: the dataset, or why there is none to apply (answered 142, nothing loaded). */
 export type LoadOutcome =
   | { ok: true; dataset: Dataset; durationMs: number }
-  | { ok: false; reason: 'missing' | 'incomplete' | 'damaged' | 'wrong-kind' | 'bad-name'; /** What is damaged, and where (for logs). */ detail?: string };
+  | {
+      ok: false;
+      reason: 'missing' | 'incomplete' | 'damaged' | 'wrong-kind' | 'bad-name';
+      /** What is damaged, and where (for logs). */ detail?: string;
+    };
 
 /**
  * Where SAVE and LOAD commands read and write datasets. LOAD works even when saving is disabled

@@ -27,7 +27,8 @@ export function harness(options: Omit<EngineOptions, 'clock' | 'scheduler'> = {}
   const body: Harness['body'] = async (command, request) => {
     const reply = await send(request);
     const name = `${command}_RSP`;
-    if (!(name in reply)) throw new Error(`expected ${name}, got ${JSON.stringify(reply, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`);
+    if (!(name in reply))
+      throw new Error(`expected ${name}, got ${JSON.stringify(reply, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`);
     return reply[name]!;
   };
   return {

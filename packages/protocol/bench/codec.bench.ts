@@ -24,7 +24,10 @@ function nestedValue(targetBytes: number): unknown {
       active: i % 3 === 0,
       tags: ['alpha', 'beta', `t${i % 7}`],
       address: { street: `${i} Main St`, city: 'Springfield', zip: String(10000 + i), geo: { lat: 40.1 + i / 1000, lng: -75.2 } },
-      history: [{ at: 1700000000000 + i, kind: 'login' }, { at: 1700000005000 + i, kind: 'view', page: '/home' }],
+      history: [
+        { at: 1700000000000 + i, kind: 'login' },
+        { at: 1700000005000 + i, kind: 'view', page: '/home' },
+      ],
     };
   }
   return value;
@@ -50,14 +53,62 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: 'decode SH_SET, 64-bit token', bytes: shSet.length, ours: () => decode(shSet, { exactNumbers: true }), native: () => JSON.parse(shSet), lossless: () => losslessParse(shSet, null, losslessNumbers) },
-  { name: 'decode SH_SET, safe token', bytes: shSetSafe.length, ours: () => decode(shSetSafe, { exactNumbers: true }), native: () => JSON.parse(shSetSafe), lossless: () => losslessParse(shSetSafe, null, losslessNumbers) },
-  { name: 'decode SH_NEW_RSP, 64-bit token', bytes: shNewRsp.length, ours: () => decode(shNewRsp), native: () => JSON.parse(shNewRsp), lossless: () => losslessParse(shNewRsp, null, losslessNumbers) },
-  { name: 'decode 64 KiB nested value', bytes: big.length, ours: () => decode(big), native: () => JSON.parse(big), lossless: () => losslessParse(big, null, losslessNumbers) },
-  { name: 'encode SH_SET, 64-bit token', bytes: shSet.length, ours: () => encode(decodedShSet), native: () => JSON.stringify(JSON.parse(shSetSafe)), lossless: () => losslessStringify(losslessParse(shSet)) },
-  { name: 'encode SH_SET, safe token', bytes: shSetSafe.length, ours: () => encode(plainShSetSafe), native: () => JSON.stringify(plainShSetSafe), lossless: () => losslessStringify(plainShSetSafe) },
-  { name: 'encode SH_NEW_RSP, 64-bit token', bytes: shNewRsp.length, ours: () => encode(decodedShNewRsp), native: () => JSON.stringify(plainShNewRsp), lossless: () => losslessStringify(losslessShNewRsp) },
-  { name: 'encode 64 KiB nested value', bytes: big.length, ours: () => encode(decodedBig), native: () => JSON.stringify(decodedBig), lossless: () => losslessStringify(losslessBig) },
+  {
+    name: 'decode SH_SET, 64-bit token',
+    bytes: shSet.length,
+    ours: () => decode(shSet, { exactNumbers: true }),
+    native: () => JSON.parse(shSet),
+    lossless: () => losslessParse(shSet, null, losslessNumbers),
+  },
+  {
+    name: 'decode SH_SET, safe token',
+    bytes: shSetSafe.length,
+    ours: () => decode(shSetSafe, { exactNumbers: true }),
+    native: () => JSON.parse(shSetSafe),
+    lossless: () => losslessParse(shSetSafe, null, losslessNumbers),
+  },
+  {
+    name: 'decode SH_NEW_RSP, 64-bit token',
+    bytes: shNewRsp.length,
+    ours: () => decode(shNewRsp),
+    native: () => JSON.parse(shNewRsp),
+    lossless: () => losslessParse(shNewRsp, null, losslessNumbers),
+  },
+  {
+    name: 'decode 64 KiB nested value',
+    bytes: big.length,
+    ours: () => decode(big),
+    native: () => JSON.parse(big),
+    lossless: () => losslessParse(big, null, losslessNumbers),
+  },
+  {
+    name: 'encode SH_SET, 64-bit token',
+    bytes: shSet.length,
+    ours: () => encode(decodedShSet),
+    native: () => JSON.stringify(JSON.parse(shSetSafe)),
+    lossless: () => losslessStringify(losslessParse(shSet)),
+  },
+  {
+    name: 'encode SH_SET, safe token',
+    bytes: shSetSafe.length,
+    ours: () => encode(plainShSetSafe),
+    native: () => JSON.stringify(plainShSetSafe),
+    lossless: () => losslessStringify(plainShSetSafe),
+  },
+  {
+    name: 'encode SH_NEW_RSP, 64-bit token',
+    bytes: shNewRsp.length,
+    ours: () => encode(decodedShNewRsp),
+    native: () => JSON.stringify(plainShNewRsp),
+    lossless: () => losslessStringify(losslessShNewRsp),
+  },
+  {
+    name: 'encode 64 KiB nested value',
+    bytes: big.length,
+    ours: () => encode(decodedBig),
+    native: () => JSON.stringify(decodedBig),
+    lossless: () => losslessStringify(losslessBig),
+  },
 ];
 // The encode baselines above write pre-built values; keep the SH_SET one free of parse cost too.
 const plainShSet = JSON.parse(shSetSafe);

@@ -26,7 +26,18 @@ function moduleGraph(file: string, seen = new Set<string>()): { files: Set<strin
 
 describe('@nemesisdb/protocol/codec', () => {
   it('exports the root’s codec and status table, the very same objects', () => {
-    for (const name of ['decode', 'encode', 'JsonDecodeError', 'JsonDouble', 'formatDouble', 'MAX_NESTING_DEPTH', 'Status', 'statusName', 'STATUS_MEANINGS', 'isSuccess'] as const) {
+    for (const name of [
+      'decode',
+      'encode',
+      'JsonDecodeError',
+      'JsonDouble',
+      'formatDouble',
+      'MAX_NESTING_DEPTH',
+      'Status',
+      'statusName',
+      'STATUS_MEANINGS',
+      'isSuccess',
+    ] as const) {
       expect(codec[name], name).toBe(root[name]);
     }
     expect(codec.decode('{"tkn":16351792548006066062}')).toEqual({ tkn: 16351792548006066062n });

@@ -53,22 +53,9 @@ export {
   uint64,
   type UInt64,
 } from './schemas/primitives.js';
-export {
-  MISSING_PARAMETER,
-  PARAM_TYPE_INCORRECT,
-  checkRequest,
-  type RequestCheck,
-  type RequestRejection,
-} from './schemas/validate.js';
+export { MISSING_PARAMETER, PARAM_TYPE_INCORRECT, checkRequest, type RequestCheck, type RequestRejection } from './schemas/validate.js';
 export * as kvSchemas from './schemas/kv.js';
 export * as shSchemas from './schemas/sh.js';
 export * as svSchemas from './schemas/sv.js';
 export { KV_FIND_RESULTS, type KvFindResult } from './schemas/kv.js';
-export {
-  EMPTY_NAME,
-  sessionExpiry,
-  sharedSessionName,
-  shInfoExpiry,
-  type SessionExpiry,
-  type ShInfoExpiry,
-} from './schemas/sh.js';
+export { EMPTY_NAME, sessionExpiry, sharedSessionName, shInfoExpiry, type SessionExpiry, type ShInfoExpiry } from './schemas/sh.js';

@@ -40,9 +40,7 @@ export type StatusName = keyof typeof Status;
 /** A status number, e.g. `100`. */
 export type StatusCode = (typeof Status)[StatusName];
 
-const NAMES = new Map<number, StatusName>(
-  (Object.entries(Status) as [StatusName, StatusCode][]).map(([name, code]) => [code, name]),
-);
+const NAMES = new Map<number, StatusName>((Object.entries(Status) as [StatusName, StatusCode][]).map(([name, code]) => [code, name]));
 
 /** The name of a status number, or `undefined` for a number no server sends. */
 export function statusName(code: number): StatusName | undefined {

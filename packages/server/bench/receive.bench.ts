@@ -40,7 +40,9 @@ async function run(fast: boolean): Promise<number> {
   });
   const socket = connect((wss.address() as AddressInfo).port, '127.0.0.1');
   await new Promise((resolve) => socket.once('connect', resolve));
-  socket.write('GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+  socket.write(
+    'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+  );
   await new Promise((resolve) => socket.once('data', resolve));
   const burst = Buffer.concat(Array.from({ length: 64 }, (_, i) => frame(requests[i % requests.length]!)));
   startCpu = process.cpuUsage();
@@ -60,6 +62,11 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const fast of round % 2 === 0 ? [false, true] : [true, false]) results[fast ? 'fast' : 'ws'].push(await run(fast));
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
-console.log(`\nreceive path, ${MESSAGES.toLocaleString('en-US')} messages of 30–75 bytes in bursts of 64, ${ROUNDS} interleaved rounds (process CPU per message, generator included):`);
+console.log(
+  `\nreceive path, ${MESSAGES.toLocaleString('en-US')} messages of 30–75 bytes in bursts of 64, ${ROUNDS} interleaved rounds (process CPU per message, generator included):`,
+);
 console.log(`| path | median ns/message | rounds |\n|---|---:|---|`);
-for (const [name, values] of Object.entries(results)) console.log(`| ${name === 'ws' ? "ws's Receiver" : 'fast path'} | ${median(values).toFixed(0)} | ${values.map((v) => v.toFixed(0)).join(', ')} |`);
+for (const [name, values] of Object.entries(results))
+  console.log(
+    `| ${name === 'ws' ? "ws's Receiver" : 'fast path'} | ${median(values).toFixed(0)} | ${values.map((v) => v.toFixed(0)).join(', ')} |`,
+  );

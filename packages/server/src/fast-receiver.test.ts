@@ -10,7 +10,11 @@ import { installFastReceiver } from './fast-receiver.js';
 
 const MASK = [0x37, 0xfa, 0x21, 0x3d];
 
-function frameBytes(opcode: number, payload: Buffer, options: { fin?: boolean; rsv?: number; masked?: boolean; long?: boolean } = {}): Buffer {
+function frameBytes(
+  opcode: number,
+  payload: Buffer,
+  options: { fin?: boolean; rsv?: number; masked?: boolean; long?: boolean } = {},
+): Buffer {
   const { fin = true, rsv = 0, masked = true, long = false } = options;
   const length = payload.length;
   const first = (fin ? 0x80 : 0) | rsv | opcode;
@@ -53,7 +57,9 @@ async function serve(maxPayload: number): Promise<{ port: number; received: Rece
   const installed = new Promise<boolean>((resolve) => (resolveInstalled = resolve));
   wss.on('connection', (ws: WebSocket) => {
     resolveInstalled(installFastReceiver(ws, maxPayload, (text) => received.messages.push({ text, binary: false, via: 'fast' })));
-    ws.on('message', (data: Buffer, isBinary: boolean) => received.messages.push({ text: isBinary ? data.toString('hex') : data.toString(), binary: isBinary, via: 'ws' }));
+    ws.on('message', (data: Buffer, isBinary: boolean) =>
+      received.messages.push({ text: isBinary ? data.toString('hex') : data.toString(), binary: isBinary, via: 'ws' }),
+    );
     ws.on('close', (code) => (received.closeCode = code));
     ws.on('error', () => {});
   });
@@ -133,9 +139,15 @@ const MAX_PAYLOAD = 2048;
 const messageArbitrary: fc.Arbitrary<Message> = fc.oneof(
   // Plain text: ASCII, any Unicode (multi-byte UTF-8), 7-bit and 16-bit lengths, empty.
   fc.string({ maxLength: 200 }).map((text) => ({ frames: [frameBytes(0x1, Buffer.from(text))], expect: { text, binary: false } })),
-  fc.string({ unit: 'grapheme', maxLength: 60 }).map((text) => ({ frames: [frameBytes(0x1, Buffer.from(text))], expect: { text, binary: false } })),
-  fc.string({ minLength: 126, maxLength: 1500 }).map((text) => ({ frames: [frameBytes(0x1, Buffer.from(text))], expect: { text, binary: false } })),
-  fc.string({ maxLength: 20 }).map((text) => ({ frames: [frameBytes(0x1, Buffer.from(text), { long: true })], expect: { text, binary: false } })),
+  fc
+    .string({ unit: 'grapheme', maxLength: 60 })
+    .map((text) => ({ frames: [frameBytes(0x1, Buffer.from(text))], expect: { text, binary: false } })),
+  fc
+    .string({ minLength: 126, maxLength: 1500 })
+    .map((text) => ({ frames: [frameBytes(0x1, Buffer.from(text))], expect: { text, binary: false } })),
+  fc
+    .string({ maxLength: 20 })
+    .map((text) => ({ frames: [frameBytes(0x1, Buffer.from(text), { long: true })], expect: { text, binary: false } })),
   // Fragmented text (ws reassembles it), with a ping between the fragments.
   fc.tuple(fc.string({ minLength: 2, maxLength: 100 }), fc.boolean()).map(([text, ping]) => {
     const bytes = Buffer.from(text);
@@ -145,7 +157,10 @@ const messageArbitrary: fc.Arbitrary<Message> = fc.oneof(
     frames.push(frameBytes(0x0, bytes.subarray(cut)));
     return { frames, expect: { text, binary: false } };
   }),
-  fc.uint8Array({ maxLength: 100 }).map((bytes) => ({ frames: [frameBytes(0x2, Buffer.from(bytes))], expect: { text: Buffer.from(bytes).toString('hex'), binary: true } })),
+  fc.uint8Array({ maxLength: 100 }).map((bytes) => ({
+    frames: [frameBytes(0x2, Buffer.from(bytes))],
+    expect: { text: Buffer.from(bytes).toString('hex'), binary: true },
+  })),
   fc.constant<Message>({ frames: [frameBytes(0x9, Buffer.from('ping'))], expect: null }),
   fc.constant<Message>({ frames: [frameBytes(0xa, Buffer.from('unsolicited pong'))], expect: null }),
 );
@@ -165,32 +180,44 @@ describe('fast receive path', () => {
 
   it('delivers any mix of frames, cut anywhere, once each and in order, as ws alone would', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(messageArbitrary, { minLength: 1, maxLength: 25 }), fc.array(fc.nat({ max: 20_000 }), { maxLength: 8 }), async (messages, cuts) => {
-        const { port, received } = await serve(MAX_PAYLOAD);
-        const client = await rawClient(port);
-        const bytes = Buffer.concat(messages.flatMap((m) => m.frames));
-        await writeInPieces(client.socket, bytes, cuts);
-        const expected = messages.flatMap((m) => (m.expect ? [m.expect] : []));
-        const pings = messages.flatMap((m) => m.frames).filter((f) => (f[0]! & 0x0f) === 0x9).length;
-        await until(() => received.messages.length >= expected.length && client.frames.filter((f) => f.opcode === 0xa).length >= pings);
-        expect(received.messages.map(({ text, binary }) => ({ text, binary }))).toEqual(expected);
-        expect(received.closeCode).toBeNull();
-        client.socket.destroy();
-        servers.pop()!.close();
-      }),
+      fc.asyncProperty(
+        fc.array(messageArbitrary, { minLength: 1, maxLength: 25 }),
+        fc.array(fc.nat({ max: 20_000 }), { maxLength: 8 }),
+        async (messages, cuts) => {
+          const { port, received } = await serve(MAX_PAYLOAD);
+          const client = await rawClient(port);
+          const bytes = Buffer.concat(messages.flatMap((m) => m.frames));
+          await writeInPieces(client.socket, bytes, cuts);
+          const expected = messages.flatMap((m) => (m.expect ? [m.expect] : []));
+          const pings = messages.flatMap((m) => m.frames).filter((f) => (f[0]! & 0x0f) === 0x9).length;
+          await until(() => received.messages.length >= expected.length && client.frames.filter((f) => f.opcode === 0xa).length >= pings);
+          expect(received.messages.map(({ text, binary }) => ({ text, binary }))).toEqual(expected);
+          expect(received.closeCode).toBeNull();
+          client.socket.destroy();
+          servers.pop()!.close();
+        },
+      ),
       { numRuns: 60 },
     );
   });
 
   it.each([
     ['invalid UTF-8 (re-masked, so ws reads the original bytes)', frameBytes(0x1, Buffer.from([0x7b, 0xc3, 0x28, 0x7d])), 1007],
-    ['invalid UTF-8 in a 16-bit-length frame', frameBytes(0x1, Buffer.concat([Buffer.alloc(300, 0x41), Buffer.from([0xed, 0xa0, 0x80])])), 1007],
+    [
+      'invalid UTF-8 in a 16-bit-length frame',
+      frameBytes(0x1, Buffer.concat([Buffer.alloc(300, 0x41), Buffer.from([0xed, 0xa0, 0x80])])),
+      1007,
+    ],
     ['an unmasked frame', frameBytes(0x1, Buffer.from('{}'), { masked: false }), 1002],
     ['RSV1 set', frameBytes(0x1, Buffer.from('{}'), { rsv: 0x40 }), 1002],
     ['an unknown opcode', frameBytes(0x3, Buffer.from('x')), 1002],
     ['a continuation with no message to continue', frameBytes(0x0, Buffer.from('x')), 1002],
     ['a frame over maxPayload', frameBytes(0x1, Buffer.alloc(MAX_PAYLOAD + 1, 0x20)), 1009],
-    ['a text frame inside a fragmented message', Buffer.concat([frameBytes(0x1, Buffer.from('a'), { fin: false }), frameBytes(0x1, Buffer.from('b'))]), 1002],
+    [
+      'a text frame inside a fragmented message',
+      Buffer.concat([frameBytes(0x1, Buffer.from('a'), { fin: false }), frameBytes(0x1, Buffer.from('b'))]),
+      1002,
+    ],
     ['a close frame', frameBytes(0x8, Buffer.from([0x03, 0xe8])), 1000],
   ])('after good frames in the same read, %s ends the connection as ws does', async (_name, bad, code) => {
     const { port, received } = await serve(MAX_PAYLOAD);
@@ -224,7 +251,11 @@ describe('fast receive path', () => {
     client.socket.write(once.subarray(5));
     await until(() => received.messages.length === 1);
     const twice = frameBytes(0x1, Buffer.from('cut twice, so ws buffers it'));
-    for (const [from, to] of [[0, 1], [1, 12], [12, twice.length]] as const) {
+    for (const [from, to] of [
+      [0, 1],
+      [1, 12],
+      [12, twice.length],
+    ] as const) {
       client.socket.write(twice.subarray(from, to));
       await pause();
     }

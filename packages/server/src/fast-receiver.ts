@@ -63,7 +63,11 @@ export function installFastReceiver(ws: WebSocket, maxPayload: number, onText: (
       carry = null;
     }
     const betweenFrames =
-      receiver._state === GET_INFO && receiver._bufferedBytes === 0 && receiver._fragmented === 0 && !receiver._errored && receiver.writableLength === 0;
+      receiver._state === GET_INFO &&
+      receiver._bufferedBytes === 0 &&
+      receiver._fragmented === 0 &&
+      !receiver._errored &&
+      receiver.writableLength === 0;
     if (!betweenFrames) return wsWrite(chunk);
     const end = chunk.length;
     let at = 0;

@@ -17,7 +17,10 @@ afterEach(async () => {
 
 function recordingLogger(): Logger & { lines: { level: string; message: string; fields: Record<string, unknown> }[] } {
   const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
-  const at = (level: string) => (fields: object, message = '') => lines.push({ level, message, fields: fields as Record<string, unknown> });
+  const at =
+    (level: string) =>
+    (fields: object, message = '') =>
+      lines.push({ level, message, fields: fields as Record<string, unknown> });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 

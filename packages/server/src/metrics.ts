@@ -48,7 +48,11 @@ export function createMetrics(engine: Engine, connections: () => number): Server
       this.set(connections());
     },
   });
-  const opened = new Counter({ name: 'nemesisdb_connections_opened_total', help: 'WebSocket connections accepted.', registers: [registry] });
+  const opened = new Counter({
+    name: 'nemesisdb_connections_opened_total',
+    help: 'WebSocket connections accepted.',
+    registers: [registry],
+  });
   const refused = new Counter({
     name: 'nemesisdb_connections_refused_total',
     help: 'WebSocket upgrades refused because the connection limit was reached.',

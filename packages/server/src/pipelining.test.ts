@@ -23,7 +23,10 @@ function laggingStore(stats: Stats): DataStore {
         const value: unknown = Reflect.get(object, name, receiver);
         if (typeof value !== 'function') return value;
         return (...args: unknown[]) => {
-          const subject = family === 'sessions' && (typeof args[0] === 'bigint' || typeof args[0] === 'number') ? String(args[0]) : `${family}.${String(name)}`;
+          const subject =
+            family === 'sessions' && (typeof args[0] === 'bigint' || typeof args[0] === 'number')
+              ? String(args[0])
+              : `${family}.${String(name)}`;
           for (const [other, count] of bySubject) if (other !== subject && count > 0) stats.overlaps++;
           bySubject.set(subject, (bySubject.get(subject) ?? 0) + 1);
           const result: unknown = (value as (...a: unknown[]) => unknown).apply(object, args);
@@ -38,7 +41,13 @@ function laggingStore(stats: Stats): DataStore {
         };
       },
     });
-  return { sessions: lag(memory.sessions, 'sessions'), kv: lag(memory.kv, 'kv'), close: () => memory.close(), stats: () => memory.stats(), pipelinesSessions: true };
+  return {
+    sessions: lag(memory.sessions, 'sessions'),
+    kv: lag(memory.kv, 'kv'),
+    close: () => memory.close(),
+    stats: () => memory.stats(),
+    pipelinesSessions: true,
+  };
 }
 
 const running: NemesisServer[] = [];

@@ -112,7 +112,9 @@ describe('static files (the console)', () => {
       expect((await fetch(`${base}/assets/app.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
       // Raw paths (fetch would normalise the dots away before sending).
       const statusOf = (path: string) =>
-        new Promise<number>((resolve, reject) => httpGet({ host: '127.0.0.1', port: server.port, path }, (response) => resolve(response.statusCode ?? 0)).on('error', reject));
+        new Promise<number>((resolve, reject) =>
+          httpGet({ host: '127.0.0.1', port: server.port, path }, (response) => resolve(response.statusCode ?? 0)).on('error', reject),
+        );
       for (const path of ['/nope.js', '/../package.json', '/assets/../../package.json', '/assets/%2e%2e/index.html', '/assets']) {
         expect(await statusOf(path)).toBe(426);
       }
@@ -131,11 +133,29 @@ describe('TLS (wss://)', () => {
   beforeAll(() => {
     // A certificate made for the test: openssl is part of every Debian machine this runs on.
     directory = mkdtempSync(join(tmpdir(), 'nemesisdb-tls-'));
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-      '-keyout', join(directory, 'key.pem'), '-out', join(directory, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(directory, 'key.pem'),
+        '-out',
+        join(directory, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     cert = readFileSync(join(directory, 'cert.pem'), 'utf8');
     key = readFileSync(join(directory, 'key.pem'), 'utf8');
   });

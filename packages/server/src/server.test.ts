@@ -36,7 +36,9 @@ async function client(url: string) {
     replies.push(data.toString());
     waiters.splice(0).forEach((wake) => wake());
   });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   ws.on('error', () => {});
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -257,7 +259,15 @@ describe('HTTP on the same port', () => {
     const response = await fetch(server.url.replace('ws:', 'http:') + '/health');
     expect(response.status).toBe(200);
     const health = await response.json();
-    expect(health).toEqual({ status: 'ok', version: '1.2.3', uptime: expect.any(Number), connections: 1, sessions: 1, keys: 2, sessionKeys: 1 });
+    expect(health).toEqual({
+      status: 'ok',
+      version: '1.2.3',
+      uptime: expect.any(Number),
+      connections: 1,
+      sessions: 1,
+      keys: 2,
+      sessionKeys: 1,
+    });
   });
 
   it('serves Prometheus metrics', async () => {

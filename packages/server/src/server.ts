@@ -62,7 +62,9 @@ export async function startServer(options: ServerOptions): Promise<NemesisServer
       if (!response.headersSent) response.writeHead(500).end();
     });
   };
-  const http: Server = settings.tls ? createHttpsServer({ cert: settings.tls.cert, key: settings.tls.key }, onRequest) : createHttpServer(onRequest);
+  const http: Server = settings.tls
+    ? createHttpsServer({ cert: settings.tls.cert, key: settings.tls.key }, onRequest)
+    : createHttpServer(onRequest);
 
   async function serveHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
@@ -75,12 +77,20 @@ export async function startServer(options: ServerOptions): Promise<NemesisServer
         uptime: Math.floor((Date.now() - startedAt) / 1000),
       };
       if (engine.journaling) {
-        health.journal = journalFailure === null ? { state: 'ok' } : { state: 'failed', cause: journalFailure.cause, since: new Date(journalFailure.since).toISOString() };
+        health.journal =
+          journalFailure === null
+            ? { state: 'ok' }
+            : { state: 'failed', cause: journalFailure.cause, since: new Date(journalFailure.since).toISOString() };
       }
       // Liveness for anyone; the sizes only for holders of the token, when there is one.
       if (access.authorized(request)) {
         const stats = await engine.stats();
-        Object.assign(health, { connections: connections.size, sessions: stats.sessions, keys: stats.kvKeys, sessionKeys: stats.sessionKeys });
+        Object.assign(health, {
+          connections: connections.size,
+          sessions: stats.sessions,
+          keys: stats.kvKeys,
+          sessionKeys: stats.sessionKeys,
+        });
       }
       const body = JSON.stringify(health);
       response.writeHead(closing ? 503 : 200, { 'content-type': 'application/json' }).end(body);
@@ -102,7 +112,8 @@ export async function startServer(options: ServerOptions): Promise<NemesisServer
       // Compression, ETag/304 and caching: static-files.ts.
       staticFiles!.serve(request, response, file, {
         'x-content-type-options': 'nosniff',
-        'content-security-policy': "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+        'content-security-policy':
+          "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
       });
       return;
     }

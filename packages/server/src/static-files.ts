@@ -65,7 +65,8 @@ export function chooseEncoding(acceptEncoding: string | undefined, available: re
     const weight = q === undefined ? 1 : Number(q.slice(2));
     accepted.set(name, Number.isFinite(weight) ? weight : 0);
   }
-  const weightOf = (encoding: ContentEncoding) => accepted.get(encoding) ?? (encoding === 'gzip' ? accepted.get('x-gzip') : undefined) ?? accepted.get('*') ?? 0;
+  const weightOf = (encoding: ContentEncoding) =>
+    accepted.get(encoding) ?? (encoding === 'gzip' ? accepted.get('x-gzip') : undefined) ?? accepted.get('*') ?? 0;
   let best: ContentEncoding | undefined;
   for (const encoding of ['br', 'gzip'] as const) {
     if (!available.includes(encoding)) continue;
@@ -83,7 +84,12 @@ export function chooseEncoding(acceptEncoding: string | undefined, available: re
 export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
   if (ifNoneMatch === undefined) return false;
   if (ifNoneMatch.trim() === '*') return true;
-  const opaque = (tag: string) => tag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1').replace(/-(br|gzip)$/, '');
+  const opaque = (tag: string) =>
+    tag
+      .trim()
+      .replace(/^W\//, '')
+      .replace(/^"(.*)"$/, '$1')
+      .replace(/-(br|gzip)$/, '');
   const current = opaque(etag);
   return ifNoneMatch.split(',').some((tag) => opaque(tag) === current);
 }
@@ -91,7 +97,11 @@ export function matchesEtag(ifNoneMatch: string | undefined, etag: string): bool
 function compress(body: Buffer, encoding: ContentEncoding): Buffer {
   if (encoding === 'gzip') return gzipSync(body, { level: 9 });
   return brotliCompressSync(body, {
-    params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length },
+    params: {
+      [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY,
+      [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT,
+      [zlib.BROTLI_PARAM_SIZE_HINT]: body.length,
+    },
   });
 }
 

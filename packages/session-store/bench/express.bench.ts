@@ -127,12 +127,20 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'nemesisdb-session-bench-'));
   const redisPort = await freePort();
-  const redis = await start('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', directory], /Ready to accept connections/);
+  const redis = await start(
+    'redis-server',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', directory],
+    /Ready to accept connections/,
+  );
   // BENCH_NEMESISDB_URL: measure a server you started (e.g. with --cpu-prof) instead of a fresh one.
   const given = process.env.BENCH_NEMESISDB_URL;
   const nemesis =
     given === undefined
-      ? await start(process.execPath, [APP_CLI, '--host', '127.0.0.1', '--port', '0', '--no-console'], /"url":"(ws:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"listening"/)
+      ? await start(
+          process.execPath,
+          [APP_CLI, '--host', '127.0.0.1', '--port', '0', '--no-console'],
+          /"url":"(ws:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"listening"/,
+        )
       : undefined;
   const nemesisUrl = given ?? nemesis!.match[1]!;
   const redisClient = createClient({ url: `redis://127.0.0.1:${redisPort}` });
@@ -166,7 +174,9 @@ async function main(): Promise<void> {
     rmSync(directory, { recursive: true, force: true });
   }
 
-  console.log(`\nExpress + express-session, every request a session read and write; ${USERS} users, one request in flight each, ${ROUNDS} × ${SECONDS} s per store (alternating)\n`);
+  console.log(
+    `\nExpress + express-session, every request a session read and write; ${USERS} users, one request in flight each, ${ROUNDS} × ${SECONDS} s per store (alternating)\n`,
+  );
   console.log('| Store | requests/s | p50 ms | p99 ms | errors |');
   console.log('|---|---:|---:|---:|---:|');
   for (const [name] of stores) {
@@ -175,9 +185,10 @@ async function main(): Promise<void> {
     const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
     const sorted = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
     const errors = rounds.reduce((sum, r) => sum + r.errors, 0);
-    console.log(`| ${name} | ${Math.round(requests / seconds)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${errors} |`);
+    console.log(
+      `| ${name} | ${Math.round(requests / seconds)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${errors} |`,
+    );
   }
 }
 
 await main();
-

@@ -141,7 +141,9 @@ describe.each(backends)('on %s', (_name, startBackend) => {
         const users = Array.from({ length: 40 }, (_, i) => ({ name: `user${i}`, browser: new Browser(web.url) }));
         await Promise.all(users.map((u) => u.browser.post('/login', { user: u.name })));
         // Each user's requests at once, all users at once.
-        const replies = await Promise.all(users.flatMap((u) => Array.from({ length: 4 }, () => u.browser.get('/me').then((r) => [u.name, r.json] as const))));
+        const replies = await Promise.all(
+          users.flatMap((u) => Array.from({ length: 4 }, () => u.browser.get('/me').then((r) => [u.name, r.json] as const))),
+        );
         for (const [user, json] of replies) expect(json.user).toBe(user);
         const last = await Promise.all(users.map((u) => u.browser.get('/me')));
         last.forEach((reply, i) => expect(reply.json.user).toBe(users[i]!.name));

@@ -61,7 +61,11 @@ describe('NemesisStore', () => {
   it('keeps integers beyond 2^53 and nested values exactly, written by the store or by another service', async () => {
     const store = newStore();
     await store.set('big', web({ n: 18446744073709551615n, list: [1, { deep: -9223372036854775808n }], when: new Date(0) }));
-    expect(await store.get('big')).toMatchObject({ n: 18446744073709551615n, list: [1, { deep: -9223372036854775808n }], when: '1970-01-01T00:00:00.000Z' });
+    expect(await store.get('big')).toMatchObject({
+      n: 18446744073709551615n,
+      list: [1, { deep: -9223372036854775808n }],
+      when: '1970-01-01T00:00:00.000Z',
+    });
     const shared = await db.sessions.openShared(`${store.prefix}big`);
     const { sess } = (await shared!.get(['sess'])) as { sess: Record<string, unknown> };
     await shared!.set({ sess: { ...sess, n: 12345678901234567890n } });
@@ -134,7 +138,12 @@ describe('NemesisStore', () => {
   it('all, ids, length and clear cover the live sessions of its prefix only', async () => {
     const store = newStore();
     const other = newStore();
-    await Promise.all([store.set('s1', web({ n: 1 })), store.set('s2', web({ n: 2 })), store.set('s3', web({ n: 3 }, 1_000)), other.set('o', web())]);
+    await Promise.all([
+      store.set('s1', web({ n: 1 })),
+      store.set('s2', web({ n: 2 })),
+      store.set('s3', web({ n: 3 }, 1_000)),
+      other.set('o', web()),
+    ]);
     expect((await store.ids()).sort()).toEqual(['s1', 's2', 's3']);
     await sleep(1_300); // s3 expires
     expect(await store.length()).toBe(2);

@@ -69,7 +69,8 @@ function plain(value: unknown): unknown {
   if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     value = (value as { toJSON(): unknown }).toJSON();
   }
-  if (Array.isArray(value)) return value.map((item) => (item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : plain(item)));
+  if (Array.isArray(value))
+    return value.map((item) => (item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : plain(item)));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, member] of Object.entries(value)) {
@@ -120,7 +121,8 @@ export class NemesisStore extends storeBase() {
 
   constructor(options: NemesisStoreOptions) {
     super();
-    if ((options.url === undefined) === (options.client === undefined)) throw new TypeError('NemesisStore needs exactly one of url and client');
+    if ((options.url === undefined) === (options.client === undefined))
+      throw new TypeError('NemesisStore needs exactly one of url and client');
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
     this.indexPrefix = (options.indexPrefix ?? DEFAULT_INDEX_PREFIX) + this.prefix;
     this.ttlOption = options.ttl;
@@ -230,7 +232,8 @@ export class NemesisStore extends storeBase() {
     if (typeof this.ttlOption === 'function') return Math.ceil(this.ttlOption(session));
     if (typeof this.ttlOption === 'number') return Math.ceil(this.ttlOption);
     const cookie = session.cookie;
-    if (cookie?.expires !== undefined && cookie.expires !== null) return Math.ceil((new Date(cookie.expires).getTime() - Date.now()) / 1000);
+    if (cookie?.expires !== undefined && cookie.expires !== null)
+      return Math.ceil((new Date(cookie.expires).getTime() - Date.now()) / 1000);
     if (typeof cookie?.maxAge === 'number') return Math.ceil(cookie.maxAge / 1000);
     return DEFAULT_TTL_SECONDS;
   }

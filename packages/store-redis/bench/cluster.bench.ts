@@ -95,7 +95,9 @@ async function measure(store: string, urls: string[], load: Load): Promise<Row> 
   const start = performance.now();
   const until = { measureFrom: start + WARMUP_SECONDS * 1000, stopAt: start + (WARMUP_SECONDS + SECONDS) * 1000 };
   const latencies: number[] = [];
-  const counts = await Promise.all(Array.from({ length: load.connections }, (_, i) => drive(urls[i % urls.length]!, load.inFlight, until, latencies)));
+  const counts = await Promise.all(
+    Array.from({ length: load.connections }, (_, i) => drive(urls[i % urls.length]!, load.inFlight, until, latencies)),
+  );
   const total = counts.reduce((a, b) => a + b, 0);
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
@@ -108,7 +110,9 @@ function print(rows: Row[]): void {
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const row of rows) {
     const ms = (value: number) => value.toFixed(2);
-    console.log(`| ${row.store} | ${row.servers} | ${row.load.connections} × ${row.load.inFlight} | ${Math.round(row.opsPerSecond).toLocaleString('en-US')} | ${ms(row.p50)} | ${ms(row.p99)} | ${ms(row.max)} |`);
+    console.log(
+      `| ${row.store} | ${row.servers} | ${row.load.connections} × ${row.load.inFlight} | ${Math.round(row.opsPerSecond).toLocaleString('en-US')} | ${ms(row.p50)} | ${ms(row.p99)} | ${ms(row.max)} |`,
+    );
   }
 }
 
@@ -132,11 +136,19 @@ async function main(): Promise<void> {
     const nodes = cluster.seeds.map((seed) => `${seed.host}:${seed.port}`).join(',');
     for (const count of [1, 2]) {
       const prefix = `bench${count}:`;
-      const servers = await Promise.all(Array.from({ length: count }, () => startServerProcess(['--store', 'redis', '--nodes', nodes, '--prefix', prefix])));
+      const servers = await Promise.all(
+        Array.from({ length: count }, () => startServerProcess(['--store', 'redis', '--nodes', nodes, '--prefix', prefix])),
+      );
       try {
         // One server: both loads; two servers: the loaded one (what a second server adds).
         for (const load of count === 1 ? LOADS : LOADS.slice(1)) {
-          rows.push(await measure('Redis Cluster (3 masters)', servers.map((server) => server.url), load));
+          rows.push(
+            await measure(
+              'Redis Cluster (3 masters)',
+              servers.map((server) => server.url),
+              load,
+            ),
+          );
         }
       } finally {
         await Promise.all(servers.map((server) => stopServerProcess(server.child)));

@@ -19,7 +19,9 @@ describeWithRedis('a cluster that requires a password', (_seeds, tools) => {
   });
 
   it('serves every master with the password', async () => {
-    const store = closeAfterTest(new RedisStore({ nodes: cluster!.seeds.slice(0, 1), keyPrefix: freshPrefix(), clusterOptions: credentials(undefined, PASSWORD) }));
+    const store = closeAfterTest(
+      new RedisStore({ nodes: cluster!.seeds.slice(0, 1), keyPrefix: freshPrefix(), clusterOptions: credentials(undefined, PASSWORD) }),
+    );
     await store.ready();
     const h = harness(store);
     for (let i = 0; i < 30; i++) await h.session(); // tokens spread over every master

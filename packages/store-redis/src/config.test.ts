@@ -3,7 +3,9 @@ import { RedisConfigError, parseNode, parseNodes, redisStoreOptions } from './co
 
 describe('redisStoreOptions', () => {
   it('reads the store member of the app config', () => {
-    expect(redisStoreOptions({ type: 'redis', nodes: [{ host: '10.0.0.1', port: 7000 }, '10.0.0.2:7001', '[::1]:7002'], keyPrefix: 'app:' })).toEqual({
+    expect(
+      redisStoreOptions({ type: 'redis', nodes: [{ host: '10.0.0.1', port: 7000 }, '10.0.0.2:7001', '[::1]:7002'], keyPrefix: 'app:' }),
+    ).toEqual({
       nodes: [
         { host: '10.0.0.1', port: 7000 },
         { host: '10.0.0.2', port: 7001 },
@@ -15,7 +17,9 @@ describe('redisStoreOptions', () => {
   });
 
   it('logs in with a password, or an ACL user and its password', () => {
-    expect(redisStoreOptions({ type: 'redis', nodes: ['h:1'], password: 'pw' }).clusterOptions).toEqual({ redisOptions: { password: 'pw' } });
+    expect(redisStoreOptions({ type: 'redis', nodes: ['h:1'], password: 'pw' }).clusterOptions).toEqual({
+      redisOptions: { password: 'pw' },
+    });
     expect(redisStoreOptions({ type: 'redis', nodes: ['h:1'], username: 'app', password: 'pw' }).clusterOptions).toEqual({
       redisOptions: { username: 'app', password: 'pw' },
     });

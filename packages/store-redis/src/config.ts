@@ -56,8 +56,12 @@ export function redisStoreOptions(config: unknown, path = 'store'): RedisStoreOp
   if (keyPrefix !== undefined && (typeof keyPrefix !== 'string' || /[{}]/.test(keyPrefix))) {
     throw new RedisConfigError(`${path}.keyPrefix must be a string without { or }`);
   }
-  for (const [name, value] of [['username', username], ['password', password]] as const) {
-    if (value !== undefined && (typeof value !== 'string' || value === '')) throw new RedisConfigError(`${path}.${name} must be a non-empty string`);
+  for (const [name, value] of [
+    ['username', username],
+    ['password', password],
+  ] as const) {
+    if (value !== undefined && (typeof value !== 'string' || value === ''))
+      throw new RedisConfigError(`${path}.${name} must be a non-empty string`);
   }
   if (username !== undefined && password === undefined) throw new RedisConfigError(`${path}.username needs ${path}.password`);
   return {

@@ -78,13 +78,19 @@ describeWithRedis('the conformance suite against two servers sharing one cluster
     expect(failed.length, `cases failing on the shared cluster:\n\n${report(failed)}`).toBe(0);
     // Only the cases that need a server without persistence are skipped here; they run below.
     const skipped = outcome.results.filter((r) => r.status === 'skipped');
-    expect(skipped.every((r) => r.case.tags.includes('persistence-off')), report(skipped)).toBe(true);
+    expect(
+      skipped.every((r) => r.case.tags.includes('persistence-off')),
+      report(skipped),
+    ).toBe(true);
     expect(outcome.summary.passed).toBeGreaterThan(200);
   });
 
   it('passes the persistence-off cases on a pair without persistence', { timeout: 60_000 }, async () => {
     const outcome = await runSuite({ url: plain.proxy.url, cases, tags: ['persistence-off'], maxPayload: MAX_PAYLOAD });
     expect(outcome.results.length).toBeGreaterThanOrEqual(2);
-    expect(outcome.results.filter((r) => r.status !== 'passed'), report(outcome.results)).toEqual([]);
+    expect(
+      outcome.results.filter((r) => r.status !== 'passed'),
+      report(outcome.results),
+    ).toEqual([]);
   });
 });

@@ -34,12 +34,14 @@ async function deadline(store: RedisStore, tkn: string): Promise<number> {
 /** Whether the session's keys exist in Redis at all (without running any NemesisDB script). */
 async function rawExists(store: RedisStore, tkn: string): Promise<{ meta: boolean; data: boolean }> {
   const { cluster, layout } = store;
-  const [meta, data] = await Promise.all([cluster.exists(layout.sessionMeta(BigInt(tkn))), cluster.exists(layout.sessionData(BigInt(tkn)))]);
+  const [meta, data] = await Promise.all([
+    cluster.exists(layout.sessionMeta(BigInt(tkn))),
+    cluster.exists(layout.sessionData(BigInt(tkn))),
+  ]);
   return { meta: meta === 1, data: data === 1 };
 }
 
 describeWithRedis('exact expiry', (seeds) => {
-
   describe('on a manual clock (the scripts’ rules, to the millisecond)', () => {
     const open = () => {
       const clock = new ManualClock(Date.now() + YEAR);

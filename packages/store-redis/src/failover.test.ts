@@ -31,7 +31,11 @@ describeWithRedis('failover of a master', (_seeds, tools) => {
     // promotion (the default retries for about 5 s): its clients see 1000 meanwhile.
     const impatient = harness(
       closeAfterTest(
-        new RedisStore({ nodes: redis.seeds, keyPrefix, clusterOptions: { maxRedirections: 3, retryDelayOnFailover: 100, retryDelayOnClusterDown: 100 } }),
+        new RedisStore({
+          nodes: redis.seeds,
+          keyPrefix,
+          clusterOptions: { maxRedirections: 3, retryDelayOnFailover: 100, retryDelayOnClusterDown: 100 },
+        }),
       ),
     );
 

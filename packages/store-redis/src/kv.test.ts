@@ -19,7 +19,10 @@ describeWithRedis('KV commands on a Redis Cluster', (seeds) => {
     expect(await h.text('{"KV_GET":{"keys":["__proto__","","{x}","a*?[b]\\\\","\\udc00"]}}')).toBe(
       '{"KV_GET_RSP":{"keys":{"__proto__":1,"":2,"{x}":3,"a*?[b]\\\\":4,"\\udc00":5},"st":1}}',
     );
-    expect(sorted(await h.body('KV_KEYS', '{"KV_KEYS":{}}'), 'keys')).toEqual({ keys: ['', '__proto__', 'a*?[b]\\', '{x}', '\udc00'].sort(), st: 1 });
+    expect(sorted(await h.body('KV_KEYS', '{"KV_KEYS":{}}'), 'keys')).toEqual({
+      keys: ['', '__proto__', 'a*?[b]\\', '{x}', '\udc00'].sort(),
+      st: 1,
+    });
   });
 
   it('KV_KEYS, KV_COUNT and KV_CLEAR cover every master, and only their prefix', async () => {
@@ -39,7 +42,9 @@ describeWithRedis('KV commands on a Redis Cluster', (seeds) => {
     const a = open();
     const b = open(a.store.layout.prefix);
     await a.send('{"KV_SET":{"keys":{"list":[],"doc":{"n":0}}}}');
-    const appends = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a : b).body('KV_ARR_APPEND', `{"KV_ARR_APPEND":{"key":"list","items":[${i}]}}`));
+    const appends = Array.from({ length: 40 }, (_, i) =>
+      (i % 2 === 0 ? a : b).body('KV_ARR_APPEND', `{"KV_ARR_APPEND":{"key":"list","items":[${i}]}}`),
+    );
     expect(await Promise.all(appends)).toEqual(Array.from({ length: 40 }, () => ({ st: 1 })));
     const list = (await b.body('KV_GET', '{"KV_GET":{"keys":["list"]}}')).keys as Record<string, number[]>;
     expect([...list.list!].sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i));

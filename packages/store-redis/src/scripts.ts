@@ -296,7 +296,12 @@ export class Scripts {
 
   /** Claims a name key for `token` (replacing `replacing`, if it still holds it): true, or the holder's token. */
   async nameClaim(key: string, token: bigint, replacing: bigint | undefined, expiresAt: string | null): Promise<true | bigint> {
-    const reply = await this.runner('nemesisNameClaim')(key, String(token), replacing === undefined ? '' : String(replacing), expiresAt ?? '');
+    const reply = await this.runner('nemesisNameClaim')(
+      key,
+      String(token),
+      replacing === undefined ? '' : String(replacing),
+      expiresAt ?? '',
+    );
     return reply === 1 ? true : BigInt(String(reply));
   }
 

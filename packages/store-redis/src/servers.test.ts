@@ -17,7 +17,10 @@ class MapPersistence implements Persistence {
     // Through JSON text, as a file would be (structuredClone would turn a JsonDouble into an object).
     const copy: Dataset =
       dataset.kind === 'sessions'
-        ? { kind: 'sessions', sessions: [...dataset.sessions].map((record) => ({ ...record, keys: exact(record.keys) as ExactJsonObject })) }
+        ? {
+            kind: 'sessions',
+            sessions: [...dataset.sessions].map((record) => ({ ...record, keys: exact(record.keys) as ExactJsonObject })),
+          }
         : { kind: 'kv', keys: [...dataset.keys].map(([key, value]) => [key, exact(value)] as const) };
     this.saved.set(name, copy);
     return Promise.resolve({ st: 121, durationMs: 3 });
@@ -29,20 +32,27 @@ class MapPersistence implements Persistence {
     if (dataset.kind !== kind) return Promise.resolve({ ok: false, reason: 'wrong-kind' });
     const copy: Dataset =
       dataset.kind === 'sessions'
-        ? { kind: 'sessions', sessions: [...dataset.sessions].map((record) => ({ ...record, keys: exact(record.keys) as ExactJsonObject })) }
+        ? {
+            kind: 'sessions',
+            sessions: [...dataset.sessions].map((record) => ({ ...record, keys: exact(record.keys) as ExactJsonObject })),
+          }
         : { kind: 'kv', keys: [...dataset.keys].map(([key, value]) => [key, exact(value)] as const) };
     return Promise.resolve({ ok: true, dataset: copy, durationMs: 2 });
   }
 }
 
-const exists = async (h: Harness, tkn: string) => ((await h.body('SH_EXISTS', `{"SH_EXISTS":{"tkns":[${tkn}]}}`)).exist as unknown[]).length === 1;
+const exists = async (h: Harness, tkn: string) =>
+  ((await h.body('SH_EXISTS', `{"SH_EXISTS":{"tkns":[${tkn}]}}`)).exist as unknown[]).length === 1;
 
 describeWithRedis('two servers sharing one cluster', (seeds) => {
   /** Two engines (two servers) on one prefix. */
   const pair = (persistence?: Persistence) => {
     const keyPrefix = freshPrefix();
     const options = persistence === undefined ? {} : { persistence };
-    return [harness(closeAfterTest(newStore(seeds(), { keyPrefix })), options), harness(closeAfterTest(newStore(seeds(), { keyPrefix })), options)] as const;
+    return [
+      harness(closeAfterTest(newStore(seeds(), { keyPrefix })), options),
+      harness(closeAfterTest(newStore(seeds(), { keyPrefix })), options),
+    ] as const;
   };
 
   it('a session created through one is read, extended and expired through the other', async () => {
@@ -50,7 +60,9 @@ describeWithRedis('two servers sharing one cluster', (seeds) => {
     const tkn = await a.session({ duration: 2, deleteSession: true, extendOnGet: true });
     await a.send(`{"SH_SET":{"tkn":${tkn},"keys":{"cart":[1,2],"big":18446744073709551615}}}`);
     const created = Date.now();
-    expect(await b.text(`{"SH_GET":{"tkn":${tkn},"keys":["cart","big"]}}`)).toBe('{"SH_GET_RSP":{"keys":{"cart":[1,2],"big":18446744073709551615},"st":1}}');
+    expect(await b.text(`{"SH_GET":{"tkn":${tkn},"keys":["cart","big"]}}`)).toBe(
+      '{"SH_GET_RSP":{"keys":{"cart":[1,2],"big":18446744073709551615},"st":1}}',
+    );
     await until(created + 1200);
     await b.send(`{"SH_GET":{"tkn":${tkn},"keys":[]}}`); // extends, through b: deadline ≈ created + 3.2 s
     await until(created + 2300); // past the first deadline
@@ -116,8 +128,17 @@ describeWithRedis('two servers sharing one cluster', (seeds) => {
       await h.send('{"KV_SET":{"keys":{"a":1,"big":18446744073709551615}}}');
       expect(await h.body('KV_SAVE', '{"KV_SAVE":{"name":"users"}}')).toEqual({ duration: 3, name: 'users', st: 121 });
       await h.send('{"KV_SET":{"keys":{"a":2,"b":3}}}');
-      expect(await other.body('KV_LOAD', '{"KV_LOAD":{"name":"users"}}')).toEqual({ duration: 2, keys: 2, name: 'users', sessions: 0, st: 141 });
-      expect(await h.body('KV_GET', '{"KV_GET":{"keys":["a","b","big"]}}')).toEqual({ keys: { a: 1, b: 3, big: 18446744073709551615n }, st: 1 });
+      expect(await other.body('KV_LOAD', '{"KV_LOAD":{"name":"users"}}')).toEqual({
+        duration: 2,
+        keys: 2,
+        name: 'users',
+        sessions: 0,
+        st: 141,
+      });
+      expect(await h.body('KV_GET', '{"KV_GET":{"keys":["a","b","big"]}}')).toEqual({
+        keys: { a: 1, b: 3, big: 18446744073709551615n },
+        st: 1,
+      });
       expect(await h.body('SH_LOAD', '{"SH_LOAD":{"name":"users"}}')).toEqual({ name: 'users', st: 142 });
     });
   });

@@ -23,7 +23,11 @@ describeWithRedis('SH commands on a Redis Cluster', (seeds) => {
       const [a, b] = pair();
       const created = await a.body('SH_NEW', '{"SH_NEW":{"name":"settings","shared":true}}');
       expect(await b.body('SH_OPEN', '{"SH_OPEN":{"name":"settings"}}')).toEqual({ st: 1, tkn: created.tkn });
-      expect(await b.body('SH_NEW', '{"SH_NEW":{"name":"settings","shared":true}}')).toEqual({ name: 'settings', st: 103, tkn: created.tkn });
+      expect(await b.body('SH_NEW', '{"SH_NEW":{"name":"settings","shared":true}}')).toEqual({
+        name: 'settings',
+        st: 103,
+        tkn: created.tkn,
+      });
       await b.send(`{"SH_END":{"tkn":${String(created.tkn)}}}`);
       expect(await a.body('SH_OPEN', '{"SH_OPEN":{"name":"settings"}}')).toEqual({ st: 102, tkn: null });
       // Nothing of the name is left in the cluster.
@@ -55,7 +59,10 @@ describeWithRedis('SH commands on a Redis Cluster', (seeds) => {
 
     it('the name key of a deleteSession:true session expires a slack after it, renewed by extends', async () => {
       const h = open();
-      const created = await h.body('SH_NEW', '{"SH_NEW":{"name":"web","shared":true,"expiry":{"duration":600,"deleteSession":true,"extendOnGet":true}}}');
+      const created = await h.body(
+        'SH_NEW',
+        '{"SH_NEW":{"name":"web","shared":true,"expiry":{"duration":600,"deleteSession":true,"extendOnGet":true}}}',
+      );
       const { cluster, layout } = h.store;
       const key = layout.nameKey('web');
       const ttl = await cluster.pttl(key);
@@ -95,11 +102,14 @@ describeWithRedis('SH commands on a Redis Cluster', (seeds) => {
     expect(await h.text('{"SH_NEW":{}}')).toBe('{"SH_NEW_RSP":{"st":1,"tkn":7}}');
     expect(await h.text('{"SH_NEW":{}}')).toBe('{"SH_NEW_RSP":{"st":1,"tkn":9}}');
     // A second server on the same prefix cannot take 7 or 9 either.
-    const other = harness(closeAfterTest(newStore(seeds(), { keyPrefix: h.store.layout.prefix, tokens: { next: () => (sequence.length > 0 ? sequence.shift()! : 11n) } })));
+    const other = harness(
+      closeAfterTest(
+        newStore(seeds(), { keyPrefix: h.store.layout.prefix, tokens: { next: () => (sequence.length > 0 ? sequence.shift()! : 11n) } }),
+      ),
+    );
     sequence.push(9n, 7n);
     expect(await other.text('{"SH_NEW":{}}')).toBe('{"SH_NEW_RSP":{"st":1,"tkn":11}}');
   });
-
 
   it('SH_END_ALL leaves other prefixes alone', async () => {
     const a = open();
@@ -110,7 +120,6 @@ describeWithRedis('SH commands on a Redis Cluster', (seeds) => {
     expect(await b.body('SH_EXISTS', `{"SH_EXISTS":{"tkns":[${kept}]}}`)).toEqual({ exist: [BigInt(kept)], st: 1 });
   });
 
-
   it('SH_INFO describes an expiring session with every flag and the remaining seconds', async () => {
     const h = open();
     const tkn = await h.session({ duration: 10, extendOnGet: true });
@@ -119,14 +128,19 @@ describeWithRedis('SH commands on a Redis Cluster', (seeds) => {
     expect([9, 10]).toContain((info.expiry as { remaining: number }).remaining);
     expect(info).toEqual({
       expires: true,
-      expiry: { deleteSession: false, duration: 10, extendOnGet: true, extendOnSetAdd: false, remaining: (info.expiry as { remaining: number }).remaining },
+      expiry: {
+        deleteSession: false,
+        duration: 10,
+        extendOnGet: true,
+        extendOnSetAdd: false,
+        remaining: (info.expiry as { remaining: number }).remaining,
+      },
       keyCnt: 0,
       shared: false,
       st: 1,
       tkn: BigInt(tkn),
     });
   });
-
 
   it('answers SH_SAVE 14 without persistence and SH_LOAD 142 with nothing to load', async () => {
     const h = open();

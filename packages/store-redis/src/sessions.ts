@@ -187,7 +187,18 @@ export class RedisSessions implements SessionStore {
   async info(token: bigint): Promise<SessionInfo | NoSession> {
     const reply = await this.run('nemesisInfo', token);
     if (reply[0] !== 1) return NO_SESSION;
-    const [, , shared, keyCount, duration, del, ess, eog, armedAt, now] = reply as [number, number, string, number, string | null, number, number, number, string | null, string];
+    const [, , shared, keyCount, duration, del, ess, eog, armedAt, now] = reply as [
+      number,
+      number,
+      string,
+      number,
+      string | null,
+      number,
+      number,
+      number,
+      string | null,
+      string,
+    ];
     const info: SessionInfo = { keyCount, shared: shared === '1' };
     if (duration === null || armedAt === null) return info;
     const durationSeconds = uintOf(duration);
@@ -321,7 +332,17 @@ export class RedisSessions implements SessionStore {
   private async dump(token: bigint): Promise<SessionRecord | undefined> {
     const reply = await this.run('nemesisDump', token, [], true);
     if (reply[0] !== 1) return undefined;
-    const [, , shared, duration, del, ess, eog, flat, name] = reply as [number, number, Buffer, Buffer | null, Buffer, Buffer, Buffer, Buffer[], Buffer | null];
+    const [, , shared, duration, del, ess, eog, flat, name] = reply as [
+      number,
+      number,
+      Buffer,
+      Buffer | null,
+      Buffer,
+      Buffer,
+      Buffer,
+      Buffer[],
+      Buffer | null,
+    ];
     const keys = createMembers();
     for (let i = 0; i + 1 < flat.length; i += 2) keys[nameFrom(flat[i]!)] = valueOf(flat[i + 1]!);
     const expiry: ExpirySettings | undefined =

@@ -152,7 +152,8 @@ export class RedisStore implements DataStore {
       }, timeoutMs);
       // A refused login does not get better by waiting: fail at once.
       onNodeError = (error, address) => {
-        if (/^(NOAUTH|WRONGPASS)\b/.test(error.message)) reject(new Error(`the Redis cluster refused the login: ${address}: ${error.message}`));
+        if (/^(NOAUTH|WRONGPASS)\b/.test(error.message))
+          reject(new Error(`the Redis cluster refused the login: ${address}: ${error.message}`));
       };
       this.cluster.on('node error', onNodeError);
     });

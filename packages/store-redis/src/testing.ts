@@ -2,4 +2,11 @@
 // with one replica each, as redis-server processes on free loopback ports in a temporary
 // directory, torn down by stop(). Needs redis-server and redis-cli on the PATH.
 
-export { REDIS_INSTALL_HINT, RedisCluster, findRedis, type ClusterNodeProcess, type RedisTools, type StartOptions } from './testing/redis-cluster.js';
+export {
+  REDIS_INSTALL_HINT,
+  RedisCluster,
+  findRedis,
+  type ClusterNodeProcess,
+  type RedisTools,
+  type StartOptions,
+} from './testing/redis-cluster.js';

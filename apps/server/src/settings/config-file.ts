@@ -57,7 +57,10 @@ function buildFileSchema(): z.ZodType<Record<string, unknown>> {
   return z.object({
     version: z.literal(CONFIG_VERSION, { error: `must be ${CONFIG_VERSION} (the config version this server reads)` }),
     ...shapeOf(root, ''),
-    [STORE]: z.object({ type: schemas.storeType }, { error: `must be an object with "type" (${quotedChoice(STORE_TYPES)})` }).loose().optional(),
+    [STORE]: z
+      .object({ type: schemas.storeType }, { error: `must be an object with "type" (${quotedChoice(STORE_TYPES)})` })
+      .loose()
+      .optional(),
   });
 }
 
@@ -113,7 +116,8 @@ export function readConfigFile(file: string, readFile: ReadFile): Layer {
 
 /** The file's `store` member as settings; a redis store is checked whole by the store's rules. */
 function storeFromFile(store: { type: StoreType } & Record<string, unknown>): Layer {
-  const sourced = (id: SettingId, value: unknown): Layer => ({ [id]: { value, key: (SETTINGS[id] as { file?: string }).file ?? id } }) as Layer;
+  const sourced = (id: SettingId, value: unknown): Layer =>
+    ({ [id]: { value, key: (SETTINGS[id] as { file?: string }).file ?? id } }) as Layer;
   if (store.type === 'memory') return sourced('store', 'memory');
   try {
     const options = redisStoreOptions(store, STORE);
@@ -140,7 +144,7 @@ function storeFromFile(store: { type: StoreType } & Record<string, unknown>): La
  */
 export function withoutTrailingComments(text: string): string {
   let end = 0; // just past the last character that is neither whitespace nor inside a comment
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = text[i];
     if (c === '"') {
       for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;

@@ -2,7 +2,14 @@
 // the rule it is checked against, its default and the line that documents it. The file reader,
 // the environment and flag readers, the commander options, `--help` and the README's tables are
 // all derived from this table (settings.test.ts keeps the README equal to it).
-import { DEFAULT_HOST, DEFAULT_MAX_BUFFERED_BYTES, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PAYLOAD, DEFAULT_PORT, MAX_MAX_PAYLOAD } from '@nemesisdb/server';
+import {
+  DEFAULT_HOST,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_PAYLOAD,
+  DEFAULT_PORT,
+  MAX_MAX_PAYLOAD,
+} from '@nemesisdb/server';
 import { DEFAULT_KEY_PREFIX, type RedisNode } from '@nemesisdb/store-redis';
 import { z } from 'zod';
 import { JOURNAL_POLICIES, LOG_LEVELS, bytes, fromText, integer, quotedChoice, schemas, type LogLevel, type StoreType } from './rules.js';
@@ -280,7 +287,9 @@ export const SETTINGS = {
     schema: schemas.logLevel,
     default: 'info' as LogLevel,
     defaultText: '`info`',
-    help: LOG_LEVELS.map((level) => `\`${level}\``).join(', ').replace(/, (?=[^,]*$)/, ' or '),
+    help: LOG_LEVELS.map((level) => `\`${level}\``)
+      .join(', ')
+      .replace(/, (?=[^,]*$)/, ' or '),
   },
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry keeps its own value type
 } satisfies Record<string, Setting<any>>;
@@ -297,10 +306,26 @@ export const FILE_OBJECTS: Record<string, { required?: boolean; rule?: string }>
 
 /** Flags that are not settings of a layer: they say what to read or load, or point at a file of secrets. */
 export const COMMAND_LINE_ONLY = {
-  config: { flag: '--config <file>', defaultText: 'none', help: 'upstream NemesisDB config file (JSON with comments, config version 5; see *Config file*)' },
-  loadName: { flag: '--loadName <name>', defaultText: 'none', help: 'dataset to load at start-up, before listening (upstream spelling); a failure exits 1' },
-  loadPath: { flag: '--loadPath <dir>', defaultText: 'the persist path', help: 'directory holding the `--loadName` dataset; must exist; needs `--loadName`' },
-  authTokenFile: { flag: '--auth-token-file <file>', defaultText: 'none', help: 'file of bearer tokens clients must present, one per line (or `NEMESISDB_AUTH_TOKEN`)' },
+  config: {
+    flag: '--config <file>',
+    defaultText: 'none',
+    help: 'upstream NemesisDB config file (JSON with comments, config version 5; see *Config file*)',
+  },
+  loadName: {
+    flag: '--loadName <name>',
+    defaultText: 'none',
+    help: 'dataset to load at start-up, before listening (upstream spelling); a failure exits 1',
+  },
+  loadPath: {
+    flag: '--loadPath <dir>',
+    defaultText: 'the persist path',
+    help: 'directory holding the `--loadName` dataset; must exist; needs `--loadName`',
+  },
+  authTokenFile: {
+    flag: '--auth-token-file <file>',
+    defaultText: 'none',
+    help: 'file of bearer tokens clients must present, one per line (or `NEMESISDB_AUTH_TOKEN`)',
+  },
 } as const;
 
 /** commander's own flags, for the docs. */
@@ -327,5 +352,8 @@ export type CliFlags = {
 /** Environment variables read, with the setting each one sets. */
 export const ENV_VARS = Object.fromEntries(
   Object.entries(SETTINGS).flatMap(([id, setting]) => ('env' in setting ? [[id, setting.env]] : [])),
-) as { readonly [K in SettingId as (typeof SETTINGS)[K] extends { env: string } ? K : never]: (typeof SETTINGS)[K] extends { env: infer E } ? E : never };
-
+) as {
+  readonly [K in SettingId as (typeof SETTINGS)[K] extends { env: string } ? K : never]: (typeof SETTINGS)[K] extends { env: infer E }
+    ? E
+    : never;
+};

@@ -59,29 +59,33 @@ describe('--help', () => {
 
   it('gives the default of every setting that has a flag', () => {
     const help = helpText().replace(/\s+/g, ' ');
-    for (const setting of settings) if (setting.flag !== undefined) expect(help).toContain(`(default: ${setting.defaultText.replace(/`/g, '')})`);
+    for (const setting of settings)
+      if (setting.flag !== undefined) expect(help).toContain(`(default: ${setting.defaultText.replace(/`/g, '')})`);
   });
 });
 
 describe('rule sentences', () => {
   // The integer settings' rules are computed from their bounds: what a rule says is what its schema does.
-  const integers = Object.entries(SETTINGS).filter(([, setting]) => setting.schema.safeParse(1_048_576).success || setting.schema.safeParse(0).success);
-
-  it.each(integers.map(([id, setting]) => [id, setting] as const).filter(([, setting]) => typeof setting.default === 'number' || setting.default === null))(
-    '%s accepts exactly the range its rule states',
-    (_id, setting) => {
-      const rule = setting.schema.safeParse('x').error?.issues[0]?.message ?? '';
-      const range = /from (\d+) to (\d+)/.exec(rule);
-      const least = /at least (\d+)/.exec(rule) ?? (/non-negative/.test(rule) ? ['', '0'] : null);
-      expect(range ?? least).not.toBeNull();
-      const min = Number((range ?? least)![1]);
-      expect(setting.schema.safeParse(min).success).toBe(true);
-      expect(setting.schema.safeParse(min - 1).success).toBe(false);
-      if (range !== null) {
-        const max = Number(range[2]);
-        expect(setting.schema.safeParse(max).success).toBe(true);
-        expect(setting.schema.safeParse(max + 1).success).toBe(false);
-      }
-    },
+  const integers = Object.entries(SETTINGS).filter(
+    ([, setting]) => setting.schema.safeParse(1_048_576).success || setting.schema.safeParse(0).success,
   );
+
+  it.each(
+    integers
+      .map(([id, setting]) => [id, setting] as const)
+      .filter(([, setting]) => typeof setting.default === 'number' || setting.default === null),
+  )('%s accepts exactly the range its rule states', (_id, setting) => {
+    const rule = setting.schema.safeParse('x').error?.issues[0]?.message ?? '';
+    const range = /from (\d+) to (\d+)/.exec(rule);
+    const least = /at least (\d+)/.exec(rule) ?? (/non-negative/.test(rule) ? ['', '0'] : null);
+    expect(range ?? least).not.toBeNull();
+    const min = Number((range ?? least)![1]);
+    expect(setting.schema.safeParse(min).success).toBe(true);
+    expect(setting.schema.safeParse(min - 1).success).toBe(false);
+    if (range !== null) {
+      const max = Number(range[2]);
+      expect(setting.schema.safeParse(max).success).toBe(true);
+      expect(setting.schema.safeParse(max + 1).success).toBe(false);
+    }
+  });
 });

@@ -19,7 +19,10 @@ function flagsOf(setting: Setting<unknown>): string {
 /** The config file member, marked when every config file must have it. */
 function memberOf(setting: Setting<unknown>): string {
   if (setting.file === undefined) return '';
-  const parents = setting.file.split('.').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('.'));
+  const parents = setting.file
+    .split('.')
+    .slice(0, -1)
+    .map((_, i, parts) => parts.slice(0, i + 1).join('.'));
   const required = setting.fileRequired === true && parents.every((parent) => FILE_OBJECTS[parent]?.required === true);
   return `\`${setting.file}\`${required ? ' (required)' : ''}`;
 }
@@ -34,7 +37,11 @@ export function settingsTable(): string {
       .map(cell)
       .join(' | '),
   );
-  return ['| Flag | Environment variable | Config file member | Default | Meaning |', '|---|---|---|---|---|', ...rows.map((row) => `| ${row} |`)].join('\n');
+  return [
+    '| Flag | Environment variable | Config file member | Default | Meaning |',
+    '|---|---|---|---|---|',
+    ...rows.map((row) => `| ${row} |`),
+  ].join('\n');
 }
 
 /** The README's table of flags that are not settings of a layer. */

@@ -13,7 +13,11 @@ export const JOURNAL_POLICIES = ['always', 'everysec', 'no', 'off'] as const;
 
 /** `1048576` → `1 MiB`; a number that is no whole KiB, MiB or GiB stays as it is. */
 export function bytes(n: number): string {
-  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) {
+  for (const [unit, size] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024],
+  ] as const) {
     if (n >= size && n % size === 0) return `${n / size} ${unit}`;
   }
   return String(n);
@@ -32,7 +36,12 @@ export function quotedChoice(words: readonly string[]): string {
 export function integer(min: number, max?: number, options: { bytes?: boolean } = {}) {
   const unit = (n: number) => (options.bytes === true && bytes(n) !== String(n) ? ` (${bytes(n)})` : '');
   const rule = max === undefined ? `must be an integer of at least ${min}${unit(min)}` : `must be an integer from ${min} to ${max}`;
-  const range = max === undefined ? `≥ ${options.bytes === true ? bytes(min) : min}` : options.bytes === true ? `${bytes(min)}–${bytes(max)}` : `${min}–${max}`;
+  const range =
+    max === undefined
+      ? `≥ ${options.bytes === true ? bytes(min) : min}`
+      : options.bytes === true
+        ? `${bytes(min)}–${bytes(max)}`
+        : `${min}–${max}`;
   let schema = z.int({ error: rule }).min(min, { error: rule });
   if (max !== undefined) schema = schema.max(max, { error: rule });
   return { schema, rule, range };
@@ -87,7 +96,11 @@ export const fromText = {
   trimmed: (text: string): unknown => text.trim(),
   asIs: (text: string): unknown => text,
   /** Several tokens or origins: comma-separated. */
-  list: (text: string): unknown => text.split(',').map((item) => item.trim()).filter((item) => item !== ''),
+  list: (text: string): unknown =>
+    text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
   /** A comma-separated node list, checked with the store's own parser. */
   redisNodes: (text: string, key: string): RedisNode[] => {
     try {

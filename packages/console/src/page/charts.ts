@@ -49,7 +49,13 @@ export function mountCharts(container: HTMLElement, specs: readonly ChartSpec[])
     holder.setAttribute('aria-label', `${spec.title}, last minutes`);
     figure.append(caption, holder);
     container.append(figure);
-    const axis = { stroke: cssVar('--muted'), grid: { stroke: cssVar('--line'), width: 1 }, ticks: { stroke: cssVar('--line'), width: 1 }, font: '10px system-ui, sans-serif', size: 28 };
+    const axis = {
+      stroke: cssVar('--muted'),
+      grid: { stroke: cssVar('--line'), width: 1 },
+      ticks: { stroke: cssVar('--line'), width: 1 },
+      font: '10px system-ui, sans-serif',
+      size: 28,
+    };
     const plot = new uPlot(
       {
         width: Math.max(100, holder.clientWidth || 200),
@@ -58,12 +64,24 @@ export function mountCharts(container: HTMLElement, specs: readonly ChartSpec[])
         cursor: { drag: { x: false, y: false }, points: { size: 5 } },
         padding: [6, 14, 0, 0],
         // At least 30 s wide, so that the first points do not fill the chart.
-        scales: { x: { time: true, range: (_u, min, max) => [Math.min(min, max - 30), max] }, y: { range: (_u, min, max) => [0, Math.max(1, max * 1.15, min)] } },
+        scales: {
+          x: { time: true, range: (_u, min, max) => [Math.min(min, max - 30), max] },
+          y: { range: (_u, min, max) => [0, Math.max(1, max * 1.15, min)] },
+        },
         axes: [
           { ...axis, space: 70, values: (_u, ticks) => ticks.map((t) => new Date(t * 1000).toTimeString().slice(0, 8)) },
           { ...axis, size: 42, values: (_u, ticks) => ticks.map((t) => compact(t)) },
         ],
-        series: [{}, ...spec.series.map((s) => ({ label: s.label, stroke: cssVar(s.color), width: 1.5, fill: `${cssVar(s.color)}22`, points: { show: false } }))],
+        series: [
+          {},
+          ...spec.series.map((s) => ({
+            label: s.label,
+            stroke: cssVar(s.color),
+            width: 1.5,
+            fill: `${cssVar(s.color)}22`,
+            points: { show: false },
+          })),
+        ],
       },
       [[], ...spec.series.map(() => [])],
       holder,
@@ -87,7 +105,9 @@ export function mountCharts(container: HTMLElement, specs: readonly ChartSpec[])
         const shown = values.map(({ value }) => (value === null ? '–' : compact(value)));
         const labelled = spec.labelled !== false && spec.series.length > 1;
         now.textContent =
-          last === undefined ? '' : (labelled ? values.map(({ label }, i) => `${label} ${shown[i]}`).join(' · ') : shown.join(' / ')) + spec.unit;
+          last === undefined
+            ? ''
+            : (labelled ? values.map(({ label }, i) => `${label} ${shown[i]}`).join(' · ') : shown.join(' / ')) + spec.unit;
         now.title = values.map(({ label }, i) => `${label}: ${shown[i]}${spec.unit}`).join(', ');
       }
     },

@@ -141,7 +141,10 @@ export class Connection {
 
   private async attemptOnce(): Promise<void> {
     const url = this.url;
-    this.set({ state: 'connecting', text: this.attempt === 0 ? `Connecting to ${url}…` : `Reconnecting to ${url} (attempt ${this.attempt})…` });
+    this.set({
+      state: 'connecting',
+      text: this.attempt === 0 ? `Connecting to ${url}…` : `Reconnecting to ${url} (attempt ${this.attempt})…`,
+    });
     const check = await checkToken(this.token);
     if (check === 'refused') {
       this.attempt = 0;

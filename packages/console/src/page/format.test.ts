@@ -1,7 +1,19 @@
 import { Engine } from '@nemesisdb/engine';
 import { decode } from '@nemesisdb/protocol';
 import { describe, expect, it } from 'vitest';
-import { clockTime, commandOf, formatDuration, isTokenText, jsonProblem, jsonProblemAt, lineAndColumn, pretty, readJson, summarize, tokenText } from './format.js';
+import {
+  clockTime,
+  commandOf,
+  formatDuration,
+  isTokenText,
+  jsonProblem,
+  jsonProblemAt,
+  lineAndColumn,
+  pretty,
+  readJson,
+  summarize,
+  tokenText,
+} from './format.js';
 import { SNIPPETS } from './snippets.js';
 
 const TOKEN = '16351792548006066062'; // above 2^53: JSON.parse would make it 16351792548006066000
@@ -31,7 +43,11 @@ describe('summarize', () => {
   });
 
   it('names failures, ERR envelopes and the success statuses of SAVE and LOAD', () => {
-    expect(summarize('{"SH_INFO_RSP":{"st":100,"tkn":5}}')).toMatchObject({ statusName: 'SessionNotExist', ok: false, newToken: undefined });
+    expect(summarize('{"SH_INFO_RSP":{"st":100,"tkn":5}}')).toMatchObject({
+      statusName: 'SessionNotExist',
+      ok: false,
+      newToken: undefined,
+    });
     expect(summarize('{"ERR":{"m":"","st":3}}')).toMatchObject({ envelope: 'ERR', status: 3, statusName: 'JsonInvalid', ok: false });
     expect(summarize('{"KV_SAVE_RSP":{"st":121,"name":"x"}}')).toMatchObject({ statusName: 'SaveComplete', ok: true });
     expect(summarize('{"SH_NEW_RSP":{"st":103}}')).toMatchObject({ ok: false, newToken: undefined });

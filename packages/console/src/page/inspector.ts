@@ -103,7 +103,10 @@ export class Inspector {
     if (!isTokenText(token)) {
       this.token = undefined;
       this.view.token.textContent = '';
-      this.show('error', `Not a session token: ${token === '' ? '(empty)' : token}. A token is a whole number from 0 to 18446744073709551615.`);
+      this.show(
+        'error',
+        `Not a session token: ${token === '' ? '(empty)' : token}. A token is a whole number from 0 to 18446744073709551615.`,
+      );
       return Promise.resolve();
     }
     this.token = token;
@@ -228,7 +231,8 @@ export class Inspector {
     this.deadline = deadline;
     this.tick();
     this.ticker = setInterval(() => this.tick(), TICK_MS);
-    if (deadline.latest - deadline.earliest > PRECISE_MS) this.timer = setTimeout(() => void this.refine(this.generation, this.loads), REFINE_MS);
+    if (deadline.latest - deadline.earliest > PRECISE_MS)
+      this.timer = setTimeout(() => void this.refine(this.generation, this.loads), REFINE_MS);
   }
 
   /** Asks SH_INFO again: when `remaining` ticks down between two answers, the deadline is known. */

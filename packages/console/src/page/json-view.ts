@@ -55,7 +55,9 @@ function node(value: ExactJsonValue, depth: number): HTMLElement {
   const toggle = document.createElement('button');
   toggle.type = 'button';
   toggle.className = 'j-toggle';
-  const count = array ? `${entries.length} ${entries.length === 1 ? 'item' : 'items'}` : `${entries.length} ${entries.length === 1 ? 'key' : 'keys'}`;
+  const count = array
+    ? `${entries.length} ${entries.length === 1 ? 'item' : 'items'}`
+    : `${entries.length} ${entries.length === 1 ? 'key' : 'keys'}`;
   toggle.title = `${count}: fold or unfold`;
   toggle.setAttribute('aria-label', count);
   toggle.append(span('j-punct', open), span('j-more', ` … ${count} `), span('j-punct j-more', close));
@@ -100,7 +102,7 @@ export function jsonTree(value: ExactJsonValue): HTMLElement {
 /** Unfolds (or folds) every container of a tree but the root, building the folded ones. */
 export function setAllFolds(tree: HTMLElement, open: boolean): void {
   // Unfolding builds children, which may hold more folds: repeat until nothing changes.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const fold of tree.querySelectorAll<HTMLElement>('.j-fold')) {
       if (fold.parentElement === tree || fold.dataset.open === String(open)) continue;

@@ -311,7 +311,10 @@ function forgetToken(token: string): void {
 }
 
 ui.copyToken.replaceWith(
-  Object.assign(copyButton('Copy', 'Copy the last session token', () => lastToken), { id: 'copy-token', disabled: true }),
+  Object.assign(
+    copyButton('Copy', 'Copy the last session token', () => lastToken),
+    { id: 'copy-token', disabled: true },
+  ),
 );
 ui.copyToken = element<HTMLButtonElement>('copy-token');
 

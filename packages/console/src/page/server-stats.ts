@@ -70,8 +70,14 @@ export class ServerStats {
       requestsPerSecond: requests === null ? null : Math.round(requests * 10) / 10,
       latencyUs: count === null || sum === null || count === 0 ? null : Math.round((sum / count) * 1e6 * 10) / 10,
       sessions: numberOr(health.sessions, total(metrics, 'nemesisdb_sessions')),
-      sessionKeys: numberOr(health.sessionKeys, total(metrics, 'nemesisdb_keys', (labels) => labels.store === 'sessions')),
-      kvKeys: numberOr(health.keys, total(metrics, 'nemesisdb_keys', (labels) => labels.store === 'kv')),
+      sessionKeys: numberOr(
+        health.sessionKeys,
+        total(metrics, 'nemesisdb_keys', (labels) => labels.store === 'sessions'),
+      ),
+      kvKeys: numberOr(
+        health.keys,
+        total(metrics, 'nemesisdb_keys', (labels) => labels.store === 'kv'),
+      ),
       connections: numberOr(health.connections, total(metrics, 'nemesisdb_connections')),
       rssMiB: mib(total(metrics, 'nemesisdb_process_resident_memory_bytes')),
       heapMiB: mib(total(metrics, 'nemesisdb_nodejs_heap_size_used_bytes')),

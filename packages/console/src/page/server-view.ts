@@ -13,7 +13,12 @@ import { ServerStats } from './server-stats.js';
 export const POLL_MS = 2_000;
 
 const CHARTS: ChartSpec[] = [
-  { id: 'requests', title: 'Requests/s', unit: '', series: [{ label: 'requests/s', color: '--chart-1', value: (p) => p.requestsPerSecond }] },
+  {
+    id: 'requests',
+    title: 'Requests/s',
+    unit: '',
+    series: [{ label: 'requests/s', color: '--chart-1', value: (p) => p.requestsPerSecond }],
+  },
   { id: 'latency', title: 'Latency (mean)', unit: ' µs', series: [{ label: 'µs', color: '--chart-2', value: (p) => p.latencyUs }] },
   { id: 'sessions', title: 'Sessions', unit: '', series: [{ label: 'sessions', color: '--chart-3', value: (p) => p.sessions }] },
   {
@@ -25,7 +30,12 @@ const CHARTS: ChartSpec[] = [
       { label: 'sessions', color: '--chart-3', value: (p) => p.sessionKeys },
     ],
   },
-  { id: 'connections', title: 'Connections', unit: '', series: [{ label: 'connections', color: '--chart-5', value: (p) => p.connections }] },
+  {
+    id: 'connections',
+    title: 'Connections',
+    unit: '',
+    series: [{ label: 'connections', color: '--chart-5', value: (p) => p.connections }],
+  },
   {
     id: 'memory',
     title: 'Memory',
@@ -121,7 +131,9 @@ export class ServerView {
       const decoded = decode(await healthResponse.text());
       health = typeof decoded === 'object' && decoded !== null && !Array.isArray(decoded) ? (decoded as Record<string, unknown>) : {};
       metricsText = metricsResponse.ok ? await metricsResponse.text() : '';
-      this.note.textContent = metricsResponse.ok ? '' : `GET /metrics answered ${metricsResponse.status}: the charts need the server's token.`;
+      this.note.textContent = metricsResponse.ok
+        ? ''
+        : `GET /metrics answered ${metricsResponse.status}: the charts need the server's token.`;
     } catch {
       this.note.textContent = 'The server does not answer: the charts resume when it is back.';
       return;

@@ -9,9 +9,7 @@
 import { standardWireFactory, type Wire } from '@nemesisdb/client/wire';
 
 export type ToWorker =
-  | { type: 'connect'; id: number; url: string; token: string | undefined }
-  | { type: 'send'; text: string }
-  | { type: 'close' };
+  { type: 'connect'; id: number; url: string; token: string | undefined } | { type: 'send'; text: string } | { type: 'close' };
 
 export type FromWorker =
   | { type: 'open'; id: number }
@@ -45,7 +43,8 @@ scope.onmessage = ({ data }) => {
         },
         binary: () => {
           const started = sentAt.shift();
-          if (id === current) scope.postMessage({ type: 'reply', id, text: '(binary message)', ms: started === undefined ? 0 : performance.now() - started });
+          if (id === current)
+            scope.postMessage({ type: 'reply', id, text: '(binary message)', ms: started === undefined ? 0 : performance.now() - started });
         },
         error: () => {},
         close: (code, reason) => {

@@ -54,7 +54,10 @@ describe('SAVE and LOAD with persistence', () => {
     expect(await h.body('SH_SAVE', '{"SH_SAVE":{"name":"all"}}')).toEqual({ duration: 3, name: 'all', st: 121 });
     expect(await h.body('SH_SAVE', `{"SH_SAVE":{"name":"one","tkns":[${b},123]}}`)).toEqual({ duration: 3, name: 'one', st: 121 });
     const one = persistence.saved.get('one');
-    expect(one).toEqual({ kind: 'sessions', sessions: [{ token: BigInt(b), shared: false, expiry: undefined, keys: expect.objectContaining({ z: 3 }) }] });
+    expect(one).toEqual({
+      kind: 'sessions',
+      sessions: [{ token: BigInt(b), shared: false, expiry: undefined, keys: expect.objectContaining({ z: 3 }) }],
+    });
 
     // Tokens in use are skipped; the rest come back with their keys and expiry settings.
     expect(await h.send('{"SH_LOAD":{"name":"all"}}')).toEqual({ SH_LOAD_RSP: { keys: 0, name: 'all', sessions: 0, st: 141 } });
@@ -75,7 +78,10 @@ describe('SAVE and LOAD with persistence', () => {
     expect(await h.body('KV_SAVE', '{"KV_SAVE":{"name":"users"}}')).toEqual({ duration: 3, name: 'users', st: 121 });
     await h.send('{"KV_SET":{"keys":{"a":2,"b":3}}}');
     expect(await h.body('KV_LOAD', '{"KV_LOAD":{"name":"users"}}')).toEqual({ duration: 2, keys: 2, name: 'users', sessions: 0, st: 141 });
-    expect(await h.body('KV_GET', '{"KV_GET":{"keys":["a","b","big"]}}')).toEqual({ keys: { a: 1, b: 3, big: 18446744073709551615n }, st: 1 });
+    expect(await h.body('KV_GET', '{"KV_GET":{"keys":["a","b","big"]}}')).toEqual({
+      keys: { a: 1, b: 3, big: 18446744073709551615n },
+      st: 1,
+    });
     // A dataset of the other kind is refused (D10 fixed).
     expect(await h.body('SH_LOAD', '{"SH_LOAD":{"name":"users"}}')).toEqual({ name: 'users', st: 142 });
   });
@@ -103,7 +109,11 @@ describe('SAVE and LOAD with persistence', () => {
   });
 
   it('answers a failing save like any exception: SH form A 1000, KV ERR 1000', async () => {
-    const failing: Persistence = { enabled: true, save: () => Promise.reject(new Error('EACCES')), load: () => Promise.reject(new Error('EIO')) };
+    const failing: Persistence = {
+      enabled: true,
+      save: () => Promise.reject(new Error('EACCES')),
+      load: () => Promise.reject(new Error('EIO')),
+    };
     const h = harness({ persistence: failing });
     expect(await h.send('{"SH_SAVE":{"name":"n"}}')).toEqual({ SH_SAVE_RSP: { m: '', st: 1000, tkn: null } });
     expect(await h.send('{"KV_SAVE":{"name":"n"}}')).toEqual({ ERR: { m: '', st: 1000 } });

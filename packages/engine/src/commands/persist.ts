@@ -7,9 +7,7 @@ import type { CommandDefinition } from './command.js';
 /** SAVE and LOAD of both families (docs/reference/protocol.md §9.7, §9.8, §10.13, §10.14, §11). */
 
 function saveBody(name: string, outcome: SaveOutcome): ResponseBody {
-  return outcome.st === Status.SaveDirWriteFail
-    ? { name, st: outcome.st }
-    : { duration: outcome.durationMs, name, st: outcome.st };
+  return outcome.st === Status.SaveDirWriteFail ? { name, st: outcome.st } : { duration: outcome.durationMs, name, st: outcome.st };
 }
 
 const loadFailed = (name: string): ResponseBody => ({ name, st: Status.LoadError });

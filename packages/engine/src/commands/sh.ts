@@ -78,8 +78,7 @@ export const SH_OPEN: CommandDefinition<'SH_OPEN'> = {
 export const SH_END: CommandDefinition<'SH_END'> = {
   family: 'SH',
   journaled: true,
-  run: ({ tkn }, { store }) =>
-    chain(store.sessions.end(tkn), (ended) => ({ st: ended ? Status.Ok : Status.SessionNotExist, tkn })),
+  run: ({ tkn }, { store }) => chain(store.sessions.end(tkn), (ended) => ({ st: ended ? Status.Ok : Status.SessionNotExist, tkn })),
 };
 
 export const SH_END_ALL: CommandDefinition<'SH_END_ALL'> = {
@@ -143,28 +142,23 @@ export const SH_RMV: CommandDefinition<'SH_RMV'> = {
 export const SH_CLEAR: CommandDefinition<'SH_CLEAR'> = {
   family: 'SH',
   journaled: true,
-  run: ({ tkn }, { store }) =>
-    chain(store.sessions.clear(tkn), (cnt) => (cnt === NO_SESSION ? NO_SESSION_BODY : { cnt, st: Status.Ok })),
+  run: ({ tkn }, { store }) => chain(store.sessions.clear(tkn), (cnt) => (cnt === NO_SESSION ? NO_SESSION_BODY : { cnt, st: Status.Ok })),
 };
 
 export const SH_COUNT: CommandDefinition<'SH_COUNT'> = {
   family: 'SH',
-  run: ({ tkn }, { store }) =>
-    chain(store.sessions.count(tkn), (cnt) => (cnt === NO_SESSION ? NO_SESSION_BODY : { cnt, st: Status.Ok })),
+  run: ({ tkn }, { store }) => chain(store.sessions.count(tkn), (cnt) => (cnt === NO_SESSION ? NO_SESSION_BODY : { cnt, st: Status.Ok })),
 };
 
 export const SH_CONTAINS: CommandDefinition<'SH_CONTAINS'> = {
   family: 'SH',
   run: ({ tkn, keys }, { store }) =>
-    chain(store.sessions.contains(tkn, keys), (contains) =>
-      contains === NO_SESSION ? NO_SESSION_BODY : { contains, st: Status.Ok },
-    ),
+    chain(store.sessions.contains(tkn, keys), (contains) => (contains === NO_SESSION ? NO_SESSION_BODY : { contains, st: Status.Ok })),
 };
 
 export const SH_KEYS: CommandDefinition<'SH_KEYS'> = {
   family: 'SH',
-  run: ({ tkn }, { store }) =>
-    chain(store.sessions.keys(tkn), (keys) => (keys === NO_SESSION ? NO_SESSION_BODY : { keys, st: Status.Ok })),
+  run: ({ tkn }, { store }) => chain(store.sessions.keys(tkn), (keys) => (keys === NO_SESSION ? NO_SESSION_BODY : { keys, st: Status.Ok })),
 };
 
 export const SH_CLEAR_SET: CommandDefinition<'SH_CLEAR_SET'> = {

@@ -22,7 +22,9 @@ function textPersistence(): Persistence {
     },
     load(name) {
       const text = files.get(name);
-      return text === undefined ? { ok: false, reason: 'missing' } : { ok: true, dataset: { kind: 'sessions', sessions: decodeSessionFile(text) }, durationMs: 0 };
+      return text === undefined
+        ? { ok: false, reason: 'missing' }
+        : { ok: true, dataset: { kind: 'sessions', sessions: decodeSessionFile(text) }, durationMs: 0 };
     },
   };
 }
@@ -60,7 +62,10 @@ describe('extensions: false (strict v0.7.4)', () => {
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
     }) as SessionStore;
-    const engine = new Engine({ store: { ...memory, sessions: plain, close: () => memory.close(), stats: () => memory.stats() }, extensions: true });
+    const engine = new Engine({
+      store: { ...memory, sessions: plain, close: () => memory.close(), stats: () => memory.stats() },
+      extensions: true,
+    });
     expect(engine.execute('{"SH_OPEN":{"name":"x"}}')).toBe('{"SH_OPEN_RSP":{"m":"","st":10,"tkn":null}}');
     expect(engine.execute('{"SH_NEW":{"name":"x","shared":true}}')).toMatch(/^\{"SH_NEW_RSP":\{"st":1,"tkn":\d+\}\}$/);
     memory.close();
@@ -69,15 +74,24 @@ describe('extensions: false (strict v0.7.4)', () => {
 
 describe('saves, loads and the journal keep shared sessions and their names', () => {
   it('a session data record carries "name" in "sh" for a shared session, and reads back', () => {
-    const text = encodeSessionRecord({ token: 18446744073709551615n, shared: true, name: 'caf\u00e9 "x"', expiry: undefined, keys: { a: 1 } });
+    const text = encodeSessionRecord({
+      token: 18446744073709551615n,
+      shared: true,
+      name: 'caf\u00e9 "x"',
+      expiry: undefined,
+      keys: { a: 1 },
+    });
     expect(text).toBe(
       '{"keys":{"a":1},"sh":{"expiry":{"deleteSession":false,"duration":0,"extendOnGet":false,"extendOnSetAdd":false},"name":"café \\"x\\"","shared":true,"tkn":18446744073709551615}}',
     );
-    expect(decodeSessionFile(`[${text}]`)).toEqual([{ token: 18446744073709551615n, shared: true, name: 'café "x"', expiry: undefined, keys: { a: 1 } }]);
+    expect(decodeSessionFile(`[${text}]`)).toEqual([
+      { token: 18446744073709551615n, shared: true, name: 'café "x"', expiry: undefined, keys: { a: 1 } },
+    ]);
     // A plain session is written exactly as upstream writes it (no name member).
     expect(encodeSessionRecord({ token: 5n, shared: false, expiry: undefined, keys: {} })).not.toContain('"name"');
     // A name on a record that is not shared (upstream v0.6 wrote one for every session) is dropped.
-    const v06 = '[{"keys":{},"sh":{"expiry":{"deleteSession":false,"duration":0,"extendOnGet":false,"extendOnSetAdd":false},"name":"n","shared":false,"tkn":5}}]';
+    const v06 =
+      '[{"keys":{},"sh":{"expiry":{"deleteSession":false,"duration":0,"extendOnGet":false,"extendOnSetAdd":false},"name":"n","shared":false,"tkn":5}}]';
     expect(decodeSessionFile(v06)).toEqual([{ token: 5n, shared: false, expiry: undefined, keys: {} }]);
   });
 

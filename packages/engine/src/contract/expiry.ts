@@ -56,7 +56,6 @@ export function expiryContract(open: () => ExpiryHarness): void {
       expect(await h.body('SH_SET', `{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`)).toMatchObject({ st: 100 });
       expect(await h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":["a"]}}`)).toMatchObject({ st: 100 });
     });
-
   });
 
   describe('deleteSession: false (the default)', () => {
@@ -100,7 +99,6 @@ export function expiryContract(open: () => ExpiryHarness): void {
       h.clock.set(start + 12 * SECOND + 1);
       expect(await keyCount(h, tkn)).toBe(0);
     });
-
   });
 
   describe('extends', () => {
@@ -171,7 +169,11 @@ export function expiryContract(open: () => ExpiryHarness): void {
       const tkn = await create(h, shared, { duration: 60, deleteSession: true });
       h.clock.advance(60 * SECOND);
       expect(await open(h, shared)).toEqual({ st: 1, tkn: BigInt(tkn) });
-      expect(await h.body('SH_NEW', JSON.stringify({ SH_NEW: { name: shared, shared: true } }))).toEqual({ name: shared, st: 103, tkn: BigInt(tkn) });
+      expect(await h.body('SH_NEW', JSON.stringify({ SH_NEW: { name: shared, shared: true } }))).toEqual({
+        name: shared,
+        st: 103,
+        tkn: BigInt(tkn),
+      });
       h.clock.advance(1);
       expect(await open(h, shared)).toEqual({ st: 102, tkn: null });
       const next = await create(h, shared, { duration: 60, deleteSession: true });
@@ -217,8 +219,7 @@ export function expiryContract(open: () => ExpiryHarness): void {
     it('counts whole seconds, truncated toward zero, down to 0 at the deadline', async () => {
       const h = open();
       const tkn = await h.session({ duration: 60 });
-      const remaining = async () =>
-        ((await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).expiry as { remaining: number }).remaining;
+      const remaining = async () => ((await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).expiry as { remaining: number }).remaining;
       expect(await remaining()).toBe(60);
       h.clock.advance(1);
       expect(await remaining()).toBe(59);

@@ -44,7 +44,9 @@ export function kvCommandContract(open: () => ContractHarness): void {
     it('returns values exactly as stored, integers beyond 2^53 and doubles included', async () => {
       const h = open();
       await h.text('{"KV_SET":{"keys":{"k":{"b":1,"a":[12345678901234567890,24.0,-0.5]}}}}');
-      expect(await h.text('{"KV_GET":{"keys":["k"]}}')).toBe('{"KV_GET_RSP":{"keys":{"k":{"b":1,"a":[12345678901234567890,24.0,-0.5]}},"st":1}}');
+      expect(await h.text('{"KV_GET":{"keys":["k"]}}')).toBe(
+        '{"KV_GET_RSP":{"keys":{"k":{"b":1,"a":[12345678901234567890,24.0,-0.5]}},"st":1}}',
+      );
     });
   });
 
@@ -97,8 +99,14 @@ export function kvCommandContract(open: () => ContractHarness): void {
 
     it('finds keys whose values match (the documented examples)', async () => {
       const h = await devices();
-      expect(await h.body('KV_FIND', `{"KV_FIND":{"rsp":"keys","path":"$[?(@.make == 'Samsung')]"}}`)).toEqual({ keys: ['Devices'], st: 1 });
-      expect(await h.body('KV_FIND', '{"KV_FIND":{"rsp":"paths","path":"$[?(@.sensors.length >= 3)]"}}')).toEqual({ paths: ['$[1]'], st: 1 });
+      expect(await h.body('KV_FIND', `{"KV_FIND":{"rsp":"keys","path":"$[?(@.make == 'Samsung')]"}}`)).toEqual({
+        keys: ['Devices'],
+        st: 1,
+      });
+      expect(await h.body('KV_FIND', '{"KV_FIND":{"rsp":"paths","path":"$[?(@.sensors.length >= 3)]"}}')).toEqual({
+        paths: ['$[1]'],
+        st: 1,
+      });
     });
 
     it('returns whole values with rsp "kv", under "keys"', async () => {
@@ -115,8 +123,14 @@ export function kvCommandContract(open: () => ContractHarness): void {
 
     it('restricts the search to the given keys (absent or [] → all)', async () => {
       const h = await devices();
-      expect(await h.body('KV_FIND', '{"KV_FIND":{"rsp":"keys","path":"$..make","keys":["Other","nope",3]}}')).toEqual({ keys: ['Other'], st: 1 });
-      expect(sortedListing(await h.body('KV_FIND', '{"KV_FIND":{"rsp":"keys","path":"$..make","keys":[]}}'), 'keys')).toEqual({ keys: ['Devices', 'Other'], st: 1 });
+      expect(await h.body('KV_FIND', '{"KV_FIND":{"rsp":"keys","path":"$..make","keys":["Other","nope",3]}}')).toEqual({
+        keys: ['Other'],
+        st: 1,
+      });
+      expect(sortedListing(await h.body('KV_FIND', '{"KV_FIND":{"rsp":"keys","path":"$..make","keys":[]}}'), 'keys')).toEqual({
+        keys: ['Devices', 'Other'],
+        st: 1,
+      });
       expect(await h.body('KV_FIND', '{"KV_FIND":{"rsp":"keys","path":"$.nothing"}}')).toEqual({ keys: [], st: 1 });
     });
 
@@ -144,10 +158,23 @@ export function kvCommandContract(open: () => ContractHarness): void {
   describe('KV_UPDATE (§10.11)', () => {
     it('replaces every selected node and counts them (the documented example)', async () => {
       const h = open();
-      await h.send('{"KV_SET":{"keys":{"user":{"access":[{"level":1,"permit":true},{"level":3,"permit":true},{"level":5,"permit":true}]}}}}');
-      expect(await h.body('KV_UPDATE', '{"KV_UPDATE":{"key":"user","path":"$.access[?(@.level > 2)].permit","value":false}}')).toEqual({ cnt: 2, st: 1 });
+      await h.send(
+        '{"KV_SET":{"keys":{"user":{"access":[{"level":1,"permit":true},{"level":3,"permit":true},{"level":5,"permit":true}]}}}}',
+      );
+      expect(await h.body('KV_UPDATE', '{"KV_UPDATE":{"key":"user","path":"$.access[?(@.level > 2)].permit","value":false}}')).toEqual({
+        cnt: 2,
+        st: 1,
+      });
       expect(await h.body('KV_GET', '{"KV_GET":{"keys":["user"]}}')).toEqual({
-        keys: { user: { access: [{ level: 1, permit: true }, { level: 3, permit: false }, { level: 5, permit: false }] } },
+        keys: {
+          user: {
+            access: [
+              { level: 1, permit: true },
+              { level: 3, permit: false },
+              { level: 5, permit: false },
+            ],
+          },
+        },
         st: 1,
       });
       expect(await h.body('KV_UPDATE', '{"KV_UPDATE":{"key":"user","path":"$.nothing","value":1}}')).toEqual({ cnt: 0, st: 1 });

@@ -109,7 +109,12 @@ export function shCommandContract(open: () => ContractHarness): void {
     });
 
     it('answers an unknown token with null counts', async () => {
-      expect(await open().body('SH_INFO', `{"SH_INFO":{"tkn":${UNKNOWN_TOKEN}}}`)).toEqual({ keyCnt: null, shared: null, st: 100, tkn: 12345 });
+      expect(await open().body('SH_INFO', `{"SH_INFO":{"tkn":${UNKNOWN_TOKEN}}}`)).toEqual({
+        keyCnt: null,
+        shared: null,
+        st: 100,
+        tkn: 12345,
+      });
     });
 
     it.each([
@@ -185,7 +190,10 @@ export function shCommandContract(open: () => ContractHarness): void {
       );
       const keys = (await h.body('SH_KEYS', `{"SH_KEYS":{"tkn":${tkn}}}`)).keys as string[];
       expect([...keys].sort()).toEqual(['', '__proto__', 'é\u0000', '\ud800'].sort());
-      expect(await h.body('SH_CONTAINS', `{"SH_CONTAINS":{"tkn":${tkn},"keys":["\\ud800","\\udc00"]}}`)).toEqual({ contains: ['\ud800'], st: 1 });
+      expect(await h.body('SH_CONTAINS', `{"SH_CONTAINS":{"tkn":${tkn},"keys":["\\ud800","\\udc00"]}}`)).toEqual({
+        contains: ['\ud800'],
+        st: 1,
+      });
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
 
@@ -224,7 +232,8 @@ export function shCommandContract(open: () => ContractHarness): void {
     it('keeps integers beyond 2^53 and every JSON type exactly', async () => {
       const h = open();
       const tkn = await h.session();
-      const value = '{"n":null,"t":true,"f":false,"i":-9223372036854775808,"u":18446744073709551615,"d":1.5,"w":24.0,"s":"é\\u0000","a":[[],{}],"o":{"x":{"y":[1]}}}';
+      const value =
+        '{"n":null,"t":true,"f":false,"i":-9223372036854775808,"u":18446744073709551615,"d":1.5,"w":24.0,"s":"é\\u0000","a":[[],{}],"o":{"x":{"y":[1]}}}';
       await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"v":${value}}}}`);
       expect(await h.text(`{"SH_GET":{"tkn":${tkn},"keys":["v"]}}`)).toBe(`{"SH_GET_RSP":{"keys":{"v":${value}},"st":1}}`);
     });

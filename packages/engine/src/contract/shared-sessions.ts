@@ -35,7 +35,13 @@ export function sharedSessionContract(harness: () => ContractHarness): void {
       const tkn = String(reply.tkn);
       expect(BigInt(tkn)).not.toBe(0n);
       expect(await open(h, name)).toEqual({ st: 1, tkn: BigInt(tkn) });
-      expect(await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toEqual({ expires: false, keyCnt: 0, shared: true, st: 1, tkn: BigInt(tkn) });
+      expect(await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toEqual({
+        expires: false,
+        keyCnt: 0,
+        shared: true,
+        st: 1,
+        tkn: BigInt(tkn),
+      });
       // The opened token is the session: keys written through one are read through the other.
       await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"theme":"dark","big":18446744073709551615}}}`);
       const opened = String((await open(h, name)).tkn);
@@ -53,7 +59,10 @@ export function sharedSessionContract(harness: () => ContractHarness): void {
       const again = await h.body('SH_NEW', JSON.stringify({ SH_NEW: { name, shared: true, expiry: { duration: 5 } } }));
       expect(again).toEqual({ name, st: 103, tkn: BigInt(tkn) });
       expect(await h.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toEqual({ st: 1, totalKeys: 1, totalSessions: 1 });
-      expect(await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toMatchObject({ expiry: { duration: 3600, deleteSession: true }, keyCnt: 1 });
+      expect(await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toMatchObject({
+        expiry: { duration: 3600, deleteSession: true },
+        keyCnt: 1,
+      });
     });
 
     it('SH_OPEN answers 102 with a null token when no live shared session has the name', async () => {
@@ -123,19 +132,32 @@ export function sharedSessionContract(harness: () => ContractHarness): void {
     it('names are exact strings: case, Unicode, lone surrogates, "__proto__", long names', async () => {
       const h = harness();
       const base = uniqueName('n');
-      const names = [base, base.toUpperCase(), `${base} `, `${base}é\u0000`, `${base}\ud800`, `${base}\udc00`, '__proto__' + base, `${base}${'x'.repeat(5000)}`];
+      const names = [
+        base,
+        base.toUpperCase(),
+        `${base} `,
+        `${base}é\u0000`,
+        `${base}\ud800`,
+        `${base}\udc00`,
+        '__proto__' + base,
+        `${base}${'x'.repeat(5000)}`,
+      ];
       const tokens = new Map<string, string>();
       for (const name of names) tokens.set(name, await shared(h, name));
       expect(new Set(tokens.values()).size).toBe(names.length);
       for (const name of names) expect(await open(h, name)).toEqual({ st: 1, tkn: BigInt(tokens.get(name)!) });
       // Written as JSON text with escapes, as a client in another language would send them.
-      expect(await h.text(`{"SH_OPEN":{"name":${JSON.stringify(`${base}\ud800`)}}}`)).toBe(`{"SH_OPEN_RSP":{"st":1,"tkn":${tokens.get(`${base}\ud800`)}}}`);
+      expect(await h.text(`{"SH_OPEN":{"name":${JSON.stringify(`${base}\ud800`)}}}`)).toBe(
+        `{"SH_OPEN_RSP":{"st":1,"tkn":${tokens.get(`${base}\ud800`)}}}`,
+      );
     });
 
     it('many concurrent SH_NEW of one name create exactly one session; the others get its token', async () => {
       const h = harness();
       const name = uniqueName('race');
-      const replies = await Promise.all(Array.from({ length: 40 }, () => h.body('SH_NEW', JSON.stringify({ SH_NEW: { name, shared: true } }))));
+      const replies = await Promise.all(
+        Array.from({ length: 40 }, () => h.body('SH_NEW', JSON.stringify({ SH_NEW: { name, shared: true } }))),
+      );
       const created = replies.filter((r) => r.st === 1);
       expect(created).toHaveLength(1);
       const tkn = created[0]!.tkn;

@@ -1,7 +1,8 @@
 import { nodeFileSystem, type FileSystem, type WritableFile } from './file-system.js';
 
 /** File operations a fault can be injected into. */
-export type FileOperation = 'open' | 'write' | 'datasync' | 'sync' | 'truncate' | 'close' | 'mkdir' | 'rename' | 'rm' | 'readdir' | 'readFile' | 'stat' | 'copyFile';
+export type FileOperation =
+  'open' | 'write' | 'datasync' | 'sync' | 'truncate' | 'close' | 'mkdir' | 'rename' | 'rm' | 'readdir' | 'readFile' | 'stat' | 'copyFile';
 
 /** What goes wrong: an errno error, or a short write (at most `atMost` bytes written, no error). */
 export type Fault = { error: 'ENOSPC' | 'EIO' | 'EDQUOT' } | { atMost: number };

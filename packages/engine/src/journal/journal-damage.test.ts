@@ -58,7 +58,11 @@ describe('a damaged journal', () => {
       },
       'checksum mismatch',
     ],
-    ['bit rot that keeps the JSON valid (a changed digit)', (bytes) => Buffer.from(bytes.toString('latin1').replace('"n":2000', '"n":2001'), 'latin1'), 'checksum mismatch'],
+    [
+      'bit rot that keeps the JSON valid (a changed digit)',
+      (bytes) => Buffer.from(bytes.toString('latin1').replace('"n":2000', '"n":2001'), 'latin1'),
+      'checksum mismatch',
+    ],
   ];
 
   it.each(damages)('%s: stops the start with the file, byte offset and record, and changes nothing', async (_name, damage, reason) => {
@@ -76,7 +80,9 @@ describe('a damaged journal', () => {
     const { damage: where, path } = error as JournalDamagedError;
     expect(path).toBe(log);
     expect(where).toMatchObject({ number: 1001, offset: lineOffset(original, '"k1000"'), reason });
-    expect((error as Error).message).toMatch(/^journal damaged: .*log-\d+ at byte \d+ \(record 1001: checksum mismatch\).*nemesisdb check-journal .* --fix/);
+    expect((error as Error).message).toMatch(
+      /^journal damaged: .*log-\d+ at byte \d+ \(record 1001: checksum mismatch\).*nemesisdb check-journal .* --fix/,
+    );
     // Never deleted, never rewritten: the same files, the same bytes.
     expect(await readdir(directory)).toEqual(before);
     expect(await readFile(log)).toEqual(damaged);
@@ -100,7 +106,9 @@ describe('a damaged journal', () => {
     expect(await readFile(log)).toEqual(damaged); // a check changes nothing
 
     const fixed = await checkJournal(directory, { fix: true });
-    expect(fixed.fixed).toEqual([{ path: log, backup: expect.stringContaining('/damaged/'), cutAtByte: lineOffset(original, '"k700"'), recordsDropped: 1300 }]);
+    expect(fixed.fixed).toEqual([
+      { path: log, backup: expect.stringContaining('/damaged/'), cutAtByte: lineOffset(original, '"k700"'), recordsDropped: 1300 },
+    ]);
     expect(await readFile(fixed.fixed[0]!.backup)).toEqual(damaged);
     expect((await checkJournal(directory)).startable).toBe(true);
     expect(count(await recover(directory))).toBe(700);

@@ -63,40 +63,43 @@ const faults: [string, Fault, 'write' | 'datasync'][] = [
 ];
 
 describe('journal on a failing disk (fsync "always")', () => {
-  it.each(faults)('%s: holds the reply, refuses changes before applying them, serves reads, recovers by itself', async (_name, fault, op) => {
-    const directory = await journalDirectory();
-    const fs = new FaultyFileSystem();
-    const { engine, journal } = await openJournal(directory, 'always', fs);
-    engine.execute('{"KV_SET":{"keys":{"before":1}}}');
-    await engine.pendingDurability();
+  it.each(faults)(
+    '%s: holds the reply, refuses changes before applying them, serves reads, recovers by itself',
+    async (_name, fault, op) => {
+      const directory = await journalDirectory();
+      const fs = new FaultyFileSystem();
+      const { engine, journal } = await openJournal(directory, 'always', fs);
+      engine.execute('{"KV_SET":{"keys":{"before":1}}}');
+      await engine.pendingDurability();
 
-    fs.fail({ op, path: 'log-', fault });
-    expect(engine.execute('{"KV_SET":{"keys":{"held":2}}}')).toBe('{"KV_SET_RSP":{"st":1}}');
-    const barrier = engine.pendingDurability()!;
-    let acknowledged = false;
-    void barrier.then(() => (acknowledged = true));
-    await until(() => engine.journalFailure() !== null, 'the journal to fail');
-    expect(engine.journalFailure()!.cause).toMatch(op === 'datasync' || 'error' in fault ? /^E[A-Z]+: / : /ENOSPC/);
+      fs.fail({ op, path: 'log-', fault });
+      expect(engine.execute('{"KV_SET":{"keys":{"held":2}}}')).toBe('{"KV_SET_RSP":{"st":1}}');
+      const barrier = engine.pendingDurability()!;
+      let acknowledged = false;
+      void barrier.then(() => (acknowledged = true));
+      await until(() => engine.journalFailure() !== null, 'the journal to fail');
+      expect(engine.journalFailure()!.cause).toMatch(op === 'datasync' || 'error' in fault ? /^E[A-Z]+: / : /ENOSPC/);
 
-    // A change is refused before it is applied; reads go on and are not held.
-    const refused = JSON.parse(engine.execute('{"KV_SET":{"keys":{"refused":3}}}') as string).KV_SET_RSP;
-    expect(refused).toMatchObject({ st: 1000, m: expect.stringMatching(/^journal failed \(E[A-Z]+: .*\): changes are refused/) });
-    expect(JSON.parse(engine.execute('{"SH_NEW":{}}') as string).SH_NEW_RSP.st).toBe(1000);
-    expect(keysOf(engine)).toEqual(['before', 'held']);
-    expect(engine.pendingDurability()).toBeNull();
-    await new Promise((resolve) => setTimeout(resolve, 300)); // a few retries, all failing
-    expect(acknowledged).toBe(false);
-    // What the file holds is cut back to the last durable record: no half group on disk.
-    expect(await logDamage(directory)).toEqual([]);
+      // A change is refused before it is applied; reads go on and are not held.
+      const refused = JSON.parse(engine.execute('{"KV_SET":{"keys":{"refused":3}}}') as string).KV_SET_RSP;
+      expect(refused).toMatchObject({ st: 1000, m: expect.stringMatching(/^journal failed \(E[A-Z]+: .*\): changes are refused/) });
+      expect(JSON.parse(engine.execute('{"SH_NEW":{}}') as string).SH_NEW_RSP.st).toBe(1000);
+      expect(keysOf(engine)).toEqual(['before', 'held']);
+      expect(engine.pendingDurability()).toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 300)); // a few retries, all failing
+      expect(acknowledged).toBe(false);
+      // What the file holds is cut back to the last durable record: no half group on disk.
+      expect(await logDamage(directory)).toEqual([]);
 
-    fs.heal();
-    await barrier;
-    expect(engine.journalFailure()).toBeNull();
-    expect(engine.execute('{"KV_SET":{"keys":{"after":4}}}')).toBe('{"KV_SET_RSP":{"st":1}}');
-    await engine.pendingDurability();
-    expect(keysOf(await afterCrash(directory))).toEqual(['after', 'before', 'held']);
-    void journal;
-  });
+      fs.heal();
+      await barrier;
+      expect(engine.journalFailure()).toBeNull();
+      expect(engine.execute('{"KV_SET":{"keys":{"after":4}}}')).toBe('{"KV_SET_RSP":{"st":1}}');
+      await engine.pendingDurability();
+      expect(keysOf(await afterCrash(directory))).toEqual(['after', 'before', 'held']);
+      void journal;
+    },
+  );
 
   it('completes a group that the disk writes in several short pieces', async () => {
     const directory = await journalDirectory();
@@ -129,7 +132,9 @@ describe('journal on a failing disk (fsync "always")', () => {
     const { engine } = await openJournal(directory, 'always', fs, 200);
     fs.fail({ op: 'write', path: 'log-', fault: { error: 'ENOSPC' } });
     engine.execute('{"KV_SET":{"keys":{"late":1}}}');
-    await expect(engine.pendingDurability()).rejects.toThrow(/journal failed \(ENOSPC: no space left on device\) and could not be written for 0 s/);
+    await expect(engine.pendingDurability()).rejects.toThrow(
+      /journal failed \(ENOSPC: no space left on device\) and could not be written for 0 s/,
+    );
     fs.heal();
     await until(() => engine.journalFailure() === null, 'the journal to recover');
     expect(keysOf(await afterCrash(directory))).toEqual(['late']);
@@ -200,7 +205,13 @@ describe('journal checkpoint on a failing disk', () => {
       await engine.pendingDurability();
       const { op, path } = steps[step]!;
       const start = fs.calls.length;
-      fs.fail({ op, path: path.slice(path.lastIndexOf('/')), after: steps.slice(0, step).filter((s) => s.op === op && s.path === path).length, times: 1, fault: { error: 'EIO' } });
+      fs.fail({
+        op,
+        path: path.slice(path.lastIndexOf('/')),
+        after: steps.slice(0, step).filter((s) => s.op === op && s.path === path).length,
+        times: 1,
+        fault: { error: 'EIO' },
+      });
       await journal.compact();
       fs.heal();
       engine.execute('{"KV_SET":{"keys":{"b":2}}}');

@@ -28,7 +28,10 @@ export interface JournalFileOptions {
 
 /** Why a reply waiting for the journal was given up on: the journal stayed unwritable too long. */
 export class JournalStalledError extends Error {
-  constructor(override readonly cause: Error, holdTimeoutMs: number) {
+  constructor(
+    override readonly cause: Error,
+    holdTimeoutMs: number,
+  ) {
     super(`journal failed (${describeFileError(cause)}) and could not be written for ${Math.round(holdTimeoutMs / 1000)} s`);
   }
 }
@@ -180,8 +183,13 @@ export class JournalFile {
     try {
       await this.drain();
       if (this.failure !== null) {
-        const lost = this.pending.length + (this.current === null ? 0 : countLines(this.current.data)) + this.unsynced.reduce((n, chunk) => n + countLines(chunk), 0);
-        const error = new Error(`journal ${this.path} could not be written (${describeFileError(this.failure)}): ${lost} records are not on disk`);
+        const lost =
+          this.pending.length +
+          (this.current === null ? 0 : countLines(this.current.data)) +
+          this.unsynced.reduce((n, chunk) => n + countLines(chunk), 0);
+        const error = new Error(
+          `journal ${this.path} could not be written (${describeFileError(this.failure)}): ${lost} records are not on disk`,
+        );
         this.rejectWaiting(error);
         throw error;
       }

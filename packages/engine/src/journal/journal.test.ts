@@ -58,9 +58,15 @@ describe('Journal', () => {
     expect(second.engine.execute(`{"SH_GET":{"tkn":${tkn},"keys":["a","b","big","d","e"]}}`)).toBe(
       '{"SH_GET_RSP":{"keys":{"a":1,"big":18446744073709551615,"d":24.0,"e":"added"},"st":1}}',
     );
-    expect(await second.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toMatchObject({ expires: true, expiry: { duration: 60, extendOnGet: true } });
+    expect(await second.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toMatchObject({
+      expires: true,
+      expiry: { duration: 60, extendOnGet: true },
+    });
     expect(await second.body('SH_EXISTS', `{"SH_EXISTS":{"tkns":[${gone},12345]}}`)).toEqual({ exist: [], st: 1 });
-    expect(await second.body('KV_GET', '{"KV_GET":{"keys":["list","doc","tmp"]}}')).toEqual({ keys: { list: [1, 2, 3], doc: { x: { y: 2 } } }, st: 1 });
+    expect(await second.body('KV_GET', '{"KV_GET":{"keys":["list","doc","tmp"]}}')).toEqual({
+      keys: { list: [1, 2, 3], doc: { x: { y: 2 } } },
+      st: 1,
+    });
   });
 
   it('does not bring back sessions that expired before the crash', async () => {
@@ -178,7 +184,10 @@ describe('Journal and shared sessions', () => {
     const second = new Engine();
     await Journal.open(second, { directory, fsync: 'always' });
     expect(await reply(second, '{"SH_OPEN":{"name":"cart:42"}}')).toEqual({ SH_OPEN_RSP: { st: 1, tkn } });
-    expect((await reply(second, `{"SH_INFO":{"tkn":${tkn}}}`)).SH_INFO_RSP).toMatchObject({ shared: true, expiry: { duration: 600, deleteSession: true } });
+    expect((await reply(second, `{"SH_INFO":{"tkn":${tkn}}}`)).SH_INFO_RSP).toMatchObject({
+      shared: true,
+      expiry: { duration: 600, deleteSession: true },
+    });
   });
 });
 

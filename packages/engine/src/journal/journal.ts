@@ -21,7 +21,11 @@ export interface JournalOptions {
   /** Tests inject a file system that fails. */
   fs?: FileSystem;
   /** Told about failures and about what recovery found. */
-  logger?: { info(fields: object, message?: string): void; warn(fields: object, message?: string): void; error(fields: object, message?: string): void };
+  logger?: {
+    info(fields: object, message?: string): void;
+    warn(fields: object, message?: string): void;
+    error(fields: object, message?: string): void;
+  };
 }
 
 export const DEFAULT_COMPACT_BYTES = 64 * 1024 * 1024;
@@ -131,7 +135,10 @@ export class Journal {
     const sequence = Math.max(checkpoint ?? 0, ...logs, 0) + 1;
     // The file reports failures to the journal, which needs the file to exist first.
     const created: { journal?: Journal } = {};
-    const file = await JournalFile.create(join(directory, `log-${sequence}`), Journal.fileOptions(options, fs, () => created.journal));
+    const file = await JournalFile.create(
+      join(directory, `log-${sequence}`),
+      Journal.fileOptions(options, fs, () => created.journal),
+    );
     await syncDirectory(directory, fs);
     const journal = (created.journal = new Journal(engine, options, file, sequence));
     engine.attachJournal(journal);
@@ -194,7 +201,10 @@ export class Journal {
       since: Date.now(),
       message: `journal failed (${cause}): changes are refused until it can be written again; reads go on`,
     };
-    this.options.logger?.error({ err: error, path: file.path, fsync: this.options.fsync }, 'journal write failed: refusing changes until the journal can be written; retrying');
+    this.options.logger?.error(
+      { err: error, path: file.path, fsync: this.options.fsync },
+      'journal write failed: refusing changes until the journal can be written; retrying',
+    );
   }
 
   private noteRecovery(file: JournalFile): void {
@@ -210,7 +220,10 @@ export class Journal {
     const fs = this.fs;
     const sequence = this.sequence + 1;
     const previous = this.file;
-    const next = await JournalFile.create(join(directory, `log-${sequence}`), { ...Journal.fileOptions(this.options, fs, () => this), after: previous.drain() });
+    const next = await JournalFile.create(join(directory, `log-${sequence}`), {
+      ...Journal.fileOptions(this.options, fs, () => this),
+      after: previous.drain(),
+    });
     // Same turn: the new log starts exactly where the snapshot is taken.
     this.file = next;
     this.sequence = sequence;
@@ -227,7 +240,8 @@ export class Journal {
       const writer = new FilePersistence({ path: staging, enabled: true, fs });
       const savedSessions = await writer.save('sessions', { kind: 'sessions', sessions });
       const savedKeys = await writer.save('kv', { kind: 'kv', keys });
-      if (savedSessions.st !== 121 || savedKeys.st !== 121) throw new Error(`checkpoint not written (sessions ${savedSessions.st}, kv ${savedKeys.st})`);
+      if (savedSessions.st !== 121 || savedKeys.st !== 121)
+        throw new Error(`checkpoint not written (sessions ${savedSessions.st}, kv ${savedKeys.st})`);
       await syncDirectory(staging, fs);
       await fs.rename(staging, join(directory, `checkpoint-${sequence}`));
       await syncDirectory(directory, fs);
@@ -255,7 +269,12 @@ export class Journal {
 }
 
 /** Staging directories of checkpoints a crash interrupted: never complete, safe to remove. */
-async function removeStaleStaging(fs: FileSystem, directory: string, entries: readonly string[], logger: JournalOptions['logger']): Promise<void> {
+async function removeStaleStaging(
+  fs: FileSystem,
+  directory: string,
+  entries: readonly string[],
+  logger: JournalOptions['logger'],
+): Promise<void> {
   for (const entry of entries) {
     if (!/^\.checkpoint-\d+\.saving$/.test(entry)) continue;
     await fs.rm(join(directory, entry), { recursive: true, force: true });
@@ -290,7 +309,9 @@ async function restoreCheckpoint(engine: Engine, path: string, report: RecoveryR
   const keys = await reader.load('kv', 'kv');
   const failed = !sessions.ok ? sessions.reason : !keys.ok ? keys.reason : null;
   if (failed !== null) {
-    throw new Error(`journal checkpoint ${path} cannot be read (${failed}); nothing was changed. Inspect it with "nemesisdb check-dataset ${path}"`);
+    throw new Error(
+      `journal checkpoint ${path} cannot be read (${failed}); nothing was changed. Inspect it with "nemesisdb check-dataset ${path}"`,
+    );
   }
   if (sessions.ok && sessions.dataset.kind === 'sessions') {
     const records = [...sessions.dataset.sessions];

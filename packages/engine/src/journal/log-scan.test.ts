@@ -5,7 +5,9 @@ import { encodeRecordLine, journalHeader } from './record-format.js';
 
 const record = fc.record({ key: fc.string({ maxLength: 12 }), value: fc.oneof(fc.integer(), fc.string({ maxLength: 20 }), fc.boolean()) });
 const log = (records: { key: string; value: unknown }[]) =>
-  Buffer.from(journalHeader() + records.map((r) => encodeRecordLine(JSON.stringify({ KV_SET: { keys: { [r.key]: r.value } } })) + '\n').join(''));
+  Buffer.from(
+    journalHeader() + records.map((r) => encodeRecordLine(JSON.stringify({ KV_SET: { keys: { [r.key]: r.value } } })) + '\n').join(''),
+  );
 
 describe('scanLog', () => {
   it('reads back every record of an intact log, with its offset', () => {

@@ -64,7 +64,8 @@ export function scanLog(data: Buffer): LogScan {
       }
     }
     number++;
-    const checked = format === 2 ? readRecordLine(data, offset, end) : line === '' ? { ok: 'skip' as const } : { ok: true as const, json: line };
+    const checked =
+      format === 2 ? readRecordLine(data, offset, end) : line === '' ? { ok: 'skip' as const } : { ok: true as const, json: line };
     if (checked.ok === 'skip') {
       number--;
     } else if (checked.ok) {

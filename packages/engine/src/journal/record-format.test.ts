@@ -16,16 +16,25 @@ describe('journal record checksums', () => {
 
   it('every record of a group reads back with its checksum, whatever its characters', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'grapheme', maxLength: 40 }).map((text) => JSON.stringify({ KV_SET: { keys: { k: text } } })), { minLength: 1, maxLength: 20 }), (jsons) => {
-        const data = encodeRecords(jsons, jsons.map((json) => Buffer.byteLength(json)));
-        let offset = 0;
-        for (const json of jsons) {
-          const end = data.indexOf(0x0a, offset);
-          expect(readRecordLine(data, offset, end)).toEqual({ ok: true, json });
-          offset = end + 1;
-        }
-        expect(offset).toBe(data.length);
-      }),
+      fc.property(
+        fc.array(
+          fc.string({ unit: 'grapheme', maxLength: 40 }).map((text) => JSON.stringify({ KV_SET: { keys: { k: text } } })),
+          { minLength: 1, maxLength: 20 },
+        ),
+        (jsons) => {
+          const data = encodeRecords(
+            jsons,
+            jsons.map((json) => Buffer.byteLength(json)),
+          );
+          let offset = 0;
+          for (const json of jsons) {
+            const end = data.indexOf(0x0a, offset);
+            expect(readRecordLine(data, offset, end)).toEqual({ ok: true, json });
+            offset = end + 1;
+          }
+          expect(offset).toBe(data.length);
+        },
+      ),
     );
   });
 

@@ -80,9 +80,7 @@ export function encodeRecordLine(json: string): string {
 }
 
 /** One line of a log, read back. */
-export type ReadRecord =
-  | { ok: true; json: string }
-  | { ok: false; reason: string };
+export type ReadRecord = { ok: true; json: string } | { ok: false; reason: string };
 
 /** Checks the line `data[start, end)` of a checksummed log and returns its JSON. */
 export function readRecordLine(data: Buffer, start: number, end: number): ReadRecord {

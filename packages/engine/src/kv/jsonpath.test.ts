@@ -134,7 +134,10 @@ describe('selectPaths (KV_FIND)', () => {
   });
 
   it('supports the RFC 9535 functions beside jsoncons length()', () => {
-    const value: ExactJsonValue = [{ tags: ['a', 'b'], name: 'alpha' }, { tags: [], name: 'beta' }];
+    const value: ExactJsonValue = [
+      { tags: ['a', 'b'], name: 'alpha' },
+      { tags: [], name: 'beta' },
+    ];
     expect(selectPaths(value, '$[?(count(@.tags[*]) == 2)]')).toEqual(['$[0]']);
     expect(selectPaths(value, "$[?(match(@.name, 'b.*'))]")).toEqual(['$[1]']);
     expect(selectPaths(value, "$[?(search(@.name, 'ph'))]")).toEqual(['$[0]']);

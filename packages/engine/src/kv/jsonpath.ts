@@ -51,11 +51,7 @@ export function selectPaths(value: ExactJsonValue, path: string): string[] {
  * Replaces every node `path` selects in `root` with `replacement`; returns the new root (changed
  * when `$` matched) and how many nodes were replaced.
  */
-export function replaceSelected(
-  root: ExactJsonValue,
-  path: string,
-  replacement: ExactJsonValue,
-): { root: ExactJsonValue; count: number } {
+export function replaceSelected(root: ExactJsonValue, path: string, replacement: ExactJsonValue): { root: ExactJsonValue; count: number } {
   const nodes = evaluate(root, path);
   // Distinct locations, skipping values jsoncons computes (`.length`): they are not in the document.
   const targets = new Map<string, ReadonlyArray<string | number>>();

@@ -20,7 +20,8 @@ async function root(): Promise<string> {
   return path;
 }
 
-const keys = (count: number, size = 10): KvEntry[] => Array.from({ length: count }, (_, i) => [`key${i}`, { n: i, text: 'v'.repeat(size) }]);
+const keys = (count: number, size = 10): KvEntry[] =>
+  Array.from({ length: count }, (_, i) => [`key${i}`, { n: i, text: 'v'.repeat(size) }]);
 const openDescriptors = async () => (await readdir('/proc/self/fd')).length;
 
 async function entriesBelow(path: string): Promise<string[]> {
@@ -33,7 +34,9 @@ describe('a save on a failing disk', () => {
     const probe = new FaultyFileSystem();
     const probeRoot = await root();
     const dataset = keys(60_000, 150); // > 10 MiB: two data files
-    expect((await new FilePersistence({ path: probeRoot, enabled: true, fs: probe }).save('ds', { kind: 'kv', keys: dataset })).st).toBe(121);
+    expect((await new FilePersistence({ path: probeRoot, enabled: true, fs: probe }).save('ds', { kind: 'kv', keys: dataset })).st).toBe(
+      121,
+    );
     const steps = probe.calls.filter((call) => call.op !== 'readdir');
     expect(steps.filter((call) => call.op === 'write').length).toBeGreaterThan(10);
 
@@ -61,7 +64,7 @@ describe('a save on a failing disk', () => {
       expect(await openDescriptors()).toBeLessThanOrEqual(descriptors);
     }
     const loaded = await previous.load('ds', 'kv');
-    expect(loaded.ok && [...loaded.dataset.kind === 'kv' ? loaded.dataset.keys : []]).toHaveLength(3);
+    expect(loaded.ok && [...(loaded.dataset.kind === 'kv' ? loaded.dataset.keys : [])]).toHaveLength(3);
   });
 
   it('a later save and removeStaleStaging() remove staging directories a crash left behind', async () => {
@@ -82,7 +85,13 @@ describe('a damaged save', () => {
   async function savedTwice(path: string) {
     const persistence = new FilePersistence({ path, enabled: true });
     await persistence.save('ds', { kind: 'kv', keys: [['a', 1]] });
-    await persistence.save('ds', { kind: 'kv', keys: [['a', 1234], ['b', { c: [1, 2] }]] });
+    await persistence.save('ds', {
+      kind: 'kv',
+      keys: [
+        ['a', 1234],
+        ['b', { c: [1, 2] }],
+      ],
+    });
     const newest = (await readdir(join(path, 'ds'))).sort().at(-1)!;
     return { persistence, save: join(path, 'ds', newest) };
   }
@@ -93,7 +102,11 @@ describe('a damaged save', () => {
     expect((await readdir(join(save, 'md'))).sort()).toEqual(['checksums.json', 'md.json']);
     expect(await readdir(join(save, 'data'))).toEqual(['0']);
     const manifest = JSON.parse(await readFile(join(save, 'md', 'checksums.json'), 'utf8'));
-    expect(manifest).toEqual({ format: 1, algorithm: 'crc32', files: { 'data/0': { bytes: expect.any(Number), crc32: expect.stringMatching(/^[0-9a-f]{8}$/) }, 'md/md.json': expect.any(Object) } });
+    expect(manifest).toEqual({
+      format: 1,
+      algorithm: 'crc32',
+      files: { 'data/0': { bytes: expect.any(Number), crc32: expect.stringMatching(/^[0-9a-f]{8}$/) }, 'md/md.json': expect.any(Object) },
+    });
   });
 
   it.each([
@@ -129,5 +142,8 @@ describe('a damaged save', () => {
 
 /** A path with the random parts (the root, the staging name, the timestamp) taken out. */
 function relative(path: string): string {
-  return path.replace(/^.*\/ds(\/|$)/, 'ds$1').replace(/\.\d+\.[0-9a-f]+\.saving/, 'STAGING').replace(/\/\d{19}$/, '/TIMESTAMP');
+  return path
+    .replace(/^.*\/ds(\/|$)/, 'ds$1')
+    .replace(/\.\d+\.[0-9a-f]+\.saving/, 'STAGING')
+    .replace(/\/\d{19}$/, '/TIMESTAMP');
 }

@@ -31,7 +31,12 @@ async function engineOn(root: string, enabled = true) {
 describe('datasets written by C++ NemesisDB v0.7.4 (§11 fixtures)', () => {
   it('loads the newest save of a session dataset, across data files, ignoring stray entries', async () => {
     const h = await engineOn(await tempRoot(true));
-    expect(await h.body('SH_LOAD', '{"SH_LOAD":{"name":"sessions_v074"}}')).toEqual({ keys: 4, name: 'sessions_v074', sessions: 3, st: 141 });
+    expect(await h.body('SH_LOAD', '{"SH_LOAD":{"name":"sessions_v074"}}')).toEqual({
+      keys: 4,
+      name: 'sessions_v074',
+      sessions: 3,
+      st: 141,
+    });
     expect(await h.body('SH_GET', '{"SH_GET":{"tkn":16351792548006066062,"keys":["a","b"]}}')).toEqual({ keys: { a: 10, b: 'x' }, st: 1 });
     expect(h.engine.execute('{"SH_GET":{"tkn":260071646955705531,"keys":["big","cart"]}}')).toBe(
       '{"SH_GET_RSP":{"keys":{"big":18446744073709551615,"cart":[1,2.5,24.0]},"st":1}}',
@@ -92,7 +97,14 @@ describe('saving', () => {
     expect(saves).toHaveLength(1);
     expect(saves[0]).toMatch(/^\d{19}$/);
     const metadata = decode(await readFile(join(root, 'dump1', saves[0]!, 'md', 'md.json'), 'utf8'));
-    expect(metadata).toEqual({ complete: expect.any(Number), name: 'dump1', saveDataType: 1, start: expect.any(Number), status: 1, version: 2 });
+    expect(metadata).toEqual({
+      complete: expect.any(Number),
+      name: 'dump1',
+      saveDataType: 1,
+      start: expect.any(Number),
+      status: 1,
+      version: 2,
+    });
     const data = await readFile(join(root, 'dump1', saves[0]!, 'data', '0'), 'utf8');
     expect(data).toBe(
       `[{"keys":{"a":10,"b":"x","big":18446744073709551615,"d":24.0},"sh":{"expiry":{"deleteSession":true,"duration":60,"extendOnGet":false,"extendOnSetAdd":false},"shared":false,"tkn":${tkn}}},` +
@@ -101,7 +113,9 @@ describe('saving', () => {
 
     const fresh = await engineOn(root);
     expect(await fresh.body('SH_LOAD', '{"SH_LOAD":{"name":"dump1"}}')).toEqual({ keys: 4, name: 'dump1', sessions: 2, st: 141 });
-    expect(fresh.engine.execute(`{"SH_GET":{"tkn":${tkn},"keys":["big","d"]}}`)).toBe(`{"SH_GET_RSP":{"keys":{"big":18446744073709551615,"d":24.0},"st":1}}`);
+    expect(fresh.engine.execute(`{"SH_GET":{"tkn":${tkn},"keys":["big","d"]}}`)).toBe(
+      `{"SH_GET_RSP":{"keys":{"big":18446744073709551615,"d":24.0},"st":1}}`,
+    );
   });
 
   it('escapes KV key names (§14 D5 fixed) and splits data files past 10 MiB', async () => {
@@ -143,13 +157,16 @@ describe('saving', () => {
     expect(await h.body('SH_LOAD', '{"SH_LOAD":{"name":"none"}}')).toEqual({ keys: 0, name: 'none', sessions: 0, st: 141 });
   });
 
-  it.each(['', '.', '..', '../escape', 'a/b', 'a\\b', 'nul\u0000'])('refuses the dataset name %j: SAVE 122, LOAD 142 (§14 D6)', async (name) => {
-    const root = await tempRoot();
-    const h = await engineOn(root);
-    expect(await h.body('KV_SAVE', { KV_SAVE: { name } })).toEqual({ name, st: 122 });
-    expect(await h.body('SH_LOAD', { SH_LOAD: { name } })).toEqual({ name, st: 142 });
-    expect(await readdir(root)).toEqual([]);
-  });
+  it.each(['', '.', '..', '../escape', 'a/b', 'a\\b', 'nul\u0000'])(
+    'refuses the dataset name %j: SAVE 122, LOAD 142 (§14 D6)',
+    async (name) => {
+      const root = await tempRoot();
+      const h = await engineOn(root);
+      expect(await h.body('KV_SAVE', { KV_SAVE: { name } })).toEqual({ name, st: 122 });
+      expect(await h.body('SH_LOAD', { SH_LOAD: { name } })).toEqual({ name, st: 142 });
+      expect(await readdir(root)).toEqual([]);
+    },
+  );
 
   it('answers 122 when the persist path cannot be written', async () => {
     const root = await tempRoot();
@@ -234,7 +251,9 @@ describe('serving while saving', () => {
       KV_GET_RSP: { keys: { list: [1], obj: { x: 1 } }, st: 1 },
     });
     // And the live data has every change.
-    expect(decode(engine.execute('{"KV_GET":{"keys":["list","obj"]}}') as string)).toEqual({ KV_GET_RSP: { keys: { list: [1, 2], obj: { x: 2 } }, st: 1 } });
+    expect(decode(engine.execute('{"KV_GET":{"keys":["list","obj"]}}') as string)).toEqual({
+      KV_GET_RSP: { keys: { list: [1, 2], obj: { x: 2 } }, st: 1 },
+    });
     fresh.close();
     engine.close();
   }, 60_000);

@@ -24,7 +24,15 @@ import {
   saveTimestamp,
 } from './layout.js';
 import { nodeFileSystem, syncDirectory, writeFully, type FileSystem, type WritableFile } from '../files/file-system.js';
-import { MANIFEST_FILE, RunningChecksum, checkAgainstManifest, encodeManifest, missingFromSave, readManifest, type ManifestEntries } from './manifest.js';
+import {
+  MANIFEST_FILE,
+  RunningChecksum,
+  checkAgainstManifest,
+  encodeManifest,
+  missingFromSave,
+  readManifest,
+  type ManifestEntries,
+} from './manifest.js';
 
 export interface FilePersistenceOptions {
   /** `persist.path`: the directory that holds the datasets. */
@@ -238,7 +246,8 @@ export class FilePersistence implements Persistence {
       }
       const metadata = decodeMetadata(metadataBytes.toString('utf8'));
       if (metadata.status !== COMPLETE) return { ok: false, reason: 'incomplete' };
-      const holds = metadata.saveDataType === SaveDataType.Sessions ? 'sessions' : metadata.saveDataType === SaveDataType.Kv ? 'kv' : undefined;
+      const holds =
+        metadata.saveDataType === SaveDataType.Sessions ? 'sessions' : metadata.saveDataType === SaveDataType.Kv ? 'kv' : undefined;
       if (holds === undefined || (kind !== 'any' && holds !== kind)) return { ok: false, reason: 'wrong-kind' };
       kind = holds;
       files = dataFilesInOrder(await fs.readdir(join(save, 'data')));

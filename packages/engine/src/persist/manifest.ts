@@ -54,7 +54,8 @@ export async function readManifest(fs: FileSystem, root: string): Promise<Manife
     if (parsed.format !== MANIFEST_FORMAT || typeof parsed.files !== 'object' || parsed.files === null) throw new Error('shape');
     const entries: ManifestEntries = new Map();
     for (const [file, entry] of Object.entries(parsed.files as Record<string, { bytes?: unknown; crc32?: unknown }>)) {
-      if (typeof entry.bytes !== 'number' || typeof entry.crc32 !== 'string' || !/^[0-9a-f]{8}$/.test(entry.crc32)) throw new Error('entry');
+      if (typeof entry.bytes !== 'number' || typeof entry.crc32 !== 'string' || !/^[0-9a-f]{8}$/.test(entry.crc32))
+        throw new Error('entry');
       entries.set(file, { bytes: entry.bytes, crc32: Number.parseInt(entry.crc32, 16) });
     }
     return entries;

@@ -5,9 +5,7 @@ import { JsonDouble, formatDouble } from './json-value.js';
 
 describe('encode', () => {
   it('writes bigints as their exact digits, never quoted', () => {
-    expect(encode({ SH_NEW_RSP: { st: 1, tkn: 16351792548006066062n } })).toBe(
-      '{"SH_NEW_RSP":{"st":1,"tkn":16351792548006066062}}',
-    );
+    expect(encode({ SH_NEW_RSP: { st: 1, tkn: 16351792548006066062n } })).toBe('{"SH_NEW_RSP":{"st":1,"tkn":16351792548006066062}}');
     expect(encode([-(2n ** 63n), 2n ** 64n - 1n, 10n ** 30n, 0n])).toBe(
       '[-9223372036854775808,18446744073709551615,1000000000000000000000000000000,0]',
     );
@@ -15,9 +13,7 @@ describe('encode', () => {
   });
 
   it('writes JsonDouble with a fractional part, as upstream re-emits doubles', () => {
-    expect(encode({ a: new JsonDouble(24), b: new JsonDouble(1000), c: new JsonDouble(-3) })).toBe(
-      '{"a":24.0,"b":1000.0,"c":-3.0}',
-    );
+    expect(encode({ a: new JsonDouble(24), b: new JsonDouble(1000), c: new JsonDouble(-3) })).toBe('{"a":24.0,"b":1000.0,"c":-3.0}');
     expect(formatDouble(1e21)).toBe('1e+21');
     expect(formatDouble(1.5)).toBe('1.5');
     expect(formatDouble(Infinity)).toBe('null');

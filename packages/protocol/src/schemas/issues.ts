@@ -21,7 +21,5 @@ export function reportProtocolIssue(ctx: z.RefinementCtx, member: string | null,
 /** Whether an issue came from {@link reportProtocolIssue}. */
 export function protocolIssueParams(issue: z.core.$ZodIssue): ProtocolIssueParams | undefined {
   const params = (issue as { params?: Partial<ProtocolIssueParams> }).params;
-  return params && typeof params.st === 'number' && typeof params.m === 'string'
-    ? { st: params.st, m: params.m }
-    : undefined;
+  return params && typeof params.st === 'number' && typeof params.m === 'string' ? { st: params.st, m: params.m } : undefined;
 }

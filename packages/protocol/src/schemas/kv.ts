@@ -37,10 +37,7 @@ export const kvCountRequest = z.looseObject({});
 export const kvCountResponse = countBody;
 
 export const kvContainsRequest = z.looseObject({ keys: jsonArray });
-export const kvContainsResponse = z.union([
-  z.object({ contains: z.array(z.string()), st: stIs(Status.Ok) }),
-  errorBody,
-]);
+export const kvContainsResponse = z.union([z.object({ contains: z.array(z.string()), st: stIs(Status.Ok) }), errorBody]);
 
 export const kvKeysRequest = z.looseObject({});
 export const kvKeysResponse = z.object({ keys: z.array(z.string()), st: stIs(Status.Ok) });

@@ -19,7 +19,10 @@ const documented: [CommandName, string][] = [
   ['SH_END', '{"SH_END_RSP":{"m":"","st":100,"tkn":null}}'],
   ['SH_END_ALL', '{"SH_END_ALL_RSP":{"cnt":10,"st":1}}'],
   ['SH_EXISTS', '{"SH_EXISTS_RSP":{"exist":[16145406615211810694],"st":1}}'],
-  ['SH_INFO', '{"SH_INFO_RSP":{"expires":true,"expiry":{"deleteSession":false,"duration":10,"extendOnGet":true,"extendOnSetAdd":false,"remaining":9},"keyCnt":2,"shared":false,"st":1,"tkn":14247375118774737462}}'],
+  [
+    'SH_INFO',
+    '{"SH_INFO_RSP":{"expires":true,"expiry":{"deleteSession":false,"duration":10,"extendOnGet":true,"extendOnSetAdd":false,"remaining":9},"keyCnt":2,"shared":false,"st":1,"tkn":14247375118774737462}}',
+  ],
   ['SH_INFO', '{"SH_INFO_RSP":{"expires":false,"keyCnt":0,"shared":false,"st":1,"tkn":5}}'],
   ['SH_INFO', '{"SH_INFO_RSP":{"keyCnt":null,"shared":null,"st":100,"tkn":5}}'],
   ['SH_INFO', '{"SH_INFO_RSP":{"m":"","st":13,"tkn":null}}'],

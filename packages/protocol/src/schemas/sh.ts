@@ -1,15 +1,7 @@
 import { z } from 'zod';
 import { disabledBody, errorBody } from './envelope.js';
 import { reportProtocolIssue } from './issues.js';
-import {
-  jsonArray,
-  jsonObject,
-  readToken,
-  responseToken,
-  sessionToken,
-  stIs,
-  uint64,
-} from './primitives.js';
+import { jsonArray, jsonObject, readToken, responseToken, sessionToken, stIs, uint64 } from './primitives.js';
 import { Status } from '../status.js';
 
 /*
@@ -105,10 +97,7 @@ export const shEndAllResponse = z.object({ cnt: z.number().int().nonnegative(), 
 
 /** SH_EXISTS: items of `tkns` that are not tokens are ignored (not an error). */
 export const shExistsRequest = z.looseObject({ tkns: jsonArray });
-export const shExistsResponse = z.union([
-  z.object({ exist: z.array(responseToken), st: stIs(Status.Ok) }),
-  errorBody,
-]);
+export const shExistsResponse = z.union([z.object({ exist: z.array(responseToken), st: stIs(Status.Ok) }), errorBody]);
 
 // --------------------------------------------------------------------------------- SH_INFO
 
@@ -226,10 +215,7 @@ export const shCountRequest = tokenMember;
 export const shCountResponse = z.union([countBody, errorBody]);
 
 export const shContainsRequest = z.looseObject({ keys: jsonArray, tkn: sessionToken });
-export const shContainsResponse = z.union([
-  z.object({ contains: z.array(z.string()), st: stIs(Status.Ok) }),
-  errorBody,
-]);
+export const shContainsResponse = z.union([z.object({ contains: z.array(z.string()), st: stIs(Status.Ok) }), errorBody]);
 
 export const shKeysRequest = tokenMember;
 export const shKeysResponse = z.union([z.object({ keys: z.array(z.string()), st: stIs(Status.Ok) }), errorBody]);

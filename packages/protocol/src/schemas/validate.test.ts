@@ -16,7 +16,10 @@ const TOKEN = '16351792548006066062';
  * §4 and §8–§10 prescribe, command by command.
  */
 const cases: Record<CommandName, [body: string, expected: Expected][]> = {
-  SV_INFO: [['{}', 'ok'], ['{"anything":1}', 'ok']],
+  SV_INFO: [
+    ['{}', 'ok'],
+    ['{"anything":1}', 'ok'],
+  ],
   SH_NEW: [
     ['{}', 'ok'],
     ['{"name":"ignored","shared":true}', 'ok'],
@@ -86,7 +89,11 @@ const cases: Record<CommandName, [body: string, expected: Expected][]> = {
     ['{"name":"n","tkns":[1,"x"]}', [41, "'tkns' contains invalid token"]],
     ['{"name":"n","tkns":[-1]}', [41, "'tkns' contains invalid token"]],
   ],
-  SH_LOAD: [['{"name":"dump1"}', 'ok'], ['{}', MISSING], ['{"name":[]}', TYPE]],
+  SH_LOAD: [
+    ['{"name":"dump1"}', 'ok'],
+    ['{}', MISSING],
+    ['{"name":[]}', TYPE],
+  ],
   SH_SET: [
     [`{"tkn":${TOKEN},"keys":{"forename":"Billy","surname":"Bob"}}`, 'ok'],
     [`{"tkn":${TOKEN},"keys":{}}`, 'ok'],
@@ -97,7 +104,11 @@ const cases: Record<CommandName, [body: string, expected: Expected][]> = {
     ['{"tkn":"bad"}', MISSING],
     ['{"tkn":"bad","keys":5}', TYPE],
   ],
-  SH_ADD: [[`{"tkn":${TOKEN},"keys":{"a":1}}`, 'ok'], [`{"tkn":${TOKEN},"keys":"a"}`, TYPE], ['{"tkn":true,"keys":{}}', NO_SESSION]],
+  SH_ADD: [
+    [`{"tkn":${TOKEN},"keys":{"a":1}}`, 'ok'],
+    [`{"tkn":${TOKEN},"keys":"a"}`, TYPE],
+    ['{"tkn":true,"keys":{}}', NO_SESSION],
+  ],
   SH_GET: [
     [`{"tkn":${TOKEN},"keys":["forename","nope",5]}`, 'ok'],
     [`{"tkn":"${TOKEN}","keys":["forename"]}`, 'ok'],
@@ -112,11 +123,28 @@ const cases: Record<CommandName, [body: string, expected: Expected][]> = {
     ['{"tkn":"bad","keys":["a"]}', NO_SESSION],
     [`{"tkn":${TOKEN}}`, MISSING],
   ],
-  SH_CLEAR: [[`{"tkn":${TOKEN}}`, 'ok'], ['{}', NO_SESSION]],
-  SH_COUNT: [[`{"tkn":${TOKEN}}`, 'ok'], ['{"tkn":[]}', NO_SESSION]],
-  SH_CONTAINS: [[`{"tkn":${TOKEN},"keys":["a"]}`, 'ok'], [`{"tkn":${TOKEN},"keys":"a"}`, TYPE], ['{"keys":["a"]}', NO_SESSION]],
-  SH_KEYS: [[`{"tkn":${TOKEN}}`, 'ok'], ['{"tkn":{}}', NO_SESSION]],
-  SH_CLEAR_SET: [[`{"tkn":${TOKEN},"keys":{"a":1}}`, 'ok'], [`{"tkn":${TOKEN}}`, MISSING], ['{"keys":{}}', NO_SESSION]],
+  SH_CLEAR: [
+    [`{"tkn":${TOKEN}}`, 'ok'],
+    ['{}', NO_SESSION],
+  ],
+  SH_COUNT: [
+    [`{"tkn":${TOKEN}}`, 'ok'],
+    ['{"tkn":[]}', NO_SESSION],
+  ],
+  SH_CONTAINS: [
+    [`{"tkn":${TOKEN},"keys":["a"]}`, 'ok'],
+    [`{"tkn":${TOKEN},"keys":"a"}`, TYPE],
+    ['{"keys":["a"]}', NO_SESSION],
+  ],
+  SH_KEYS: [
+    [`{"tkn":${TOKEN}}`, 'ok'],
+    ['{"tkn":{}}', NO_SESSION],
+  ],
+  SH_CLEAR_SET: [
+    [`{"tkn":${TOKEN},"keys":{"a":1}}`, 'ok'],
+    [`{"tkn":${TOKEN}}`, MISSING],
+    ['{"keys":{}}', NO_SESSION],
+  ],
   KV_SET: [
     ['{"keys":{"username":"Bob","age":26,"cars":["BMW","Ford"]}}', 'ok'],
     ['{"keys":{}}', 'ok'],
@@ -125,14 +153,36 @@ const cases: Record<CommandName, [body: string, expected: Expected][]> = {
     ['{"keys":[]}', TYPE],
     ['{"keys":null}', TYPE],
   ],
-  KV_ADD: [['{"keys":{"a":1}}', 'ok'], ['{}', MISSING], ['{"keys":"x"}', TYPE]],
-  KV_GET: [['{"keys":["username","nope",5]}', 'ok'], ['{"keys":[]}', 'ok'], ['{}', MISSING], ['{"keys":{}}', TYPE]],
-  KV_RMV: [['{"keys":["a",1]}', 'ok'], ['{"keys":[]}', [42, 'keys']], ['{}', MISSING], ['{"keys":"a"}', TYPE]],
+  KV_ADD: [
+    ['{"keys":{"a":1}}', 'ok'],
+    ['{}', MISSING],
+    ['{"keys":"x"}', TYPE],
+  ],
+  KV_GET: [
+    ['{"keys":["username","nope",5]}', 'ok'],
+    ['{"keys":[]}', 'ok'],
+    ['{}', MISSING],
+    ['{"keys":{}}', TYPE],
+  ],
+  KV_RMV: [
+    ['{"keys":["a",1]}', 'ok'],
+    ['{"keys":[]}', [42, 'keys']],
+    ['{}', MISSING],
+    ['{"keys":"a"}', TYPE],
+  ],
   KV_CLEAR: [['{}', 'ok']],
   KV_COUNT: [['{}', 'ok']],
-  KV_CONTAINS: [['{"keys":["user","access","nothere"]}', 'ok'], ['{}', MISSING], ['{"keys":1}', TYPE]],
+  KV_CONTAINS: [
+    ['{"keys":["user","access","nothere"]}', 'ok'],
+    ['{}', MISSING],
+    ['{"keys":1}', TYPE],
+  ],
   KV_KEYS: [['{}', 'ok']],
-  KV_CLEAR_SET: [['{"keys":{"a":1}}', 'ok'], ['{}', MISSING], ['{"keys":[1]}', TYPE]],
+  KV_CLEAR_SET: [
+    ['{"keys":{"a":1}}', 'ok'],
+    ['{}', MISSING],
+    ['{"keys":[1]}', TYPE],
+  ],
   KV_FIND: [
     [`{"rsp":"keys","path":"$[?(@.make == 'Samsung')]"}`, 'ok'],
     ['{"rsp":"paths","path":"$.a","keys":["k"]}', 'ok'],
@@ -164,8 +214,16 @@ const cases: Record<CommandName, [body: string, expected: Expected][]> = {
     ['{"key":"p","items":{}}', TYPE],
     ['{"key":"p","items":[],"name":5}', TYPE],
   ],
-  KV_SAVE: [['{"name":"users"}', 'ok'], ['{}', MISSING], ['{"name":1}', TYPE]],
-  KV_LOAD: [['{"name":"users"}', 'ok'], ['{}', MISSING], ['{"name":false}', TYPE]],
+  KV_SAVE: [
+    ['{"name":"users"}', 'ok'],
+    ['{}', MISSING],
+    ['{"name":1}', TYPE],
+  ],
+  KV_LOAD: [
+    ['{"name":"users"}', 'ok'],
+    ['{}', MISSING],
+    ['{"name":false}', TYPE],
+  ],
 };
 
 describe('checkRequest', () => {

@@ -64,8 +64,12 @@ async function spawnUntil(args: string[], pattern: RegExp, env: NodeJS.ProcessEn
 
 /** The nemesisdb app, with extra arguments (e.g. `--store redis …`, `--no-extensions`). */
 export function startNemesis(args: string[] = []): Promise<Child> {
-  if (!existsSync(APP_CLI)) throw new Error(`the nemesisdb app is not built (${APP_CLI} is missing): run \`pnpm turbo run build --filter=nemesisdb\``);
-  return spawnUntil([APP_CLI, '--host', '127.0.0.1', '--port', '0', '--log-level', 'info', '--no-console', ...args], /"url":"(ws:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"listening"/);
+  if (!existsSync(APP_CLI))
+    throw new Error(`the nemesisdb app is not built (${APP_CLI} is missing): run \`pnpm turbo run build --filter=nemesisdb\``);
+  return spawnUntil(
+    [APP_CLI, '--host', '127.0.0.1', '--port', '0', '--log-level', 'info', '--no-console', ...args],
+    /"url":"(ws:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"listening"/,
+  );
 }
 
 /** A TypeScript file run with tsx, ready once it prints `listening on <url>`. */

@@ -33,7 +33,9 @@ export async function startAlternatingProxy(targets: readonly string[], maxPaylo
   proxy.on('connection', (client, request) => {
     // The client's path and query go to every server (`connect /any/path?x=1` steps).
     const upstreams = targets.map((target) => new WebSocket(target + (request.url ?? '/'), { perMessageDeflate: false }));
-    const opened = Promise.all(upstreams.map((ws) => new Promise<void>((resolve, reject) => ws.once('open', resolve).once('error', reject))));
+    const opened = Promise.all(
+      upstreams.map((ws) => new Promise<void>((resolve, reject) => ws.once('open', resolve).once('error', reject))),
+    );
     opened.catch(() => closeAll(1011)); // also when the client sent nothing yet
     /** Replies in request order; a slot is filled when its server answers. */
     const slots: (Received | undefined)[] = [];

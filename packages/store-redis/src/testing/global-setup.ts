@@ -4,9 +4,7 @@
 import type { TestProject } from 'vitest/node';
 import { REDIS_INSTALL_HINT, RedisCluster, findRedis, type RedisTools } from './redis-cluster.js';
 
-export type ProvidedCluster =
-  | { ok: true; seeds: { host: string; port: number }[]; tools: RedisTools }
-  | { ok: false; reason: string };
+export type ProvidedCluster = { ok: true; seeds: { host: string; port: number }[]; tools: RedisTools } | { ok: false; reason: string };
 
 declare module 'vitest' {
   export interface ProvidedContext {

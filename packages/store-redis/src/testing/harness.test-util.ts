@@ -18,7 +18,12 @@ export type Seeds = { host: string; port: number }[];
 export function describeWithRedis(name: string, body: (seeds: () => Seeds, tools: () => RedisTools) => void): void {
   const provided: ProvidedCluster = inject('redisCluster');
   if (provided.ok) {
-    describe(name, () => body(() => provided.seeds, () => provided.tools));
+    describe(name, () =>
+      body(
+        () => provided.seeds,
+        () => provided.tools,
+      ),
+    );
     return;
   }
   if (process.env.CI) {
@@ -29,7 +34,11 @@ export function describeWithRedis(name: string, body: (seeds: () => Seeds, tools
     });
     return;
   }
-  describe.skip(`${name} — skipped: ${provided.reason}`, () => body(() => [], () => ({ server: '', cli: '' })));
+  describe.skip(`${name} — skipped: ${provided.reason}`, () =>
+    body(
+      () => [],
+      () => ({ server: '', cli: '' }),
+    ));
 }
 
 /** A key prefix no other test uses. */
@@ -67,7 +76,8 @@ export function harness(store: RedisStore, options: Omit<EngineOptions, 'store'>
     const reply = engine.execute(request);
     return isPromise(reply) ? await reply : reply;
   };
-  const send: Harness['send'] = async (request) => decode(await text(typeof request === 'string' ? request : JSON.stringify(request))) as Reply;
+  const send: Harness['send'] = async (request) =>
+    decode(await text(typeof request === 'string' ? request : JSON.stringify(request))) as Reply;
   const body: Harness['body'] = async (command, request) => {
     const reply = await send(request);
     const name = `${command}_RSP`;

@@ -123,9 +123,15 @@ export class RedisCluster {
         });
         nodes.push(node);
       }
-      await Promise.all(nodes.map((node) => cluster.waitFor(() => cluster.cli(node.port, 'ping').then((out) => out.trim() === 'PONG'), `node ${node.port} to start`)));
+      await Promise.all(
+        nodes.map((node) =>
+          cluster.waitFor(() => cluster.cli(node.port, 'ping').then((out) => out.trim() === 'PONG'), `node ${node.port} to start`),
+        ),
+      );
       const addresses = nodes.map((node) => `127.0.0.1:${node.port}`);
-      await run(tools.cli, [...cluster.auth, '--cluster', 'create', ...addresses, '--cluster-replicas', '1', '--cluster-yes'], { timeout: 30_000 });
+      await run(tools.cli, [...cluster.auth, '--cluster', 'create', ...addresses, '--cluster-replicas', '1', '--cluster-yes'], {
+        timeout: 30_000,
+      });
       await cluster.waitHealthy();
       return cluster;
     } catch (error) {
@@ -149,9 +155,7 @@ export class RedisCluster {
   async masters(): Promise<number[]> {
     const live = this.nodes.find((node) => !node.exited)!;
     const lines = (await this.cli(live.port, 'cluster', 'nodes')).trim().split('\n');
-    return lines
-      .filter((line) => /\bmaster\b/.test(line) && !/\bfail\b/.test(line))
-      .map((line) => Number(/:(\d+)@/.exec(line)![1]));
+    return lines.filter((line) => /\bmaster\b/.test(line) && !/\bfail\b/.test(line)).map((line) => Number(/:(\d+)@/.exec(line)![1]));
   }
 
   /** Port of the master that owns the slot of `key` now (as a live node sees it). */
@@ -185,19 +189,25 @@ export class RedisCluster {
    */
   async waitHealthy(timeoutMs = 30_000): Promise<void> {
     const live = () => this.nodes.filter((node) => !node.exited);
-    await this.waitFor(async () => {
-      for (const node of live()) {
-        const info = await this.cli(node.port, 'cluster', 'info');
-        if (!info.includes('cluster_state:ok') || !info.includes('cluster_slots_ok:16384')) return false;
-        const replication = await this.cli(node.port, 'info', 'replication');
-        if (replication.includes('role:slave') && !replication.includes('master_link_status:up')) return false;
-      }
-      const check = await run(this.tools.cli, [...this.auth, '--cluster', 'check', `127.0.0.1:${live()[0]!.port}`], { timeout: 5000 }).then(
-        ({ stdout }) => stdout,
-        () => '',
-      );
-      return check.includes('[OK] All nodes agree about slots configuration.') && check.includes('[OK] All 16384 slots covered.');
-    }, 'the cluster to be healthy', timeoutMs);
+    await this.waitFor(
+      async () => {
+        for (const node of live()) {
+          const info = await this.cli(node.port, 'cluster', 'info');
+          if (!info.includes('cluster_state:ok') || !info.includes('cluster_slots_ok:16384')) return false;
+          const replication = await this.cli(node.port, 'info', 'replication');
+          if (replication.includes('role:slave') && !replication.includes('master_link_status:up')) return false;
+        }
+        const check = await run(this.tools.cli, [...this.auth, '--cluster', 'check', `127.0.0.1:${live()[0]!.port}`], {
+          timeout: 5000,
+        }).then(
+          ({ stdout }) => stdout,
+          () => '',
+        );
+        return check.includes('[OK] All nodes agree about slots configuration.') && check.includes('[OK] All 16384 slots covered.');
+      },
+      'the cluster to be healthy',
+      timeoutMs,
+    );
   }
 
   /**
@@ -205,23 +215,31 @@ export class RedisCluster {
    * live node sees it: `cluster_state:ok`, all slots ok, and `key`'s slot owned by another port.
    */
   async waitFailedOver(deadPort: number, key: string, timeoutMs = 30_000): Promise<void> {
-    await this.waitFor(async () => {
-      for (const node of this.nodes.filter((candidate) => !candidate.exited)) {
-        const info = await this.cli(node.port, 'cluster', 'info');
-        if (!info.includes('cluster_state:ok') || !info.includes('cluster_slots_ok:16384')) return false;
-      }
-      return (await this.masterOf(key)) !== deadPort;
-    }, `a replica of ${deadPort} to be promoted`, timeoutMs);
+    await this.waitFor(
+      async () => {
+        for (const node of this.nodes.filter((candidate) => !candidate.exited)) {
+          const info = await this.cli(node.port, 'cluster', 'info');
+          if (!info.includes('cluster_state:ok') || !info.includes('cluster_slots_ok:16384')) return false;
+        }
+        return (await this.masterOf(key)) !== deadPort;
+      },
+      `a replica of ${deadPort} to be promoted`,
+      timeoutMs,
+    );
   }
 
   /** Until the master at `port` has every write acknowledged by its replica (offsets equal). */
   async waitReplicated(port: number, timeoutMs = 10_000): Promise<void> {
-    await this.waitFor(async () => {
-      const info = await this.cli(port, 'info', 'replication');
-      const offset = /master_repl_offset:(\d+)/.exec(info)?.[1];
-      const replica = /slave0:.*offset=(\d+)/.exec(info)?.[1];
-      return offset !== undefined && offset === replica;
-    }, `the replica of ${port} to catch up`, timeoutMs);
+    await this.waitFor(
+      async () => {
+        const info = await this.cli(port, 'info', 'replication');
+        const offset = /master_repl_offset:(\d+)/.exec(info)?.[1];
+        const replica = /slave0:.*offset=(\d+)/.exec(info)?.[1];
+        return offset !== undefined && offset === replica;
+      },
+      `the replica of ${port} to catch up`,
+      timeoutMs,
+    );
   }
 
   /** Kills every process and removes the directory. */
