@@ -3,7 +3,6 @@
 // `${{ inputs.x }}` replaced by the input's value or default, `${{ github.action_path }}` by this
 // folder), GITHUB_STEP_SUMMARY and GITHUB_OUTPUT as temp files, and `npx` a PATH shim that runs the
 // built CLI — against our real server app.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { npxShim, runBash, type Shim } from './testing/ci.test-util.js';
 import { startServer, type TestServer } from './testing/server.test-util.js';
+import { testCertificate } from '@nemesisdb/test-utils';
 
 const ACTION_DIR = fileURLToPath(new URL('..', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(join(ACTION_DIR, 'package.json'), 'utf8')) as { version: string }).version;
@@ -101,29 +101,7 @@ const upstreamOnly = shipped.filter((c) => c.tags.includes('v0.7.4-only'));
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'nemesisdb-conformance-action-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(work, 'key.pem'),
-      '-out',
-      join(work, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
+  testCertificate(work);
   writeFileSync(join(work, 'tokens'), token);
   server = await startServer({
     persist: true,

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, stopAllApps, type App } from './app-server.test-util.js';
 import { STACK_TRACE, runCli } from './cli-process.test-util.js';
+import { testCertificate } from '@nemesisdb/test-utils';
 
 const TOKEN = 'cli-tls-test-token-0123456789';
 let directory = '';
@@ -13,30 +13,7 @@ let app: App;
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'nemesisdb-cli-tls-'));
   writeFileSync(join(directory, 'tokens'), `${TOKEN}\n`);
-  // A certificate made for the test (openssl is on every Debian machine this runs on; .ci/run installs it).
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(directory, 'key.pem'),
-      '-out',
-      join(directory, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
+  testCertificate(directory);
   app = await startApp({
     args: [
       '--tls-cert',

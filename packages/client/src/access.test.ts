@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from './app-server.test-util.js';
 import { NemesisClient } from './client.js';
 import { ConnectionError } from './errors.js';
+import { testCertificate } from '@nemesisdb/test-utils';
 
 const TOKEN = 'a-long-enough-secret-token';
 let directory = '';
@@ -16,30 +16,7 @@ const clients: NemesisClient[] = [];
 beforeAll(() => {
   directory = mkdtempSync(join(tmpdir(), 'nemesisdb-client-access-'));
   writeFileSync(join(directory, 'tokens'), `${TOKEN}\n`);
-  // A certificate made for the test (openssl is on every Debian machine this runs on).
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(directory, 'key.pem'),
-      '-out',
-      join(directory, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
+  testCertificate(directory);
   cert = readFileSync(join(directory, 'cert.pem'), 'utf8');
 });
 afterEach(async () => {

@@ -6,7 +6,7 @@ import { installFastReceiver } from './fast-receiver.js';
 import type { LatencyHistogram } from './metrics.js';
 import type { Logger } from './options.js';
 
-/** Replies the transport itself produces (PROTOCOL.md §1, §3). */
+/** Replies the transport itself produces (docs/reference/protocol.md §1, §3). */
 const BINARY_REPLY = '{"ERR":{"m":"","st":2}}';
 const FAILED_REPLY = '{"ERR":{"m":"","st":1000}}';
 
@@ -33,7 +33,7 @@ const MAX_PIPELINE = 64;
  * One client connection: requests in, replies out, in order.
  *
  * - Every text message is one request. Requests of one connection are executed strictly one after
- *   the other (PROTOCOL.md §1): while the engine answers one asynchronously (a save, a remote
+ *   the other (docs/reference/protocol.md §1): while the engine answers one asynchronously (a save, a remote
  *   store), the next ones wait in `backlog`, and reading pauses if it grows. The exception: on a
  *   store that orders one session's calls (a Redis Cluster), further requests on the session of
  *   the one in flight start at once (`Engine.executeAfter`), their effects in request order.

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -9,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
 import type { ServerOptions } from './options.js';
 import { startServer, type NemesisServer } from './server.js';
+import { testCertificate } from '@nemesisdb/test-utils';
 
 const TOKEN = 'a-long-enough-secret-token';
 const running: NemesisServer[] = [];
@@ -133,29 +133,7 @@ describe('TLS (wss://)', () => {
   beforeAll(() => {
     // A certificate made for the test: openssl is part of every Debian machine this runs on.
     directory = mkdtempSync(join(tmpdir(), 'nemesisdb-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(directory, 'key.pem'),
-        '-out',
-        join(directory, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    testCertificate(directory);
     cert = readFileSync(join(directory, 'cert.pem'), 'utf8');
     key = readFileSync(join(directory, 'key.pem'), 'utf8');
   });
