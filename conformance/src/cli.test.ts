@@ -1,10 +1,11 @@
 // The built executable (dist/cli.js), as CI systems run it: exit codes, reporters, filters.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testCertificate } from '@nemesisdb/test-utils';
 import { startServer, type TestServer } from './testing/server.test-util.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -248,29 +249,7 @@ describe('nemesisdb-conformance', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nemesisdb-conformance-tls-'));
     const token = 'a-long-enough-secret-token';
     writeFileSync(join(dir, 'tokens'), token);
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    testCertificate(dir);
     const secure = await startServer({
       persist: false,
       args: ['--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem'), '--auth-token-file', join(dir, 'tokens')],
