@@ -114,6 +114,10 @@ describeWithRedis('exact expiry', (seeds) => {
       await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
       await h.send(`{"SH_SET":{"tkn":${untouched},"keys":{"x":1,"y":2}}}`);
       const first = await deadline(h.store, tkn);
+      // The second session was created after the first, so on a loaded machine its deadline can be
+      // tens of milliseconds later: the key count below waits for both.
+      const untouchedDue = await deadline(h.store, untouched);
+      expect(untouchedDue - first).toBeLessThan(500);
       await until(first - 150);
       expect(await keyCount(h, tkn)).toBe(1);
       await until(first + 30);
@@ -122,6 +126,7 @@ describeWithRedis('exact expiry', (seeds) => {
       expect(await visible(h, tkn)).toBe(true);
       expect(await deadline(h.store, tkn)).toBe(first + 1000); // no drift
       await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"b":2}}}`);
+      await until(untouchedDue + 30);
       expect(await h.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toMatchObject({ totalKeys: 1, totalSessions: 2 });
       await until(first + 1000 - 150);
       expect(await h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":["a","b"]}}`)).toEqual({ keys: { b: 2 }, st: 1 });
