@@ -1,11 +1,4 @@
-import { defineConfig } from 'tsup';
+import { nodeLibrary } from '../../tooling/tsup.base.js';
 
-export default defineConfig({
-  // cli.ts starts with `#!/usr/bin/env node`; esbuild keeps it and tsup makes dist/cli.js executable.
-  entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
-  format: ['esm'],
-  target: 'node20',
-  dts: { entry: { index: 'src/index.ts' } },
-  sourcemap: true,
-  clean: true,
-});
+// cli.ts starts with `#!/usr/bin/env node`; esbuild keeps it and tsup makes dist/cli.js executable.
+export default nodeLibrary({ index: 'src/index.ts', cli: 'src/cli.ts' }, { dts: { entry: { index: 'src/index.ts' } } });

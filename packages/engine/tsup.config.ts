@@ -1,11 +1,4 @@
-import { defineConfig } from 'tsup';
+import { nodeLibrary } from '../../tooling/tsup.base.js';
 
-export default defineConfig({
-  // The engine, and the data-store contract tests (`@nemesisdb/engine/testing`, needs vitest).
-  entry: ['src/index.ts', 'src/testing.ts'],
-  format: ['esm'],
-  target: 'node20',
-  dts: true,
-  sourcemap: true,
-  clean: true,
-});
+// The engine, and the data-store contract tests (`@nemesisdb/engine/testing`, needs vitest).
+export default nodeLibrary(['src/index.ts', 'src/testing.ts']);

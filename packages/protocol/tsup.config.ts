@@ -1,11 +1,4 @@
-import { defineConfig } from 'tsup';
+import { nodeLibrary } from '../../tooling/tsup.base.js';
 
-export default defineConfig({
-  // `codec` is the schema-free entry (`@nemesisdb/protocol/codec`): codec and statuses, no zod.
-  entry: { index: 'src/index.ts', codec: 'src/codec.ts' },
-  format: ['esm'],
-  target: 'node20',
-  dts: true,
-  sourcemap: true,
-  clean: true,
-});
+// `codec` is the schema-free entry (`@nemesisdb/protocol/codec`): codec and statuses, no zod.
+export default nodeLibrary({ index: 'src/index.ts', codec: 'src/codec.ts' });

@@ -1,11 +1,4 @@
-import { defineConfig } from 'tsup';
+import { nodeLibrary } from '../../tooling/tsup.base.js';
 
-export default defineConfig({
-  // The store, and a throwaway cluster for tests (`@nemesisdb/store-redis/testing`).
-  entry: ['src/index.ts', 'src/testing.ts'],
-  format: ['esm'],
-  target: 'node20',
-  dts: true,
-  sourcemap: true,
-  clean: true,
-});
+// The store, and a throwaway cluster for tests (`@nemesisdb/store-redis/testing`).
+export default nodeLibrary(['src/index.ts', 'src/testing.ts']);
