@@ -1,20 +1,8 @@
 // @nemesisdb/protocol — the NemesisDB v0.7.4 wire protocol: statuses, the shapes of every request
 // and response (zod), and the lossless JSON codec. No I/O.
 
-export { decode, type DecodeOptions } from './codec/decode.js';
-export { encode } from './codec/encode.js';
-export { JsonDecodeError, MAX_NESTING_DEPTH, type JsonDecodeFailure } from './codec/errors.js';
-export {
-  JsonDouble,
-  formatDouble,
-  type ExactJsonObject,
-  type ExactJsonValue,
-  type JsonObject,
-  type JsonPrimitive,
-  type JsonValue,
-} from './codec/json-value.js';
-
-export { STATUS_MEANINGS, Status, isSuccess, statusName, type StatusCode, type StatusName } from './status.js';
+// The schema-free part (codec and statuses) is the `./codec` entry; the root adds the schemas.
+export * from './codec.js';
 
 export {
   COMMAND_NAMES,

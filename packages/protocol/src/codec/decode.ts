@@ -1,3 +1,4 @@
+import { Ch } from './chars.js';
 import { JsonDecodeError, MAX_NESTING_DEPTH } from './errors.js';
 import { JsonDouble, type ExactJsonValue, type JsonValue } from './json-value.js';
 import { parseJson } from './parse.js';
@@ -142,31 +143,6 @@ function rethrowFromReader(text: string, exactNumbers: boolean, cause: unknown):
 const NATIVE = 0;
 const SLOW_PATH = 1;
 type ScanPlan = typeof NATIVE | typeof SLOW_PATH | number[];
-
-const enum Ch {
-  Tab = 0x09,
-  LineFeed = 0x0a,
-  CarriageReturn = 0x0d,
-  Space = 0x20,
-  Quote = 0x22,
-  Plus = 0x2b,
-  Comma = 0x2c,
-  Minus = 0x2d,
-  Dot = 0x2e,
-  Slash = 0x2f,
-  Zero = 0x30,
-  Nine = 0x39,
-  Colon = 0x3a,
-  UpperE = 0x45,
-  OpenBracket = 0x5b,
-  Backslash = 0x5c,
-  CloseBracket = 0x5d,
-  LowerE = 0x65,
-  LowerA = 0x61,
-  LowerZ = 0x7a,
-  OpenBrace = 0x7b,
-  CloseBrace = 0x7d,
-}
 
 /** Marker kinds, the character after the `\u0000` that opens a rewritten literal. */
 const BIG_INTEGER = 0x42; // 'B'
@@ -338,27 +314,20 @@ function reviveTree(value: ExactJsonValue, markers: boolean, depth: number): num
   if (depth > MAX_NESTING_DEPTH) throw new JsonDecodeError('depth', `nesting deeper than ${MAX_NESTING_DEPTH}`);
   let members = 0;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i]!;
-      if (typeof item === 'object') {
-        if (item !== null) members += reviveTree(item, markers, depth + 1);
-      } else if (markers && typeof item === 'string' && item.charCodeAt(0) === 0) {
-        value[i] = fromMarker(item);
-      }
-    }
+    for (let i = 0; i < value.length; i++) members += reviveSlot(value, i, markers, depth);
     return members;
   }
   const object = value as Record<string, ExactJsonValue>;
-  for (const key in object) {
-    members++;
-    const item = object[key]!;
-    if (typeof item === 'object') {
-      if (item !== null) members += reviveTree(item, markers, depth + 1);
-    } else if (markers && typeof item === 'string' && item.charCodeAt(0) === 0) {
-      object[key] = fromMarker(item);
-    }
-  }
+  for (const key in object) members += 1 + reviveSlot(object, key, markers, depth);
   return members;
+}
+
+/** {@link reviveTree} for one array item or object member: walks into it, or turns its marker back. */
+function reviveSlot<K extends number | string>(container: Record<K, ExactJsonValue>, key: K, markers: boolean, depth: number): number {
+  const item = container[key];
+  if (typeof item === 'object') return item === null ? 0 : reviveTree(item, markers, depth + 1);
+  if (markers && typeof item === 'string' && item.charCodeAt(0) === 0) container[key] = fromMarker(item);
+  return 0;
 }
 
 function fromMarker(marked: string): bigint | JsonDouble {

@@ -1,3 +1,4 @@
+import { Ch } from './chars.js';
 import { JsonDecodeError, MAX_NESTING_DEPTH } from './errors.js';
 import { JsonDouble, type ExactJsonValue } from './json-value.js';
 
@@ -15,30 +16,6 @@ import { JsonDouble, type ExactJsonValue } from './json-value.js';
  */
 export function parseJson(text: string, exactNumbers: boolean): ExactJsonValue {
   return new Parser(text, exactNumbers).parseDocument();
-}
-
-const enum Ch {
-  Tab = 0x09,
-  LineFeed = 0x0a,
-  CarriageReturn = 0x0d,
-  Space = 0x20,
-  Quote = 0x22,
-  Plus = 0x2b,
-  Comma = 0x2c,
-  Minus = 0x2d,
-  Dot = 0x2e,
-  Slash = 0x2f,
-  Zero = 0x30,
-  Nine = 0x39,
-  Colon = 0x3a,
-  Star = 0x2a,
-  UpperE = 0x45,
-  OpenBracket = 0x5b,
-  Backslash = 0x5c,
-  CloseBracket = 0x5d,
-  LowerE = 0x65,
-  OpenBrace = 0x7b,
-  CloseBrace = 0x7d,
 }
 
 const ESCAPES: Record<number, string> = {
@@ -92,23 +69,42 @@ class Parser {
     }
   }
 
-  private enter(): void {
+  /**
+   * Steps into the object or array whose opening character is at `pos`. Returns true when it is
+   * empty, its `close` character already consumed and the depth restored: the caller is done.
+   */
+  private enter(close: Ch): boolean {
     if (++this.depth > MAX_NESTING_DEPTH) {
       throw new JsonDecodeError('depth', `nesting deeper than ${MAX_NESTING_DEPTH}`, this.pos);
     }
     this.pos++;
     this.skipSpace(true);
+    if (this.text.charCodeAt(this.pos) !== close) return false;
+    this.pos++;
+    this.depth--;
+    return true;
+  }
+
+  /**
+   * Reads what follows a member or an item: `,` (returns false, another one follows) or the
+   * container's `close` (returns true, the depth restored).
+   */
+  private leaveAfterItem(close: Ch): boolean {
+    this.skipSpace(true);
+    const c = this.text.charCodeAt(this.pos++);
+    if (c === close) {
+      this.depth--;
+      return true;
+    }
+    if (c !== Ch.Comma) this.fail(`expected ',' or '${String.fromCharCode(close)}'`, this.pos - 1);
+    this.skipSpace(true);
+    return false;
   }
 
   private parseObject(): ExactJsonValue {
-    this.enter();
     const object: Record<string, ExactJsonValue> = {};
-    if (this.text.charCodeAt(this.pos) === Ch.CloseBrace) {
-      this.pos++;
-      this.depth--;
-      return object;
-    }
-    for (;;) {
+    if (this.enter(Ch.CloseBrace)) return object;
+    do {
       if (this.text.charCodeAt(this.pos) !== Ch.Quote) this.fail('expected a member name');
       const key = this.parseString();
       this.skipSpace(true);
@@ -125,33 +121,16 @@ class Parser {
           object[key] = value;
         }
       }
-      this.skipSpace(true);
-      const c = this.text.charCodeAt(this.pos++);
-      if (c === Ch.CloseBrace) break;
-      if (c !== Ch.Comma) this.fail("expected ',' or '}'", this.pos - 1);
-      this.skipSpace(true);
-    }
-    this.depth--;
+    } while (!this.leaveAfterItem(Ch.CloseBrace));
     return object;
   }
 
   private parseArray(): ExactJsonValue {
-    this.enter();
     const array: ExactJsonValue[] = [];
-    if (this.text.charCodeAt(this.pos) === Ch.CloseBracket) {
-      this.pos++;
-      this.depth--;
-      return array;
-    }
-    for (;;) {
+    if (this.enter(Ch.CloseBracket)) return array;
+    do {
       array.push(this.parseValue());
-      this.skipSpace(true);
-      const c = this.text.charCodeAt(this.pos++);
-      if (c === Ch.CloseBracket) break;
-      if (c !== Ch.Comma) this.fail("expected ',' or ']'", this.pos - 1);
-      this.skipSpace(true);
-    }
-    this.depth--;
+    } while (!this.leaveAfterItem(Ch.CloseBracket));
     return array;
   }
 
