@@ -1,3 +1,5 @@
+import commandDocs from './generated/command-docs.json' with { type: 'json' };
+
 /** One command's page of docs/commands/, cut into parts at build time (scripts/bundle-docs.mjs). */
 export interface CommandDoc {
   /** Where the page lives in the repository, e.g. `docs/commands/sh-new.md`. */
@@ -14,6 +16,13 @@ export interface CommandDoc {
   response: string;
   /** The rows of the statuses table. */
   statuses: { st: number; name: string; when: string }[];
-  /** The page's first example. */
-  example: { title: string; request: string; response: string | undefined } | undefined;
+  /** The page's first example (absent, like its reply, when the page has none: JSON has no `undefined`). */
+  example?: { title: string; request: string; response?: string };
 }
+
+/**
+ * Every command page, by command name. scripts/bundle-docs.mjs writes the JSON before each build
+ * and typecheck; the type is checked here, so a change to the generator that drops or renames a
+ * part fails to compile instead of printing `undefined` in `help`.
+ */
+export const COMMAND_DOCS: Readonly<Record<string, CommandDoc>> = commandDocs;

@@ -1,7 +1,7 @@
 import { COMMAND_NAMES, statusName } from '@nemesisdb/protocol';
 import { describe, expect, it } from 'vitest';
+import { COMMAND_DOCS } from './command-doc.js';
 import { colors } from './colors.js';
-import { COMMAND_DOCS } from './generated/command-docs.js';
 import { helpFor, helpIndex } from './help.js';
 import { parametersOf } from './params.js';
 

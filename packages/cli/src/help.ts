@@ -1,8 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { COMMAND_NAMES, STATUS_MEANINGS, commandFamily, isCommandName, statusName, type CommandName } from '@nemesisdb/protocol';
-import type { CommandDoc } from './command-doc.js';
+import { COMMAND_DOCS, type CommandDoc } from './command-doc.js';
 import type { Colors } from './colors.js';
-import { COMMAND_DOCS } from './generated/command-docs.js';
 import { suggestCommands } from './input.js';
 import { bodySkeleton, parametersOf, type Parameter } from './params.js';
 
