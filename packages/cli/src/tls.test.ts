@@ -1,39 +1,25 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, stopAllApps, type App } from './app-server.test-util.js';
 import { STACK_TRACE, runCli } from './cli-process.test-util.js';
-import { testCertificate } from '@nemesisdb/test-utils';
+import { secureAppFiles, type SecureAppFiles } from '@nemesisdb/test-utils';
 
 const TOKEN = 'cli-tls-test-token-0123456789';
-let directory = '';
+let files: SecureAppFiles;
 let app: App;
 
 beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), 'nemesisdb-cli-tls-'));
-  writeFileSync(join(directory, 'tokens'), `${TOKEN}\n`);
-  testCertificate(directory);
-  app = await startApp({
-    args: [
-      '--tls-cert',
-      join(directory, 'cert.pem'),
-      '--tls-key',
-      join(directory, 'key.pem'),
-      '--auth-token-file',
-      join(directory, 'tokens'),
-    ],
-  });
+  files = secureAppFiles('nemesisdb-cli-tls-', TOKEN);
+  app = await startApp({ args: [...files.tlsArgs, ...files.tokenArgs] });
 });
 afterAll(async () => {
   await stopAllApps();
-  rmSync(directory, { recursive: true, force: true });
+  files?.remove();
 });
 
 describe('wss:// with a private CA and a token', () => {
   it('one-shot and --pipe connect with --ca and --token, integers exact', async () => {
     expect(app.url).toMatch(/^wss:\/\//);
-    const ca = join(directory, 'cert.pem');
+    const ca = files.certFile;
     const set = await runCli(['--raw', '--ca', ca, '--token', TOKEN, app.url, 'KV_SET', '{"keys":{"tlsBig":18446744073709551615}}']);
     expect(set.stdout, set.stderr).toBe('{"KV_SET_RSP":{"st":1}}\n');
     const get = await runCli(['--raw', '--ca', ca, app.url, 'KV_GET', '{"keys":["tlsBig"]}'], { env: { NEMESISDB_TOKEN: TOKEN } });
@@ -44,7 +30,7 @@ describe('wss:// with a private CA and a token', () => {
   });
 
   it('--stat reads /health and /metrics over https with the same CA and token', async () => {
-    const result = await runCli(['--stat', '-n', '1', '--ca', join(directory, 'cert.pem'), '--token', TOKEN, app.url]);
+    const result = await runCli(['--stat', '-n', '1', '--ca', files.certFile, '--token', TOKEN, app.url]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/sessions[\s\S]*\n\s+\d+\s+\d+\s+\d+\s+\d+\s+-\s+[\d.]+[KMG]\n$/);
   });
@@ -60,7 +46,7 @@ describe('wss:// with a private CA and a token', () => {
   });
 
   it('without the token, says which option fixes it (exit 3), for commands and for --stat', async () => {
-    const ca = join(directory, 'cert.pem');
+    const ca = files.certFile;
     const command = await runCli(['--ca', ca, app.url, 'SV_INFO']);
     expect(command.code).toBe(3);
     expect(command.stderr).toContain('--token');

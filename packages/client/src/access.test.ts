@@ -1,29 +1,22 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from './app-server.test-util.js';
 import { NemesisClient } from './client.js';
 import { ConnectionError } from './errors.js';
-import { testCertificate } from '@nemesisdb/test-utils';
+import { secureAppFiles, type SecureAppFiles } from '@nemesisdb/test-utils';
 
 const TOKEN = 'a-long-enough-secret-token';
-let directory = '';
-let cert = '';
+let files: SecureAppFiles;
 const apps: App[] = [];
 const clients: NemesisClient[] = [];
 
 beforeAll(() => {
-  directory = mkdtempSync(join(tmpdir(), 'nemesisdb-client-access-'));
-  writeFileSync(join(directory, 'tokens'), `${TOKEN}\n`);
-  testCertificate(directory);
-  cert = readFileSync(join(directory, 'cert.pem'), 'utf8');
+  files = secureAppFiles('nemesisdb-client-access-', TOKEN);
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.close()));
   await Promise.all(apps.splice(0).map((app) => app.stop()));
 });
-afterAll(() => rmSync(directory, { recursive: true, force: true }));
+afterAll(() => files?.remove());
 
 async function connect(url: string, options: ConstructorParameters<typeof NemesisClient>[1] = {}): Promise<NemesisClient> {
   const client = await NemesisClient.connect(url, { reconnect: false, ...options });
@@ -33,7 +26,7 @@ async function connect(url: string, options: ConstructorParameters<typeof Nemesi
 
 describe('a server that requires a token', () => {
   it('is reached with the token option, and refused without it', async () => {
-    const app = await startApp({ args: ['--auth-token-file', join(directory, 'tokens')] });
+    const app = await startApp({ args: files.tokenArgs });
     apps.push(app);
     const db = await connect(app.url, { token: TOKEN });
     expect(await db.kv.count()).toBe(0);
@@ -44,19 +37,10 @@ describe('a server that requires a token', () => {
 
 describe('wss://', () => {
   it('connects with the CA of the server certificate, and a token', async () => {
-    const app = await startApp({
-      args: [
-        '--tls-cert',
-        join(directory, 'cert.pem'),
-        '--tls-key',
-        join(directory, 'key.pem'),
-        '--auth-token-file',
-        join(directory, 'tokens'),
-      ],
-    });
+    const app = await startApp({ args: [...files.tlsArgs, ...files.tokenArgs] });
     apps.push(app);
     expect(app.url).toMatch(/^wss:\/\//);
-    const db = await connect(app.url, { token: TOKEN, tls: { ca: cert } });
+    const db = await connect(app.url, { token: TOKEN, tls: { ca: files.cert } });
     const session = await db.sessions.create();
     await session.set({ big: 2n ** 64n - 1n });
     expect(await session.get(['big'])).toEqual({ big: 2n ** 64n - 1n });

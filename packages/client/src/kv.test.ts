@@ -1,31 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startApp, stopAllApps, type App } from './app-server.test-util.js';
-import { NemesisClient } from './client.js';
-import { NemesisError } from './errors.js';
+import { closeAppsAndClients, connectToNewApp, nemesisError } from './app-server.test-util.js';
+import type { NemesisClient } from './client.js';
 
-let app: App;
 let db: NemesisClient;
 
 beforeAll(async () => {
-  app = await startApp();
-  db = await NemesisClient.connect(app.url);
+  db = await connectToNewApp();
 });
-afterAll(async () => {
-  await db?.close();
-  await stopAllApps();
-});
+afterAll(closeAppsAndClients);
 beforeEach(async () => {
   await db.kv.clear();
 });
-
-async function nemesisError(promise: Promise<unknown>): Promise<NemesisError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(NemesisError);
-  return error as NemesisError;
-}
 
 describe('independent keys', () => {
   it('set, add, get (present keys only), count, keys, contains, remove, clear', async () => {

@@ -2,32 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startApp, stopAllApps } from './app-server.test-util.js';
-import { NemesisClient } from './client.js';
-import { NemesisError } from './errors.js';
+import { closeAppsAndClients, connectToNewApp, nemesisError } from './app-server.test-util.js';
+import type { NemesisClient } from './client.js';
 
 const dirs: string[] = [];
-const clients: NemesisClient[] = [];
 afterAll(async () => {
-  await Promise.all(clients.map((db) => db.close({ force: true })));
-  await stopAllApps();
+  await closeAppsAndClients();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function connect(persistPath?: string): Promise<NemesisClient> {
-  const app = await startApp(persistPath === undefined ? {} : { persistPath });
-  const db = await NemesisClient.connect(app.url);
-  clients.push(db);
-  return db;
-}
-
-async function nemesisError(promise: Promise<unknown>): Promise<NemesisError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(NemesisError);
-  return error as NemesisError;
+function connect(persistPath?: string): Promise<NemesisClient> {
+  return connectToNewApp(persistPath === undefined ? {} : { persistPath });
 }
 
 describe('persistence', () => {

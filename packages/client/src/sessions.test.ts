@@ -1,34 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sleep, startApp, stopAllApps, type App } from './app-server.test-util.js';
-import { NemesisClient } from './client.js';
-import { NemesisError } from './errors.js';
+import { closeAppsAndClients, connectToNewApp, nemesisError, sleep } from './app-server.test-util.js';
+import type { NemesisClient } from './client.js';
 import { expiryOf } from './sessions.js';
 import type { SessionToken } from './token.js';
 
-let app: App;
 let db: NemesisClient;
 
 beforeAll(async () => {
-  app = await startApp();
-  db = await NemesisClient.connect(app.url);
+  db = await connectToNewApp();
 });
-afterAll(async () => {
-  await db?.close();
-  await stopAllApps();
-});
+afterAll(closeAppsAndClients);
 beforeEach(async () => {
   await db.sessions.endAll();
 });
-
-/** Resolves with the NemesisError a call rejects with. */
-async function nemesisError(promise: Promise<unknown>): Promise<NemesisError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(NemesisError);
-  return error as NemesisError;
-}
 
 describe('expiry options (checked before sending, like the Python client)', () => {
   it('builds the expiry member', () => {

@@ -1,3 +1,4 @@
 // @nemesisdb/test-utils (private): what several packages' tests need, written once.
 export { APP_CLI, AppExitedError, startApp, stopAllApps, type App, type AppOptions } from './app.js';
 export { testCertificate, type TestCertificate } from './certificate.js';
+export { secureAppFiles, type SecureAppFiles } from './secure-app.js';
