@@ -8,19 +8,13 @@
 // `extendOnSetAdd` / `extendOnGet`), so steady state is one round trip per call: the store caches
 // sid → token and falls back to SH_OPEN when a token stops working (status 100).
 //
-// For all/ids/length/clear (which the protocol has no command for: sessions cannot be listed by
-// name) the store keeps an index of its sessions as KV keys `<index prefix><prefix><sid>` → token,
-// written when it creates a session and removed when it destroys one; entries of sessions that
-// expired are dropped when the index is read.
-import { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
+// For all/ids/length/clear the store keeps an index of its sessions as KV keys (session-index.ts).
 import { NemesisClient, NemesisError, type ClientOptions, type KeyValues, type Session } from '@nemesisdb/client';
+import { SessionIndex } from './session-index.js';
+import { storeBase } from './store-base.js';
+import { cookieExpired, plain, sessionTtl, type StoredSession, type TtlOption } from './stored-session.js';
 
-/** What express-session (and @fastify/session) hand to a store: any JSON-able object with an optional cookie. */
-export interface StoredSession {
-  cookie?: { expires?: Date | string | null; maxAge?: number | null; originalMaxAge?: number | null; [member: string]: unknown } | null;
-  [member: string]: unknown;
-}
+export { DEFAULT_TTL_SECONDS, type StoredSession } from './stored-session.js';
 
 export type Callback<T = void> = (error: unknown, result?: T) => void;
 
@@ -37,56 +31,16 @@ export interface NemesisStoreOptions {
    * Seconds a session lives, or a function of the session giving them. Default: from the
    * cookie's `expires` (or `maxAge`), else one day — as connect-redis does. A TTL ≤ 0 destroys.
    */
-  ttl?: number | ((session: StoredSession) => number);
+  ttl?: TtlOption;
   /** Do not extend sessions on `touch` (nor on `get`): they expire `ttl` after their last `set`. */
   disableTouch?: boolean;
   /** KV keys of the store's index (for all/ids/length/clear) start with this, then `prefix`. Default `"nemesis-session-store:"`. */
   indexPrefix?: string;
 }
 
-/** One day, in seconds: the TTL of a session whose cookie has no expiry (connect-redis's default). */
-export const DEFAULT_TTL_SECONDS = 86_400;
 const DEFAULT_PREFIX = 'sess:';
 const DEFAULT_INDEX_PREFIX = 'nemesis-session-store:';
-/** Index entries checked (and dropped when stale) per SH_EXISTS. */
-const INDEX_BATCH = 500;
-
 const SESSION_KEY = 'sess';
-
-/** express-session's Store when it is installed (it gives `load`, `regenerate`, `createSession`), else a bare EventEmitter. */
-function storeBase(): typeof EventEmitter {
-  try {
-    const { Store } = createRequire(import.meta.url)('express-session') as { Store: typeof EventEmitter };
-    if (typeof Store === 'function') return Store;
-  } catch {
-    // Not installed (e.g. a Fastify app): @fastify/session needs only get, set and destroy.
-  }
-  return EventEmitter;
-}
-
-/** The value as JSON.stringify would write it (toJSON, Dates, no undefined or functions), but with bigints kept for the lossless codec. */
-function plain(value: unknown): unknown {
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    value = (value as { toJSON(): unknown }).toJSON();
-  }
-  if (Array.isArray(value))
-    return value.map((item) => (item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : plain(item)));
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, member] of Object.entries(value)) {
-      if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
-      out[key] = plain(member);
-    }
-    return out;
-  }
-  if (typeof value === 'number' && !Number.isFinite(value)) return null;
-  return value;
-}
-
-/** The started client of a store (only called once `started` settled). */
-function client(store: NemesisStore): NemesisClient {
-  return store.client!;
-}
 
 /** Whether a call failed because the session is gone (ended, expired): status 100. */
 function isGone(error: unknown): boolean {
@@ -110,8 +64,8 @@ interface Cached {
  */
 export class NemesisStore extends storeBase() {
   readonly prefix: string;
-  private readonly indexPrefix: string;
-  private readonly ttlOption: NemesisStoreOptions['ttl'];
+  private readonly index: SessionIndex;
+  private readonly ttlOption: TtlOption | undefined;
   private readonly disableTouch: boolean;
   private readonly ownsClient: boolean;
   private clientValue: NemesisClient | undefined;
@@ -124,7 +78,7 @@ export class NemesisStore extends storeBase() {
     if ((options.url === undefined) === (options.client === undefined))
       throw new TypeError('NemesisStore needs exactly one of url and client');
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
-    this.indexPrefix = (options.indexPrefix ?? DEFAULT_INDEX_PREFIX) + this.prefix;
+    this.index = new SessionIndex((options.indexPrefix ?? DEFAULT_INDEX_PREFIX) + this.prefix);
     this.ttlOption = options.ttl;
     this.disableTouch = options.disableTouch ?? false;
     this.ownsClient = options.client === undefined;
@@ -227,17 +181,6 @@ export class NemesisStore extends storeBase() {
     return this.prefix + sid;
   }
 
-  /** The session's TTL in whole seconds: the `ttl` option, else the cookie's expiry, else one day. */
-  private ttlOf(session: StoredSession): number {
-    if (typeof this.ttlOption === 'function') return Math.ceil(this.ttlOption(session));
-    if (typeof this.ttlOption === 'number') return Math.ceil(this.ttlOption);
-    const cookie = session.cookie;
-    if (cookie?.expires !== undefined && cookie.expires !== null)
-      return Math.ceil((new Date(cookie.expires).getTime() - Date.now()) / 1000);
-    if (typeof cookie?.maxAge === 'number') return Math.ceil(cookie.maxAge / 1000);
-    return DEFAULT_TTL_SECONDS;
-  }
-
   /** The cached session of `sid`, else the shared session of its name (then cached), else undefined. */
   private async find(sid: string): Promise<Cached | undefined> {
     const cached = this.cache.get(sid);
@@ -260,8 +203,7 @@ export class NemesisStore extends storeBase() {
         const stored = values[SESSION_KEY] as StoredSession | undefined;
         if (stored === undefined || stored === null || typeof stored !== 'object') return null;
         // A cookie past its expiry (a server clock ahead, an absolute expiry) is no session.
-        const expires = stored.cookie?.expires;
-        if (expires !== undefined && expires !== null && new Date(expires).getTime() <= Date.now()) {
+        if (cookieExpired(stored)) {
           await this.remove(sid);
           return null;
         }
@@ -275,7 +217,7 @@ export class NemesisStore extends storeBase() {
   }
 
   private async write(sid: string, session: StoredSession): Promise<void> {
-    const ttl = this.ttlOf(session);
+    const ttl = sessionTtl(session, this.ttlOption);
     if (ttl <= 0) return this.remove(sid);
     const keys = { [SESSION_KEY]: plain(session) } as KeyValues;
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -312,7 +254,8 @@ export class NemesisStore extends storeBase() {
       const created = await this.create(sid, ttl);
       if (created === undefined) continue; // another request created it meanwhile: use that one
       // The index entry and the data in one round trip (the client pipelines them).
-      await Promise.all([created.session.set(keys), client(this).kv.set({ [this.indexPrefix + sid]: created.session.token })]);
+      const client = await this.started;
+      await Promise.all([created.session.set(keys), this.index.add(client, sid, created.session.token)]);
       return;
     }
     throw new Error(`NemesisStore: the session ${JSON.stringify(sid)} kept changing while it was written`);
@@ -356,12 +299,12 @@ export class NemesisStore extends storeBase() {
         if (!isGone(error)) throw error;
       });
     };
-    await Promise.all([end(), client.kv.remove([this.indexPrefix + sid])]);
+    await Promise.all([end(), this.index.remove(client, sid)]);
   }
 
   private async renew(sid: string, session: StoredSession): Promise<void> {
     if (this.disableTouch) return;
-    const ttl = this.ttlOf(session);
+    const ttl = sessionTtl(session, this.ttlOption);
     const found = await this.find(sid);
     if (found !== undefined && (found.ttl === ttl || found.ttl === 0)) {
       try {
@@ -376,21 +319,9 @@ export class NemesisStore extends storeBase() {
     await this.write(sid, session);
   }
 
-  /** [sid, token] of every indexed session that is still live; stale entries are dropped. */
+  /** [sid, token] of every indexed session that is still live. */
   private async liveIndex(): Promise<[string, string][]> {
-    const client = await this.started;
-    const keys = (await client.kv.keys()).filter((key) => key.startsWith(this.indexPrefix));
-    const live: [string, string][] = [];
-    const stale: string[] = [];
-    for (let i = 0; i < keys.length; i += INDEX_BATCH) {
-      const batch = keys.slice(i, i + INDEX_BATCH);
-      const values = await client.kv.get(batch);
-      const entries = batch.flatMap((key) => (typeof values[key] === 'string' ? [[key, values[key]] as [string, string]] : []));
-      const exists = entries.length === 0 ? [] : await client.sessions.exists(entries.map(([, token]) => token));
-      entries.forEach(([key, token], j) => (exists[j] ? live.push([key.slice(this.indexPrefix.length), token]) : stale.push(key)));
-    }
-    if (stale.length > 0) await client.kv.remove(stale);
-    return live;
+    return this.index.live(await this.started);
   }
 
   private async readAll(): Promise<Record<string, StoredSession>> {

@@ -1,0 +1,49 @@
+// The web session as express-session hands it over: how it is written to NemesisDB (plain JSON,
+// bigints kept) and how long it lives (the `ttl` option, else its cookie, else one day).
+
+/** What express-session (and @fastify/session) hand to a store: any JSON-able object with an optional cookie. */
+export interface StoredSession {
+  cookie?: { expires?: Date | string | null; maxAge?: number | null; originalMaxAge?: number | null; [member: string]: unknown } | null;
+  [member: string]: unknown;
+}
+
+/** The `ttl` option: seconds, or a function of the session giving them. */
+export type TtlOption = number | ((session: StoredSession) => number);
+
+/** One day, in seconds: the TTL of a session whose cookie has no expiry (connect-redis's default). */
+export const DEFAULT_TTL_SECONDS = 86_400;
+
+/** The session's TTL in whole seconds: the `ttl` option, else the cookie's expiry, else one day. */
+export function sessionTtl(session: StoredSession, option: TtlOption | undefined): number {
+  if (typeof option === 'function') return Math.ceil(option(session));
+  if (typeof option === 'number') return Math.ceil(option);
+  const cookie = session.cookie;
+  if (cookie?.expires !== undefined && cookie.expires !== null) return Math.ceil((new Date(cookie.expires).getTime() - Date.now()) / 1000);
+  if (typeof cookie?.maxAge === 'number') return Math.ceil(cookie.maxAge / 1000);
+  return DEFAULT_TTL_SECONDS;
+}
+
+/** Whether the session's cookie is past its expiry (a server clock ahead, an absolute expiry). */
+export function cookieExpired(session: StoredSession): boolean {
+  const expires = session.cookie?.expires;
+  return expires !== undefined && expires !== null && new Date(expires).getTime() <= Date.now();
+}
+
+/** The value as JSON.stringify would write it (toJSON, Dates, no undefined or functions), but with bigints kept for the lossless codec. */
+export function plain(value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    value = (value as { toJSON(): unknown }).toJSON();
+  }
+  if (Array.isArray(value))
+    return value.map((item) => (item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : plain(item)));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, member] of Object.entries(value)) {
+      if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+      out[key] = plain(member);
+    }
+    return out;
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) return null;
+  return value;
+}
