@@ -6,32 +6,19 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCertificate } from '@nemesisdb/test-utils';
+import { finished, type ChildRun } from './testing/child.test-util.js';
 import { startServer, type TestServer } from './testing/server.test-util.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(...args: string[]): Promise<Run> {
+function cli(...args: string[]): Promise<ChildRun> {
   return cliWithEnv({}, ...args);
 }
 
 // A CI job running these tests has its own GITHUB_STEP_SUMMARY; the CLI under test must not write to it.
-function cliWithEnv(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const { GITHUB_STEP_SUMMARY: _ignored, ...inherited } = process.env;
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cliWithEnv(env: Record<string, string>, ...args: string[]): Promise<ChildRun> {
+  const { GITHUB_STEP_SUMMARY: _ignored, ...inherited } = process.env;
+  return finished(spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, ...env } }));
 }
 
 let server: TestServer;
@@ -47,7 +34,20 @@ afterAll(async () => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
+/** A file in the scratch folder with `text` (a skip or expect-fail list), by its path. */
+function scratchFile(name: string, text: string): string {
+  const path = join(scratch, name);
+  writeFileSync(path, text);
+  return path;
+}
+
 const SUMMARY = /^(\d+) passed, (\d+) failed, (\d+) skipped \(\d+\.\d s\)$/m;
+
+/** kv-get.md's four cases run with a skip or expect-fail list of `text`, and the summary's passed/failed/skipped counts. */
+async function kvGetWithList(option: '--skip-file' | '--expect-fail', text: string): Promise<ChildRun & { counts: string[] | undefined }> {
+  const run = await cli(server.url, '--only', 'commands/kv-get.md', option, scratchFile(`${option.slice(2)}.txt`, text));
+  return { ...run, counts: SUMMARY.exec(run.stdout)?.slice(1, 4) };
+}
 
 describe('nemesisdb-conformance', () => {
   it('runs the shipped corpus with progress and the summary line, exit 0', async () => {
@@ -115,12 +115,10 @@ describe('nemesisdb-conformance', () => {
   });
 
   it('skips the cases of a skip file, with its reason', async () => {
-    const skipFile = join(scratch, 'skip.txt');
-    writeFileSync(skipFile, '# comment\ncommands/kv-get.md#an-empty-list-reads-nothing  # not today\n');
-    const run = await cli(server.url, '--only', 'commands/kv-get.md', '--skip-file', skipFile);
+    const run = await kvGetWithList('--skip-file', '# comment\ncommands/kv-get.md#an-empty-list-reads-nothing  # not today\n');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('(skipped: not today)');
-    expect(SUMMARY.exec(run.stdout)?.slice(1, 4)).toEqual(['3', '0', '1']);
+    expect(run.counts).toEqual(['3', '0', '1']);
   });
 
   it('selects by tags, and skips SAVE cases when persistence is off', async () => {
@@ -137,8 +135,7 @@ describe('nemesisdb-conformance', () => {
       .split('\n')
       .map((line) => line.split(' ')[0] ?? '');
     expect(ids.length).toBeGreaterThanOrEqual(3);
-    const gaps = join(scratch, 'gaps.txt');
-    writeFileSync(gaps, `# known gaps\n${ids.map((id) => `${id}  # differs on purpose`).join('\n')}\n`);
+    const gaps = scratchFile('gaps.txt', `# known gaps\n${ids.map((id) => `${id}  # differs on purpose`).join('\n')}\n`);
     const run = await cli(
       server.url,
       '--profile',
@@ -161,17 +158,14 @@ describe('nemesisdb-conformance', () => {
         .every((line) => line.endsWith('(expected to fail: differs on purpose)')),
     ).toBe(true);
 
-    const stale = join(scratch, 'stale.txt');
-    writeFileSync(stale, 'commands/kv-get.md#an-empty-list-reads-nothing  # was broken\n');
-    const fixed = await cli(server.url, '--only', 'commands/kv-get.md', '--expect-fail', stale);
+    const fixed = await kvGetWithList('--expect-fail', 'commands/kv-get.md#an-empty-list-reads-nothing  # was broken\n');
     expect(fixed.code).toBe(1);
     expect(fixed.stdout).toContain('passed, but it is listed as an expected failure (was broken): remove it from the expect-fail list');
-    expect(SUMMARY.exec(fixed.stdout)?.slice(1, 4)).toEqual(['3', '1', '0']);
+    expect(fixed.counts).toEqual(['3', '1', '0']);
   });
 
   it('exits 2 for list entries that match no case, and for a selection without cases', async () => {
-    const typo = join(scratch, 'typo.txt');
-    writeFileSync(typo, 'commands/kv-gte.md#*  # typo\n');
+    const typo = scratchFile('typo.txt', 'commands/kv-gte.md#*  # typo\n');
     const expectFail = await cli(server.url, '--expect-fail', typo);
     expect(expectFail.code).toBe(2);
     expect(expectFail.stderr).toContain('--expect-fail entries that match no case: commands/kv-gte.md#*');

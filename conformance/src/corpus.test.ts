@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { extractFromDocs, loadCorpus } from './corpus.js';
-import { IMPROVEMENT_TAG, UPSTREAM_ONLY_TAG } from './select.js';
+import { IMPROVEMENT_TAG, UPSTREAM_ONLY_TAG } from './tags.js';
 
 const docs = fileURLToPath(new URL('../../docs', import.meta.url));
 const cases = extractFromDocs(docs);

@@ -3,7 +3,8 @@
 // request for that command; close codes count when a case expects that close.
 import { COMMAND_NAMES } from '@nemesisdb/protocol';
 import { expectedStatus, requestCommand } from './extract.js';
-import { UPSTREAM_ONLY_TAG, inProfile } from './select.js';
+import { inProfile } from './select.js';
+import { UPSTREAM_ONLY_TAG } from './tags.js';
 import { COMMAND_STATUSES, NOT_PROVOKABLE, TRANSPORT_CLOSE_CODES, type CoverageRow } from './statuses.js';
 import type { Case } from './types.js';
 

@@ -32,11 +32,9 @@ export {
   type PlaceholderType,
 } from './match.js';
 export { namespaceRequest, stripNamespace } from './namespace.js';
+export { EXTENSION_TAG, IMPROVEMENT_TAG, MAX_PAYLOAD_TAG, PERSISTENCE_OFF_TAG, PERSISTENCE_ON_TAG, UPSTREAM_ONLY_TAG } from './tags.js';
 export {
-  EXTENSION_TAG,
-  IMPROVEMENT_TAG,
   PROFILES,
-  UPSTREAM_ONLY_TAG,
   inProfile,
   matchesPattern,
   parseSkipFile,
@@ -50,7 +48,6 @@ export {
 export {
   DEFAULT_MAX_PAYLOAD,
   DEFAULT_TIMEOUT_MS,
-  PERSISTENCE_OFF_TAG,
   persistenceSkip,
   runSuite,
   type RunListener,
@@ -59,8 +56,6 @@ export {
   type RunStart,
 } from './run.js';
 export {
-  MAX_PAYLOAD_TAG,
-  PERSISTENCE_ON_TAG,
   PROFILE_DEFAULTS,
   caseNeeds,
   describeSettings,

@@ -69,9 +69,12 @@ function walk(expected: ExactJsonValue, actual: ExactJsonValue, options: MatchOp
     if (expected.length !== actual.length) {
       return { path: label(path), message: `expected ${expected.length} items, got ${actual.length}: ${show(actual)}` };
     }
-    return options.unordered
-      ? walkUnordered(expected, actual, options, bindings, path)
-      : walkOrdered(expected, actual, options, bindings, path);
+    if (options.unordered) return walkUnordered(expected, actual, options, bindings, path);
+    for (let i = 0; i < expected.length; i++) {
+      const mismatch = walk(expected[i] as ExactJsonValue, actual[i] as ExactJsonValue, options, bindings, `${path}[${i}]`);
+      if (mismatch) return mismatch;
+    }
+    return null;
   }
   if (isObject(expected)) {
     if (!isObject(actual)) return differ(path, expected, actual);
@@ -95,20 +98,6 @@ function walk(expected: ExactJsonValue, actual: ExactJsonValue, options: MatchOp
     return null;
   }
   return expected === actual ? null : differ(path, expected, actual);
-}
-
-function walkOrdered(
-  expected: ExactJsonValue[],
-  actual: ExactJsonValue[],
-  options: MatchOptions,
-  bindings: Bindings,
-  path: string,
-): Mismatch | null {
-  for (let i = 0; i < expected.length; i++) {
-    const mismatch = walk(expected[i] as ExactJsonValue, actual[i] as ExactJsonValue, options, bindings, `${path}[${i}]`);
-    if (mismatch) return mismatch;
-  }
-  return null;
 }
 
 // First fit: each expected item takes the first unused reply item it matches. Enough for key

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PERSISTENCE_OFF_TAG, PERSISTENCE_ON_TAG } from './settings.js';
+import { PERSISTENCE_OFF_TAG, PERSISTENCE_ON_TAG } from './tags.js';
 import { startReference } from './testing/reference.test-util.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));

@@ -5,7 +5,7 @@ import type { ServerAccess } from './connection.js';
 import { Control } from './control.js';
 import { runCase } from './run-case.js';
 import { matchesPattern, selectCases, type Profile, type SelectOptions, type SkipRule } from './select.js';
-import { PERSISTENCE_OFF_TAG, resolveSettings, settingsSkip, type ServerSettings, type SettingsInput } from './settings.js';
+import { resolveSettings, settingsSkip, type ServerSettings, type SettingsInput } from './settings.js';
 import type { Case, CaseResult, ServerFacts, Summary } from './types.js';
 
 /** Our server's default maxPayload (the default profile's; see PROFILE_DEFAULTS for the others). */
@@ -141,5 +141,3 @@ export function persistenceSkip(c: Case, facts: ServerFacts): string | null {
   const { settings } = resolveSettings('default', { maxPayload: Number.MAX_SAFE_INTEGER }, facts);
   return settingsSkip(c, settings);
 }
-
-export { PERSISTENCE_OFF_TAG };

@@ -1,6 +1,7 @@
 // Which cases a run includes: the profile, --only, --tags and --skip-file. Cases left out by the
 // profile or a filter are not part of the run at all; cases matched by the skip file are reported
 // as skipped, with the file's reason, so a CI log shows what was not judged.
+import { EXTENSION_TAG, IMPROVEMENT_TAG, UPSTREAM_ONLY_TAG } from './tags.js';
 import type { Case } from './types.js';
 
 /**
@@ -14,10 +15,6 @@ import type { Case } from './types.js';
  */
 export const PROFILES = ['default', 'v0.7.4'] as const;
 export type Profile = (typeof PROFILES)[number];
-
-export const IMPROVEMENT_TAG = 'improvement';
-export const EXTENSION_TAG = 'extension';
-export const UPSTREAM_ONLY_TAG = 'v0.7.4-only';
 
 export interface SkipRule {
   readonly pattern: string;

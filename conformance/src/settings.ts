@@ -6,14 +6,8 @@
 import { decode, encode, type ExactJsonValue } from '@nemesisdb/protocol';
 import { namespaceRequest } from './namespace.js';
 import type { Profile } from './select.js';
+import { MAX_PAYLOAD_TAG, PERSISTENCE_OFF_TAG, PERSISTENCE_ON_TAG } from './tags.js';
 import type { Case, SendStep, ServerFacts } from './types.js';
-
-/** Tag of cases that depend on the server's maxPayload (also given to every case with a `pad=` request). */
-export const MAX_PAYLOAD_TAG = 'max-payload';
-/** Tag of cases that need persistence disabled (SAVE answers 14). */
-export const PERSISTENCE_OFF_TAG = 'persistence-off';
-/** Tag of cases that need persistence enabled (also given to every case that sends KV_SAVE or SH_SAVE). */
-export const PERSISTENCE_ON_TAG = 'persistence-on';
 
 export interface ProfileDefaults {
   /** The server's maxPayload in bytes. */

@@ -6,7 +6,7 @@ import type { RunListener, RunStart } from '../run.js';
 import { describeSettings } from '../settings.js';
 import type { Case, CaseResult, Summary } from '../types.js';
 import { VERSION } from '../version.js';
-import { summaryLine, type Output } from './output.js';
+import { endOfRunReporter, summaryLine, type Output } from './output.js';
 
 /** The areas of the protocol the report counts; a case may be in several. */
 export const REPORT_GROUPS: readonly { readonly name: string; readonly describe: string; readonly has: (c: Case) => boolean }[] = [
@@ -36,15 +36,9 @@ interface Counts {
 }
 
 export function markdownReporter(out: Output): RunListener {
-  let start: RunStart | null = null;
-  return {
-    onStart(info) {
-      start = info;
-    },
-    onEnd(summary, results) {
-      if (start) out.write(markdownReport(start, summary, results));
-    },
-  };
+  return endOfRunReporter((start, summary, results) => {
+    if (start) out.write(markdownReport(start, summary, results));
+  });
 }
 
 /** The report as one Markdown document (it starts with a level-2 heading, to sit in a step summary). */

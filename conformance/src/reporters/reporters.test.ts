@@ -68,6 +68,11 @@ function drive(listener: RunListener, run: readonly CaseResult[] = results, tota
   listener.onEnd?.(totals, run);
 }
 
+/** Each fragment must be in the report: a substring of its text, or one of its lines. */
+function expectEach(report: string | readonly string[], fragments: readonly string[]): void {
+  for (const fragment of fragments) expect(report).toContain(fragment);
+}
+
 function output(name: ReporterName, run: readonly CaseResult[] = results, totals: Summary = summary): string {
   let text = '';
   drive(createReporter(name, { write: (chunk: string) => (text += chunk) }), run, totals);
@@ -77,14 +82,16 @@ function output(name: ReporterName, run: readonly CaseResult[] = results, totals
 describe('pretty', () => {
   it('prints the server, the warning, a line per case, the failures again and the summary line', () => {
     const text = output('pretty');
-    expect(text).toContain('nemesisdb-conformance: ws://127.0.0.1:1987 (serverVersion 0.7.4, persistEnabled true)');
-    expect(text).toContain('profile default: 3 cases, 2 left out by profile/filters');
-    expect(text).toContain('settings: maxPayload 8192 (--max-payload), persistence on (SV_INFO)');
-    expect(text).toContain('Point it only at a server whose data you can lose');
-    expect(text).toContain('[1/3] ✓ commands/sh-new.md#ok (4 ms)');
-    expect(text).toContain('[2/3] ✗ commands/sh-new.md#bad (2 ms)\n      commands/sh-new.md:9: SH_NEW_RSP.st: expected 26, got 41');
-    expect(text).toContain('[3/3] - commands/sh-save.md#off (skipped: needs a server with persistence disabled)');
-    expect(text).toContain('Failed cases:\n  ✗ commands/sh-new.md#bad');
+    expectEach(text, [
+      'nemesisdb-conformance: ws://127.0.0.1:1987 (serverVersion 0.7.4, persistEnabled true)',
+      'profile default: 3 cases, 2 left out by profile/filters',
+      'settings: maxPayload 8192 (--max-payload), persistence on (SV_INFO)',
+      'Point it only at a server whose data you can lose',
+      '[1/3] ✓ commands/sh-new.md#ok (4 ms)',
+      '[2/3] ✗ commands/sh-new.md#bad (2 ms)\n      commands/sh-new.md:9: SH_NEW_RSP.st: expected 26, got 41',
+      '[3/3] - commands/sh-save.md#off (skipped: needs a server with persistence disabled)',
+      'Failed cases:\n  ✗ commands/sh-new.md#bad',
+    ]);
     expect(text.trimEnd().split('\n').at(-1)).toBe('1 passed, 1 failed, 1 skipped (1.2 s)');
   });
 
@@ -100,13 +107,15 @@ describe('tap', () => {
   it('writes TAP 14 with a plan, a YAML block for the failure, SKIP and the summary comment', () => {
     const lines = output('tap').trimEnd().split('\n');
     expect(lines[0]).toBe('TAP version 14');
-    expect(lines).toContain('1..3');
-    expect(lines).toContain('ok 1 - commands/sh-new.md#ok - Create a session');
-    expect(lines).toContain('not ok 2 - commands/sh-new.md#bad - A <bad> & "quoted" \\# case');
-    expect(lines).toContain('  ---');
-    expect(lines).toContain('  message: "commands/sh-new.md:9: SH_NEW_RSP.st: expected 26, got 41\\n  sent:     {\\"SH_NEW\\":{}}"');
-    expect(lines).toContain('  at: "commands/sh-new.md:9"');
-    expect(lines).toContain('ok 3 - commands/sh-save.md#off - Disabled # SKIP needs a server with persistence disabled');
+    expectEach(lines, [
+      '1..3',
+      'ok 1 - commands/sh-new.md#ok - Create a session',
+      'not ok 2 - commands/sh-new.md#bad - A <bad> & "quoted" \\# case',
+      '  ---',
+      '  message: "commands/sh-new.md:9: SH_NEW_RSP.st: expected 26, got 41\\n  sent:     {\\"SH_NEW\\":{}}"',
+      '  at: "commands/sh-new.md:9"',
+      'ok 3 - commands/sh-save.md#off - Disabled # SKIP needs a server with persistence disabled',
+    ]);
     expect(lines.at(-1)).toBe('# 1 passed, 1 failed, 1 skipped (1.2 s)');
   });
 });
@@ -136,11 +145,13 @@ describe('junit', () => {
         '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="nemesisdb-conformance" tests="3" failures="1" skipped="1" time="1.234">',
       ),
     ).toBe(true);
-    expect(xml).toContain('<testsuite name="commands/sh-new.md" tests="2" failures="1" skipped="0" time="0.006">');
-    expect(xml).toContain('<testsuite name="commands/sh-save.md" tests="1" failures="0" skipped="1"');
-    expect(xml).toContain('name="A &lt;bad&gt; &amp; &quot;quoted&quot; # case"');
-    expect(xml).toContain('<failure message="commands/sh-new.md:9: SH_NEW_RSP.st: expected 26, got 41">');
-    expect(xml).toContain('<skipped message="needs a server with persistence disabled"/>');
+    expectEach(xml, [
+      '<testsuite name="commands/sh-new.md" tests="2" failures="1" skipped="0" time="0.006">',
+      '<testsuite name="commands/sh-save.md" tests="1" failures="0" skipped="1"',
+      'name="A &lt;bad&gt; &amp; &quot;quoted&quot; # case"',
+      '<failure message="commands/sh-new.md:9: SH_NEW_RSP.st: expected 26, got 41">',
+      '<skipped message="needs a server with persistence disabled"/>',
+    ]);
     expect(xml.match(/<testcase /g)).toHaveLength(3);
     expect(xml.trimEnd().endsWith('</testsuites>')).toBe(true);
   });
@@ -149,9 +160,11 @@ describe('junit', () => {
 describe('expected failures', () => {
   it('pretty marks them and says which listed case passed; the summary line counts them apart', () => {
     const text = output('pretty', listed, listedSummary);
-    expect(text).toContain('[2/3] ✗ commands/sh-new.md#bad (2 ms, failed as expected: gap #12)');
-    expect(text).toContain('[3/3] ✗ concepts/transport.md#big (1 ms, passed but expected to fail)');
-    expect(text).toContain('Failed cases:\n  ✗ concepts/transport.md#big\n      passed, but it is listed as an expected failure (gap #13)');
+    expectEach(text, [
+      '[2/3] ✗ commands/sh-new.md#bad (2 ms, failed as expected: gap #12)',
+      '[3/3] ✗ concepts/transport.md#big (1 ms, passed but expected to fail)',
+      'Failed cases:\n  ✗ concepts/transport.md#big\n      passed, but it is listed as an expected failure (gap #13)',
+    ]);
     expect(text.trimEnd().split('\n').at(-1)).toBe('1 passed, 1 failed, 0 skipped, 1 failed as expected (1.0 s)');
   });
 
@@ -182,16 +195,20 @@ describe('markdown', () => {
   it('gives the verdict, the settings, counts per area, section and page, the failures and the skip reasons', () => {
     const text = output('markdown');
     expect(text).toMatch(/^## NemesisDB conformance: ❌ not compatible \(profile `default`\)\n/);
-    expect(text).toContain('Server `ws://127.0.0.1:1987` (serverVersion `0.7.4`), judged by @nemesisdb/conformance');
-    expect(text).toContain('Settings: maxPayload 8192 (--max-payload), persistence on (SV_INFO).');
-    expect(text).toContain('**1 passed, 1 failed, 1 skipped (1.2 s)**; 2 cases left out by the profile and filters.');
+    expectEach(text, [
+      'Server `ws://127.0.0.1:1987` (serverVersion `0.7.4`), judged by @nemesisdb/conformance',
+      'Settings: maxPayload 8192 (--max-payload), persistence on (SV_INFO).',
+      '**1 passed, 1 failed, 1 skipped (1.2 s)**; 2 cases left out by the profile and filters.',
+    ]);
     // The fixture's cases are tagged status, so all are in "commands"; the left-out improvement is only in "expiry".
     expect(text).toMatch(/^\| \*\*commands\*\*: [^|]+ \| 1 \| 1 \| 0 \| 1 \| 1 \| ❌ \|$/m);
     expect(text).toMatch(/^\| \*\*expiry\*\*: [^|]+ \| 0 \| 0 \| 0 \| 0 \| 1 \| — \|$/m);
     expect(text).toMatch(/^\| \*\*extensions\*\*: [^|]+ \| 0 \| 0 \| 0 \| 0 \| 0 \| — \|$/m);
-    expect(text).toContain('| `commands/` | 1 | 1 | 0 | 1 | 1 | ❌ |');
-    expect(text).toContain('| `concepts/` | 0 | 0 | 0 | 0 | 1 | — |');
-    expect(text).toContain('| `commands/sh-save.md` | 0 | 0 | 0 | 1 | 0 | — |');
+    expectEach(text, [
+      '| `commands/` | 1 | 1 | 0 | 1 | 1 | ❌ |',
+      '| `concepts/` | 0 | 0 | 0 | 0 | 1 | — |',
+      '| `commands/sh-save.md` | 0 | 0 | 0 | 1 | 0 | — |',
+    ]);
     expect(text).toContain(
       '### Failures (1)\n\n- `commands/sh-new.md#bad` (commands/sh-new.md:9)\n\n```text\ncommands/sh-new.md:9: SH_NEW_RSP.st',
     );

@@ -6,6 +6,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { finished, type ChildRun } from './child.test-util.js';
 
 export const BUILT_CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
@@ -48,30 +49,17 @@ process.exit(run.status ?? 1);
   };
 }
 
-export interface ScriptRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /**
  * Runs a script as GitHub's `shell: bash` does (`bash --noprofile --norc -eo pipefail FILE`),
  * with `env` on top of this process's environment and the shim first on PATH.
  */
-export function runBash(script: string, env: Record<string, string>, shim: Shim, cwd: string): Promise<ScriptRun> {
+export function runBash(script: string, env: Record<string, string>, shim: Shim, cwd: string): Promise<ChildRun> {
   const file = join(cwd, `step-${Date.now()}-${Math.random().toString(36).slice(2)}.sh`);
   writeFileSync(file, script);
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
-      cwd,
-      env: { ...process.env, ...env, PATH: `${shim.bin}${delimiter}${process.env['PATH'] ?? ''}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', file], {
+    cwd,
+    env: { ...process.env, ...env, PATH: `${shim.bin}${delimiter}${process.env['PATH'] ?? ''}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return finished(child);
 }

@@ -6,6 +6,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { stopChild } from './child.test-util.js';
 
 export interface ReferenceServer {
   readonly url: string;
@@ -42,7 +43,7 @@ export async function startReference(bin: string, config: ReferenceConfig): Prom
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const stop = (): Promise<void> => stopChild(child, dir);
+    const stop = (): Promise<void> => stopReference(child, dir);
     try {
       await waitForPort(port, child, () => output);
       return { url: `ws://127.0.0.1:${port}`, stop };
@@ -84,13 +85,7 @@ async function waitForPort(port: number, child: ChildProcess, output: () => stri
   throw new Error(`the reference did not listen on ${port} within 15 s: ${output()}`);
 }
 
-async function stopChild(child: ChildProcess, dir: string): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  }
+async function stopReference(child: ChildProcess, dir: string): Promise<void> {
+  await stopChild(child, 5_000);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from './child.test-util.js';
 
 const CLI = fileURLToPath(new URL('../../../apps/server/dist/cli.js', import.meta.url));
 
@@ -61,12 +62,6 @@ function listeningUrl(child: ChildProcess): Promise<string> {
 }
 
 async function stop(child: ChildProcess, persistPath: string | null): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await stopChild(child, 10_000);
   if (persistPath) rmSync(persistPath, { recursive: true, force: true });
 }
