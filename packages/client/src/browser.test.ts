@@ -1,28 +1,15 @@
 // The SDK in a real browser: Debian's Chromium, headless, driven by playwright-core (which never
 // downloads a browser here), loads the standalone bundle from a tiny HTTP server and talks to the
 // real server app through the browser's own WebSocket.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeInChromium, launchChromium, type ChromiumSession } from '@nemesisdb/test-utils';
 import { startApp, stopAllApps, type App } from './app-server.test-util.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const BUNDLE = fileURLToPath(new URL('../dist/nemesisdb.global.js', import.meta.url));
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-];
-const MISSING = `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`;
 
 // What runs in the page. A plain script (not a function of this file) so that no transpiler
 // helper ends up in code the browser evaluates.
@@ -91,42 +78,22 @@ function serveStatic(): Promise<{ server: Server; origin: string }> {
   );
 }
 
-describe('in a browser (headless Chromium)', () => {
-  if (!existsSync(CHROMIUM)) {
-    if (process.env.CI) {
-      it('needs Chromium (CI must install it)', () => {
-        throw new Error(MISSING);
-      });
-    } else {
-      console.warn(`[browser test skipped] ${MISSING}`);
-      it.skip(`skipped: ${MISSING}`, () => {});
-    }
-    return;
-  }
-
+describeInChromium('in a browser (headless Chromium)', () => {
   let app: App;
   let http: { server: Server; origin: string };
-  let context: BrowserContext;
-  let profile: string;
+  let browser: ChromiumSession<BrowserContext>;
 
   beforeAll(async () => {
     if (!existsSync(BUNDLE)) throw new Error(`the browser bundle is not built (${BUNDLE}): run \`pnpm build\` in packages/client`);
     app = await startApp();
     http = await serveStatic();
-    profile = mkdtempSync(join(tmpdir(), 'nemesisdb-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      timeout: 30_000,
-    });
+    browser = await launchChromium(chromium, 'nemesisdb-chromium-');
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await new Promise((resolve) => (http ? http.server.close(resolve) : resolve(undefined)));
     await stopAllApps();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('the bundle has no trace of the Node WebSocket library', () => {
@@ -135,7 +102,7 @@ describe('in a browser (headless Chromium)', () => {
   });
 
   it('creates a session, keeps a token and integers above 2^53 exact, and sees a 1-second session expire', async () => {
-    const page = await context.newPage();
+    const page = await browser.context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${http.origin}/`);

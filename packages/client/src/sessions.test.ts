@@ -4,15 +4,13 @@ import type { NemesisClient } from './client.js';
 import { expiryOf } from './sessions.js';
 import type { SessionToken } from './token.js';
 
+// One app and one client for the whole file; every test starts with no sessions.
 let db: NemesisClient;
-
 beforeAll(async () => {
   db = await connectToNewApp();
 });
 afterAll(closeAppsAndClients);
-beforeEach(async () => {
-  await db.sessions.endAll();
-});
+beforeEach(() => db.sessions.endAll());
 
 describe('expiry options (checked before sending, like the Python client)', () => {
   it('builds the expiry member', () => {

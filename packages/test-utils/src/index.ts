@@ -1,4 +1,12 @@
 // @nemesisdb/test-utils (private): what several packages' tests need, written once.
 export { APP_CLI, AppExitedError, startApp, stopAllApps, type App, type AppOptions } from './app.js';
+export {
+  CHROMIUM,
+  describeInChromium,
+  launchChromium,
+  type ChromiumLauncher,
+  type ChromiumOptions,
+  type ChromiumSession,
+} from './chromium.js';
 export { testCertificate, type TestCertificate } from './certificate.js';
 export { secureAppFiles, type SecureAppFiles } from './secure-app.js';
