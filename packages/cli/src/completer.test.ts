@@ -7,11 +7,15 @@ import { TokenBook } from './tokens.js';
 
 describe('body skeletons from the request schemas', () => {
   it('name every parameter with a placeholder of its type, the token first', () => {
-    expect(bodySkeleton('SH_SET')).toBe('{"tkn":$tkn,"keys":{}}');
-    expect(bodySkeleton('KV_GET')).toBe('{"keys":[]}');
-    expect(bodySkeleton('KV_UPDATE')).toBe('{"key":"","path":"","value":{}}');
-    expect(bodySkeleton('SH_INFO_ALL')).toBe('{}');
-    expect(bodySkeleton('SH_INFO')).toBe('{"tkn":$tkn}');
+    const skeletons = {
+      SH_SET: '{"tkn":$tkn,"keys":{}}',
+      KV_GET: '{"keys":[]}',
+      KV_UPDATE: '{"key":"","path":"","value":{}}',
+      SH_INFO_ALL: '{}',
+      SH_INFO: '{"tkn":$tkn}',
+    } as const;
+    for (const [command, skeleton] of Object.entries(skeletons))
+      expect(bodySkeleton(command as keyof typeof skeletons), command).toBe(skeleton);
     expect(bodySkeleton('SH_NEW')).toMatch(/^\{"expiry":\{"duration":0,/);
   });
 

@@ -5,11 +5,14 @@ import { looksLikeAddress } from './program.js';
 
 describe('server addresses', () => {
   it("default to ws:// and NemesisDB's port 1987", () => {
-    expect(normalizeUrl('127.0.0.1:7000')).toBe('ws://127.0.0.1:7000/');
-    expect(normalizeUrl('localhost')).toBe('ws://localhost:1987/');
-    expect(normalizeUrl('wss://db.example.com')).toBe('wss://db.example.com:1987/');
-    expect(normalizeUrl('ws://db.example.com:80/x')).toBe('ws://db.example.com/x');
-    expect(normalizeUrl('ws://[::1]:1987')).toBe('ws://[::1]:1987/');
+    const normalized = {
+      '127.0.0.1:7000': 'ws://127.0.0.1:7000/',
+      localhost: 'ws://localhost:1987/',
+      'wss://db.example.com': 'wss://db.example.com:1987/',
+      'ws://db.example.com:80/x': 'ws://db.example.com/x',
+      'ws://[::1]:1987': 'ws://[::1]:1987/',
+    };
+    for (const [given, url] of Object.entries(normalized)) expect(normalizeUrl(given), given).toBe(url);
   });
 
   it('refuse other schemes and text that is not an address', () => {

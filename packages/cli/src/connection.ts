@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConnectionError, NemesisClient, ProtocolError, type ClientOptions } from '@nemesisdb/client';
+import { complain, type Output } from './output.js';
 
 /** Where and how to connect, from the command line (and NEMESISDB_URL / NEMESISDB_TOKEN). */
 export interface ConnectionSettings {
@@ -86,6 +87,19 @@ export function clientOptions(settings: ConnectionSettings, extra: ClientOptions
 /** Opens a client that gives up at once when the connection is lost (one-shot, pipe, latency). */
 export function connectOnce(settings: ConnectionSettings): Promise<NemesisClient> {
   return NemesisClient.connect(settings.url, clientOptions(settings, { reconnect: false, queueWhileDisconnected: false }));
+}
+
+/**
+ * connectOnce for a mode that cannot start without the server: on failure it says why on stderr
+ * and gives undefined, for the caller to exit with ExitCode.Unreachable.
+ */
+export async function connectOrComplain(settings: ConnectionSettings, output: Output): Promise<NemesisClient | undefined> {
+  try {
+    return await connectOnce(settings);
+  } catch (error) {
+    complain(output, describeConnectionError(error));
+    return undefined;
+  }
 }
 
 /** The option that fixes a TLS failure, when the message is one. */

@@ -1,4 +1,4 @@
-import { connectOnce, describeConnectionError, replySignal, type ConnectionSettings } from './connection.js';
+import { connectOrComplain, describeConnectionError, replySignal, type ConnectionSettings } from './connection.js';
 import { ExitCode } from './exit-codes.js';
 import { LatencyStats } from './latency-stats.js';
 import { complain, type Output } from './output.js';
@@ -31,13 +31,8 @@ export async function runLatency(
   output: Output,
   stop: AbortSignal,
 ): Promise<number> {
-  let client;
-  try {
-    client = await connectOnce(settings);
-  } catch (error) {
-    complain(output, describeConnectionError(error));
-    return ExitCode.Unreachable;
-  }
+  const client = await connectOrComplain(settings, output);
+  if (client === undefined) return ExitCode.Unreachable;
   const stats = new LatencyStats();
   const tty = output.out.isTTY === true;
   let lastPrint = performance.now();

@@ -1,4 +1,4 @@
-import { connectOnce, describeConnectionError, replySignal, type ConnectionSettings } from './connection.js';
+import { connectOrComplain, describeConnectionError, replySignal, type ConnectionSettings } from './connection.js';
 import { ExitCode } from './exit-codes.js';
 import { parseInput } from './input.js';
 import { complain, type Output } from './output.js';
@@ -33,13 +33,8 @@ export async function runOneShot(
     complain(output, parsed.kind === 'incomplete' ? 'the request is incomplete: a { or [ is not closed' : parsed.message);
     return ExitCode.Usage;
   }
-  let client;
-  try {
-    client = await connectOnce(settings);
-  } catch (error) {
-    complain(output, describeConnectionError(error));
-    return ExitCode.Unreachable;
-  }
+  const client = await connectOrComplain(settings, output);
+  if (client === undefined) return ExitCode.Unreachable;
   try {
     const text = await client.sendRaw(parsed.text, { signal: replySignal(settings) });
     const reply = readReply(text);

@@ -14,6 +14,27 @@ function summary(stdout: string) {
   return { sent: figure('sent'), replies: figure('replies'), errors: figure('errors'), rate: /([\d,]+) requests\/s/.exec(stdout)?.[1] };
 }
 
+/**
+ * A million KV_SET lines piped (16 in flight) to a server of their own; once the load is under way
+ * (keys are arriving), `breakServer` stops it answering or kills it.
+ */
+async function loadThenBreak(options: string[], breakServer: (server: App) => unknown) {
+  const server = await startApp();
+  return runCli(['--pipe', '--pipe-window', '16', ...options, server.url], {
+    input: Array.from({ length: 1_000_000 }, (_, i) => `{"KV_SET":{"keys":{"k${i}":${i}}}}`).join('\n'),
+    timeoutMs: 120_000,
+    started: () => {
+      void (async () => {
+        for (;;) {
+          const count = await runCli(['--raw', server.url, 'KV_COUNT']);
+          if (/"cnt":[1-9]/.test(count.stdout)) break;
+        }
+        await breakServer(server);
+      })();
+    },
+  });
+}
+
 describe('--pipe', () => {
   it('sends every line pipelined and reports sent, replies by status, errors and requests/s', async () => {
     const n = 3000;
@@ -88,21 +109,7 @@ describe('--pipe', () => {
   });
 
   it('ends the load when the server stops answering for --pipe-timeout (exit 3)', async () => {
-    const stuck = await startApp();
-    const lines = Array.from({ length: 1_000_000 }, (_, i) => `{"KV_SET":{"keys":{"s${i}":${i}}}}`).join('\n');
-    const result = await runCli(['--pipe', '--pipe-window', '16', '--pipe-timeout', '1', stuck.url], {
-      input: lines,
-      timeoutMs: 120_000,
-      started: () => {
-        void (async () => {
-          for (;;) {
-            const count = await runCli(['--raw', stuck.url, 'KV_COUNT']);
-            if (/"cnt":[1-9]/.test(count.stdout)) break;
-          }
-          stuck.pause();
-        })();
-      },
-    });
+    const result = await loadThenBreak(['--pipe-timeout', '1'], (stuck) => stuck.pause());
     expect(result.code, result.stdout + result.stderr).toBe(3);
     expect(result.stderr).toMatch(/no reply for 1 s with \d+ requests in flight \(--pipe-timeout\)/);
     expect(result.stdout).toMatch(/errors:\s+\d+ \(no reply for 1 s\)/);
@@ -110,22 +117,7 @@ describe('--pipe', () => {
   });
 
   it('exits 3 when the server goes away during the load, saying so', async () => {
-    const doomed = await startApp();
-    const lines = Array.from({ length: 1_000_000 }, (_, i) => `{"KV_SET":{"keys":{"d${i}":${i}}}}`).join('\n');
-    const result = await runCli(['--pipe', '--pipe-window', '16', doomed.url], {
-      input: lines,
-      timeoutMs: 120_000,
-      // Once the load is under way (keys are arriving), the server dies.
-      started: () => {
-        void (async () => {
-          for (;;) {
-            const count = await runCli(['--raw', doomed.url, 'KV_COUNT']);
-            if (/"cnt":[1-9]/.test(count.stdout)) break;
-          }
-          await doomed.kill();
-        })();
-      },
-    });
+    const result = await loadThenBreak([], (doomed) => doomed.kill());
     expect(result.code, result.stdout + result.stderr).toBe(3);
     expect(result.stderr).toMatch(/connection to ws:\/\/127\.0\.0\.1:\d+\/ lost/);
     expect(result.stdout).toMatch(/errors:\s+\d+ \(connection lost\)/);

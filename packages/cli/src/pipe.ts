@@ -1,6 +1,5 @@
 import { createInterface } from 'node:readline';
-import type { NemesisClient } from '@nemesisdb/client';
-import { connectOnce, describeConnectionError, type ConnectionSettings } from './connection.js';
+import { connectOrComplain, describeConnectionError, type ConnectionSettings } from './connection.js';
 import { ExitCode } from './exit-codes.js';
 import { parseInput } from './input.js';
 import { complain, type Output } from './output.js';
@@ -41,13 +40,8 @@ export interface PipeSummary {
 }
 
 export async function runPipe(settings: ConnectionSettings, options: PipeOptions, output: Output): Promise<number> {
-  let client: NemesisClient;
-  try {
-    client = await connectOnce(settings);
-  } catch (error) {
-    complain(output, describeConnectionError(error));
-    return ExitCode.Unreachable;
-  }
+  const client = await connectOrComplain(settings, output);
+  if (client === undefined) return ExitCode.Unreachable;
   const { ce } = output;
   const summary: PipeSummary = { sent: 0, replies: 0, byStatus: new Map(), errors: 0, failures: 0, seconds: 0, lost: undefined };
   const tokens = new TokenBook();

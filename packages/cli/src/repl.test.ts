@@ -33,6 +33,19 @@ async function repl(app: App | string, env: Record<string, string> = {}): Promis
   return terminal;
 }
 
+/** The REPL on `app`, once it shows its prompt. */
+async function replAtPrompt(app: App, env: Record<string, string> = {}): Promise<Terminal> {
+  const terminal = await repl(app, env);
+  await terminal.waitFor(prompt(app));
+  return terminal;
+}
+
+/** A new app and the REPL on it, at its prompt. */
+async function freshRepl(): Promise<{ app: App; t: Terminal }> {
+  const app = await startApp();
+  return { app, t: await replAtPrompt(app) };
+}
+
 /** `1 Ok` right after a colour escape (SGR). */
 const COLOURED_OK = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m1 Ok`);
 
@@ -43,20 +56,15 @@ function prompt(app: App): string {
 
 describe.skipIf(!tmux)('the REPL in a terminal', () => {
   it('prompts with the address, runs a command and pretty-prints the reply with its status', async () => {
-    const app = await startApp();
-    const t = await repl(app);
-    await t.waitFor(prompt(app));
+    const { t } = await freshRepl();
     await t.line('SH_INFO_ALL');
     const screen = await t.waitFor(/1 Ok {2}SH_INFO_ALL_RSP\n\{\n {2}"SH_INFO_ALL_RSP": \{\n/);
     expect(screen).toMatch(/"totalSessions": \d+/);
-    await t.line('SH_GET {"tkn":1,"keys":["a"]}');
-    await t.waitFor('100 SessionNotExist  SH_GET_RSP');
+    await t.answer('SH_GET {"tkn":1,"keys":["a"]}', '100 SessionNotExist  SH_GET_RSP');
   });
 
   it('completes a command name with Tab and fills in its parameters; sending the skeleton works', async () => {
-    const app = await startApp();
-    const t = await repl(app);
-    await t.waitFor(prompt(app));
+    const { app, t } = await freshRepl();
     // Tab completes only when it arrives on its own (readline treats a chunk with more as a
     // paste), so the text typed must be on the screen first.
     await t.type('KV_SE');
@@ -78,16 +86,12 @@ describe.skipIf(!tmux)('the REPL in a terminal', () => {
   it('keeps history across runs in the file NEMESISDB_CLI_HISTORY names; Up recalls it', async () => {
     const app = await startApp();
     const file = join(dir, 'shared-history');
-    const first = await repl(app, { NEMESISDB_CLI_HISTORY: file });
-    await first.waitFor(prompt(app));
-    await first.line('KV_SET {"keys":{"remembered":42}}');
-    await first.waitFor('1 Ok  KV_SET_RSP');
-    await first.line('exit');
-    await first.waitFor('[exit 0]');
+    const first = await replAtPrompt(app, { NEMESISDB_CLI_HISTORY: file });
+    await first.answer('KV_SET {"keys":{"remembered":42}}', '1 Ok  KV_SET_RSP');
+    await first.answer('exit', '[exit 0]');
     expect(readFileSync(file, 'utf8')).toBe('KV_SET {"keys":{"remembered":42}}\nexit\n');
 
-    const second = await repl(app, { NEMESISDB_CLI_HISTORY: file });
-    await second.waitFor(prompt(app));
+    const second = await replAtPrompt(app, { NEMESISDB_CLI_HISTORY: file });
     await second.press('Up', 'Up');
     await second.waitFor(`${prompt(app)}KV_SET {"keys":{"remembered":42}}`);
     await second.press('Enter');
@@ -97,15 +101,11 @@ describe.skipIf(!tmux)('the REPL in a terminal', () => {
   it('continues a request over several lines until its braces balance, and keeps it as one history entry', async () => {
     const app = await startApp();
     const file = join(dir, 'multi-line-history');
-    const t = await repl(app, { NEMESISDB_CLI_HISTORY: file });
-    await t.waitFor(prompt(app));
-    await t.line('KV_SET {"keys":{');
-    await t.waitFor('... ');
+    const t = await replAtPrompt(app, { NEMESISDB_CLI_HISTORY: file });
+    await t.answer('KV_SET {"keys":{', '... ');
     await t.line('"multi": [1,');
-    await t.line('2, 3]}}');
-    await t.waitFor('1 Ok  KV_SET_RSP');
-    await t.line('KV_GET {"keys":["multi"]}');
-    await t.waitFor('"multi": [1, 2, 3]');
+    await t.answer('2, 3]}}', '1 Ok  KV_SET_RSP');
+    await t.answer('KV_GET {"keys":["multi"]}', '"multi": [1, 2, 3]');
     expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('KV_SET {"keys":{ "multi": [1, 2, 3]}}');
     // Up brings back the whole entry at once.
     const from = await t.mark();
@@ -114,65 +114,47 @@ describe.skipIf(!tmux)('the REPL in a terminal', () => {
   });
 
   it('$tkn is the last token returned, $1, $2 each token by number, exact to 64 bits', async () => {
-    const app = await startApp();
-    const t = await repl(app);
-    await t.waitFor(prompt(app));
+    const { app, t } = await freshRepl();
     await t.line('SH_NEW {}');
     const first = /tkn → \$tkn, \$1\n[\s\S]*?"tkn": (\d+)/.exec(await t.waitFor(/tkn → \$tkn, \$1\n[\s\S]*"tkn": \d+/))![1]!;
     await t.line('SH_NEW {}');
     const second = /tkn → \$tkn, \$2\n[\s\S]*?"tkn": (\d+)/.exec(await t.waitFor(/tkn → \$tkn, \$2\n[\s\S]*"tkn": \d+/))![1]!;
     expect(first).not.toBe(second);
-    await t.line('SH_SET {"tkn":$1,"keys":{"who":"first"}}');
-    await t.waitFor('1 Ok  SH_SET_RSP');
-    await t.line('SH_SET {"tkn":$tkn,"keys":{"who":"second"}}');
-    await t.waitFor(/1 Ok {2}SH_SET_RSP[\s\S]*1 Ok {2}SH_SET_RSP/);
+    await t.answer('SH_SET {"tkn":$1,"keys":{"who":"first"}}', '1 Ok  SH_SET_RSP');
+    await t.answer('SH_SET {"tkn":$tkn,"keys":{"who":"second"}}', /1 Ok {2}SH_SET_RSP[\s\S]*1 Ok {2}SH_SET_RSP/);
     let from = await t.mark();
-    await t.line('SH_GET {"tkn":"$1","keys":["who"]}');
-    await t.waitFor('"who": "first"', { from });
+    await t.answer('SH_GET {"tkn":"$1","keys":["who"]}', '"who": "first"', { from });
     from = await t.mark();
-    await t.line('tokens');
-    await t.waitFor(`$1  ${first}\n$2 $tkn  ${second}`, { from });
+    await t.answer('tokens', `$1  ${first}\n$2 $tkn  ${second}`, { from });
     // The tokens the REPL shows are the server's, digit for digit.
     const check = await runCli(['--raw', app.url, 'SH_EXISTS', `{"tkns":[${first},${second}]}`]);
     expect(check.stdout).toContain(`"exist":[${first},${second}]`);
     from = await t.mark();
-    await t.line('SH_GET {"tkn":$9,"keys":[]}');
-    await t.waitFor('$9: no such token', { from });
+    await t.answer('SH_GET {"tkn":$9,"keys":[]}', '$9: no such token', { from });
   });
 
   it('reconnects when the server comes back on the same port', async () => {
-    const app = await startApp();
-    const t = await repl(app);
-    await t.waitFor(prompt(app));
-    await t.line('KV_SET {"keys":{"before":1}}');
-    await t.waitFor('1 Ok  KV_SET_RSP');
+    const { app, t } = await freshRepl();
+    await t.answer('KV_SET {"keys":{"before":1}}', '1 Ok  KV_SET_RSP');
     await app.stop();
     await t.waitFor(/connection to ws:\/\/127\.0\.0\.1:\d+\/ lost \(close code 1001\); reconnecting…/);
     let from = await t.mark();
-    await t.line('SH_INFO_ALL');
-    await t.waitFor('not connected', { from });
+    await t.answer('SH_INFO_ALL', 'not connected', { from });
     const again = await startApp({ port: app.port });
     await t.waitFor(`reconnected to ${again.url}`);
     from = await t.mark();
-    await t.line('SH_INFO_ALL');
-    await t.waitFor('1 Ok  SH_INFO_ALL_RSP', { from });
+    await t.answer('SH_INFO_ALL', '1 Ok  SH_INFO_ALL_RSP', { from });
     expect(await t.screen()).not.toMatch(STACK_TRACE);
   });
 
   it('explains bad input and a server that closes mid-request, never with a stack trace', async () => {
-    const app = await startApp();
-    const t = await repl(app);
-    await t.waitFor(prompt(app));
-    await t.line('SH_NEW {"expiry":{"duration":6o}}');
-    await t.waitFor('the body of SH_NEW is not JSON: expected');
-    await t.line('SH_NWE {}');
-    await t.waitFor('unknown command SH_NWE — did you mean SH_NEW');
-    await t.line('[1,2]');
-    await t.waitFor('cannot read "[1,2]"');
+    const { app, t } = await freshRepl();
+    await t.answer('SH_NEW {"expiry":{"duration":6o}}', 'the body of SH_NEW is not JSON: expected');
+    await t.answer('SH_NWE {}', 'unknown command SH_NWE — did you mean SH_NEW');
+    await t.answer('[1,2]', 'cannot read "[1,2]"');
     await t.line('{"SH_NOPE":{}}'); // a whole request goes out: the server's answer is the lesson
     await t.waitFor('10 CommandNotExist  SH_NOPE_RSP');
-    await t.line('help SH_NEWW');
-    await t.waitFor('no command SH_NEWW — did you mean SH_NEW');
+    await t.answer('help SH_NEWW', 'no command SH_NEWW — did you mean SH_NEW');
     // The server stops answering with a request in flight, then dies.
     app.pause();
     await t.line('SH_INFO_ALL');
@@ -188,9 +170,7 @@ describe.skipIf(!tmux)('the REPL in a terminal', () => {
   });
 
   it('Ctrl-C stops waiting for a reply that does not come, and the prompt stays usable', async () => {
-    const app = await startApp();
-    const t = await repl(app);
-    await t.waitFor(prompt(app));
+    const { app, t } = await freshRepl();
     app.pause();
     await t.line('SH_INFO_ALL');
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -200,8 +180,7 @@ describe.skipIf(!tmux)('the REPL in a terminal', () => {
     // The server wakes: the stale reply is dropped, the next command gets its own.
     app.resume();
     const from = await t.mark();
-    await t.line('SV_INFO');
-    await t.waitFor('1 Ok  SV_INFO_RSP', { from });
+    await t.answer('SV_INFO', '1 Ok  SV_INFO_RSP', { from });
     expect(await t.screen()).not.toMatch(STACK_TRACE);
   });
 
@@ -213,19 +192,14 @@ describe.skipIf(!tmux)('the REPL in a terminal', () => {
     await t.waitFor(`127.0.0.1:${port} (not connected)> `);
     expect(await t.screen()).toContain('ECONNREFUSED');
     await startApp({ port });
-    await t.line('SV_INFO');
-    await t.waitFor('1 Ok  SV_INFO_RSP');
+    await t.answer('SV_INFO', '1 Ok  SV_INFO_RSP');
     await t.waitFor(`127.0.0.1:${port}> `);
   });
 
   it('shows help generated from the schemas and the docs', async () => {
-    const app = await startApp();
-    const t = await repl(app);
-    await t.waitFor(prompt(app));
-    await t.line('help');
-    await t.waitFor(/SH_NEW\s+create a session/);
-    await t.line('help SH_NEW');
-    await t.waitFor(/expiry\.duration\s+uint\s+required/);
+    const { t } = await freshRepl();
+    await t.answer('help', /SH_NEW\s+create a session/);
+    await t.answer('help SH_NEW', /expiry\.duration\s+uint\s+required/);
     await t.waitFor('41 ValueTypeInvalid');
   });
 
@@ -234,13 +208,10 @@ describe.skipIf(!tmux)('the REPL in a terminal', () => {
     const coloured = await Terminal.start([app.url], { NEMESISDB_CLI_HISTORY: '' });
     terminals.push(coloured);
     await coloured.waitFor(prompt(app));
-    await coloured.line('SH_INFO_ALL');
-    await coloured.waitFor('SH_INFO_ALL_RSP');
+    await coloured.answer('SH_INFO_ALL', 'SH_INFO_ALL_RSP');
     expect(await coloured.screen(true)).toMatch(COLOURED_OK);
-    const plain = await repl(app);
-    await plain.waitFor(prompt(app));
-    await plain.line('SH_INFO_ALL');
-    await plain.waitFor('1 Ok  SH_INFO_ALL_RSP');
+    const plain = await replAtPrompt(app);
+    await plain.answer('SH_INFO_ALL', '1 Ok  SH_INFO_ALL_RSP');
     expect(await plain.screen(true)).not.toMatch(COLOURED_OK);
   });
 });

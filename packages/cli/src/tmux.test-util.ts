@@ -51,6 +51,12 @@ export class Terminal {
     await this.press('Enter');
   }
 
+  /** Types a line and presses Enter, then waits until the screen shows `expected` (see waitFor). */
+  async answer(text: string, expected: string | RegExp, options: { from?: number; timeoutMs?: number } = {}): Promise<string> {
+    await this.line(text);
+    return this.waitFor(expected, options);
+  }
+
   /** The screen and its scrollback, as text (`escapes`: with colour codes). */
   async screen(escapes = false): Promise<string> {
     const { stdout } = await run('tmux', [
