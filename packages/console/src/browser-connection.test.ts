@@ -5,18 +5,16 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   COMPOSE,
   SECRET,
-  describeInChromium,
+  describeConsole,
   httpOrigin,
   open,
   snippet,
   startConsoleServer,
-  useConsoleBrowser,
-  watchedPage,
   withOwnServer,
+  withPage,
 } from './browser.test-util.js';
 
-describeInChromium('the console in a browser: connecting, reconnecting, loading', () => {
-  const browser = useConsoleBrowser();
+describeConsole('the console in a browser: connecting, reconnecting, loading', (browser) => {
   let guarded: NemesisServer;
 
   beforeAll(async () => {
@@ -27,81 +25,81 @@ describeInChromium('the console in a browser: connecting, reconnecting, loading'
   });
 
   it('asks for the token of a server that requires one, refuses a wrong one, connects with the right one', async () => {
-    const { page, problems } = await watchedPage(browser);
-    await page.goto(`${httpOrigin(guarded)}/`);
-    await page.locator('body[data-connection="token"]').waitFor();
-    expect(await page.locator('#connection-status').textContent()).toContain('requires a token');
-    const field = page.getByLabel('Server token');
-    expect(await field.isVisible()).toBe(true);
-    await browser.shot(page, '4-token-required');
+    await withPage(browser, async (page, problems) => {
+      await page.goto(`${httpOrigin(guarded)}/`);
+      await page.locator('body[data-connection="token"]').waitFor();
+      expect(await page.locator('#connection-status').textContent()).toContain('requires a token');
+      const field = page.getByLabel('Server token');
+      expect(await field.isVisible()).toBe(true);
+      await browser.shot(page, '4-token-required');
 
-    await field.fill('not-the-token');
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await expect.poll(() => page.locator('#connection-status').textContent()).toContain('refused this token');
-    expect(guarded.connections).toBe(0);
+      await field.fill('not-the-token');
+      await page.getByRole('button', { name: 'Connect' }).click();
+      await expect.poll(() => page.locator('#connection-status').textContent()).toContain('refused this token');
+      expect(guarded.connections).toBe(0);
 
-    await field.fill(SECRET);
-    await page.getByRole('button', { name: 'Connect' }).click();
-    await page.locator('body[data-connection="open"]').waitFor();
-    expect(await page.locator('#connection-status').textContent()).toContain('with a token');
-    expect(await field.isVisible()).toBe(false);
-    expect(guarded.connections).toBe(2); // the compose box's and the inspector's
-    const reply = await snippet(page, 'SH_NEW');
-    expect(await reply.locator('.status').textContent()).toBe('1 Ok');
-    await expect.poll(() => page.locator('#countdown').textContent()).toBe('never expires');
+      await field.fill(SECRET);
+      await page.getByRole('button', { name: 'Connect' }).click();
+      await page.locator('body[data-connection="open"]').waitFor();
+      expect(await page.locator('#connection-status').textContent()).toContain('with a token');
+      expect(await field.isVisible()).toBe(false);
+      expect(guarded.connections).toBe(2); // the compose box's and the inspector's
+      const reply = await snippet(page, 'SH_NEW');
+      expect(await reply.locator('.status').textContent()).toBe('1 Ok');
+      await expect.poll(() => page.locator('#countdown').textContent()).toBe('never expires');
 
-    // The server view reads /metrics with the token too.
-    await page.getByRole('button', { name: 'Server view' }).click();
-    await expect.poll(() => page.locator('#chart-sessions .chart-now').textContent(), { timeout: 10_000 }).toBe('1');
-    expect(await page.locator('#server-note').textContent()).toBe('');
+      // The server view reads /metrics with the token too.
+      await page.getByRole('button', { name: 'Server view' }).click();
+      await expect.poll(() => page.locator('#chart-sessions .chart-now').textContent(), { timeout: 10_000 }).toBe('1');
+      expect(await page.locator('#server-note').textContent()).toBe('');
 
-    expect(problems).toEqual([]);
-    await page.close();
+      expect(problems).toEqual([]);
+    });
   }, 30_000);
 
   it('reconnects by itself across a server restart, and re-checks the session it showed', async () => {
     const first = await startConsoleServer();
     const { port } = first;
     let second: NemesisServer | undefined;
-    const { page, problems } = await watchedPage(browser);
-    try {
-      await open(page, first);
-      await snippet(page, 'SH_NEW');
-      await expect.poll(() => page.locator('#countdown').textContent()).toBe('never expires');
-      const token = (await page.locator('#last-token').textContent()) ?? '';
-      expect(token).toMatch(/^\d+$/);
+    await withPage(browser, async (page, problems) => {
+      try {
+        await open(page, first);
+        await snippet(page, 'SH_NEW');
+        await expect.poll(() => page.locator('#countdown').textContent()).toBe('never expires');
+        const token = (await page.locator('#last-token').textContent()) ?? '';
+        expect(token).toMatch(/^\d+$/);
 
-      await first.close();
-      await page.locator('body[data-connection="reconnecting"]').waitFor();
-      expect(await page.locator('#connection-status').textContent()).toMatch(/went away|lost|does not answer/);
-      expect(await page.locator('#connection-status').textContent()).toMatch(/Retrying in/);
-      // A dead server is not a server that wants a token; the wait can be skipped.
-      expect(await page.getByLabel('Server token').isVisible()).toBe(false);
-      expect(await page.getByRole('button', { name: 'Retry now' }).isVisible()).toBe(true);
-      // Nothing counts down a session nobody can read.
-      await expect.poll(() => page.locator('#inspector').getAttribute('data-state')).toBe('offline');
-      await browser.shot(page, '5-reconnecting');
-      // Sending meanwhile says so instead of failing silently.
-      await page.getByLabel(COMPOSE).fill('{"SH_INFO_ALL":{}}');
-      await page.getByRole('button', { name: 'Send', exact: true }).click();
-      await expect.poll(() => page.locator('#compose-note').textContent()).toContain('Not connected');
+        await first.close();
+        await page.locator('body[data-connection="reconnecting"]').waitFor();
+        expect(await page.locator('#connection-status').textContent()).toMatch(/went away|lost|does not answer/);
+        expect(await page.locator('#connection-status').textContent()).toMatch(/Retrying in/);
+        // A dead server is not a server that wants a token; the wait can be skipped.
+        expect(await page.getByLabel('Server token').isVisible()).toBe(false);
+        expect(await page.getByRole('button', { name: 'Retry now' }).isVisible()).toBe(true);
+        // Nothing counts down a session nobody can read.
+        await expect.poll(() => page.locator('#inspector').getAttribute('data-state')).toBe('offline');
+        await browser.shot(page, '5-reconnecting');
+        // Sending meanwhile says so instead of failing silently.
+        await page.getByLabel(COMPOSE).fill('{"SH_INFO_ALL":{}}');
+        await page.getByRole('button', { name: 'Send', exact: true }).click();
+        await expect.poll(() => page.locator('#compose-note').textContent()).toContain('Not connected');
 
-      second = await startConsoleServer({ port });
-      await page.locator('body[data-connection="open"]').waitFor({ timeout: 15_000 });
-      expect(await page.getByLabel('Server token').isVisible()).toBe(false);
-      // The new server has no such session: the inspector and the last token say so.
-      await expect.poll(() => page.locator('#inspector').getAttribute('data-state')).toBe('gone');
-      expect(await page.locator('#inspect-status').textContent()).toContain('after the reconnect');
-      await expect.poll(() => page.locator('#last-token').textContent()).toContain('gone');
-      expect(await page.getByRole('button', { name: 'Insert token' }).isDisabled()).toBe(true);
-      // And the page works again.
-      expect(await (await snippet(page, 'SH_INFO_ALL')).locator('.status').textContent()).toBe('1 Ok');
-      expect(problems).toEqual([]);
-    } finally {
-      await page.close();
-      await first.close();
-      await second?.close();
-    }
+        second = await startConsoleServer({ port });
+        await page.locator('body[data-connection="open"]').waitFor({ timeout: 15_000 });
+        expect(await page.getByLabel('Server token').isVisible()).toBe(false);
+        // The new server has no such session: the inspector and the last token say so.
+        await expect.poll(() => page.locator('#inspector').getAttribute('data-state')).toBe('gone');
+        expect(await page.locator('#inspect-status').textContent()).toContain('after the reconnect');
+        await expect.poll(() => page.locator('#last-token').textContent()).toContain('gone');
+        expect(await page.getByRole('button', { name: 'Insert token' }).isDisabled()).toBe(true);
+        // And the page works again.
+        expect(await (await snippet(page, 'SH_INFO_ALL')).locator('.status').textContent()).toBe('1 Ok');
+        expect(problems).toEqual([]);
+      } finally {
+        await first.close();
+        await second?.close();
+      }
+    });
   }, 45_000);
 
   it('loads compressed, and coming back revalidates the page (304) and takes the hashed files from the cache', async () => {

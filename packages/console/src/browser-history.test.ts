@@ -2,22 +2,9 @@
 // requests and replies across reloads, its limit, copying, and folding large JSON.
 import { Engine } from '@nemesisdb/engine';
 import { expect, it } from 'vitest';
-import {
-  BIG,
-  COMPOSE,
-  describeInChromium,
-  httpOrigin,
-  open,
-  send,
-  snippet,
-  startConsoleServer,
-  useConsoleBrowser,
-  withOwnServer,
-} from './browser.test-util.js';
+import { BIG, COMPOSE, describeConsole, httpOrigin, open, send, snippet, startConsoleServer, withOwnServer } from './browser.test-util.js';
 
-describeInChromium('the console in a browser: the history of replies', () => {
-  const browser = useConsoleBrowser();
-
+describeConsole('the console in a browser: the history of replies', (browser) => {
   it('keeps the history across a reload: ↑/↓ in the compose box, the replies, a filter', async () => {
     await withOwnServer(browser, startConsoleServer(), async (page, own, problems) => {
       await open(page, own);

@@ -2,21 +2,9 @@
 // (its facts and live charts, under load) and the docs' screenshots in light and dark.
 import { Engine } from '@nemesisdb/engine';
 import { expect, it } from 'vitest';
-import {
-  COMPOSE,
-  describeInChromium,
-  open,
-  send,
-  snippet,
-  startConsoleServer,
-  startLoad,
-  useConsoleBrowser,
-  withOwnServer,
-} from './browser.test-util.js';
+import { COMPOSE, describeConsole, open, send, snippet, startConsoleServer, startLoad, withOwnServer } from './browser.test-util.js';
 
-describeInChromium('the console in a browser: the server view', () => {
-  const browser = useConsoleBrowser();
-
+describeConsole('the console in a browser: the server view', (browser) => {
   it('looks right in light and dark, on a desktop and on a phone (the screenshots of the docs)', async () => {
     // On the default port when it is free, so that the pictures show what a reader will see.
     const start = (port: number) => startConsoleServer({ port });

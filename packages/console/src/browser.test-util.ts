@@ -11,10 +11,8 @@ import { startServer, type NemesisServer } from '@nemesisdb/server';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 // By path: the console is not linked to the private @nemesisdb/test-utils package (that takes an install).
-import { launchChromium, type ChromiumSession } from '../../test-utils/src/chromium.js';
+import { describeInChromium, launchChromium, type ChromiumSession } from '../../test-utils/src/chromium.js';
 import { CONSOLE_DIRECTORY } from './index.js';
-
-export { describeInChromium } from '../../test-utils/src/chromium.js';
 
 export const SECRET = 'a-long-enough-secret-token';
 export const TWO_53 = 2n ** 53n;
@@ -39,8 +37,16 @@ export interface ConsoleBrowser {
   shot(page: Page, name: string): Promise<void>;
 }
 
+/**
+ * A file's browser tests: `describe` with Chromium (see describeInChromium), started before the
+ * tests and closed after them; `body` declares the tests with the browser it is given.
+ */
+export function describeConsole(name: string, body: (browser: ConsoleBrowser) => void): void {
+  describeInChromium(name, () => body(useConsoleBrowser()));
+}
+
 /** Registers the hooks that start Chromium for a test file (beforeAll) and close it (afterAll). */
-export function useConsoleBrowser(): ConsoleBrowser {
+function useConsoleBrowser(): ConsoleBrowser {
   let browser: ChromiumSession<BrowserContext> | undefined;
   let shots = '';
   const written: string[] = [];
@@ -89,10 +95,14 @@ export async function watch(page: Page): Promise<string[]> {
   return problems;
 }
 
-/** A new page, watched ({@link watch}): `problems` lists what went wrong on it. */
-export async function watchedPage(browser: ConsoleBrowser): Promise<{ page: Page; problems: string[] }> {
+/** Runs `use` with a new, watched page ({@link watch}: `problems`), then closes the page, pass or fail. */
+export async function withPage(browser: ConsoleBrowser, use: (page: Page, problems: string[]) => Promise<void>): Promise<void> {
   const page = await browser.context.newPage();
-  return { page, problems: await watch(page) };
+  try {
+    await use(page, await watch(page));
+  } finally {
+    await page.close();
+  }
 }
 
 /**
@@ -106,12 +116,7 @@ export async function withOwnServer(
 ): Promise<void> {
   const own = await server;
   try {
-    const { page, problems } = await watchedPage(browser);
-    try {
-      await use(page, own, problems);
-    } finally {
-      await page.close();
-    }
+    await withPage(browser, (page, problems) => use(page, own, problems));
   } finally {
     await own.close();
   }

@@ -7,7 +7,7 @@ import type { ServerPoint } from './server-stats.js';
 
 export interface ChartSeries {
   label: string;
-  /** A CSS custom property of console.css (`--chart-1`), so the colours follow light and dark. */
+  /** A colour property of console.css (`--chart-1`), so the colours follow light and dark. */
   color: string;
   value: (point: ServerPoint) => number | null;
 }
@@ -28,8 +28,20 @@ export interface Charts {
 
 const HEIGHT = 84;
 
-function cssVar(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
+/**
+ * A colour of console.css (`--chart-1`) as the page shows it now, light or dark, as `rgba(…)`:
+ * resolved through an element, because the properties hold `light-dark(…)` pairs that only a
+ * property using them (here `color`) turns into one colour.
+ */
+function cssColor(name: string, alpha = 1): string {
+  const probe = document.createElement('span');
+  probe.hidden = true;
+  probe.style.color = `var(${name})`;
+  document.body.append(probe);
+  const channels = getComputedStyle(probe).color.match(/[\d.]+/g);
+  probe.remove();
+  if (channels === null || channels.length < 3) return '#888';
+  return `rgba(${channels[0]}, ${channels[1]}, ${channels[2]}, ${alpha})`;
 }
 
 export function mountCharts(container: HTMLElement, specs: readonly ChartSpec[]): Charts {
@@ -50,9 +62,9 @@ export function mountCharts(container: HTMLElement, specs: readonly ChartSpec[])
     figure.append(caption, holder);
     container.append(figure);
     const axis = {
-      stroke: cssVar('--muted'),
-      grid: { stroke: cssVar('--line'), width: 1 },
-      ticks: { stroke: cssVar('--line'), width: 1 },
+      stroke: cssColor('--muted'),
+      grid: { stroke: cssColor('--line'), width: 1 },
+      ticks: { stroke: cssColor('--line'), width: 1 },
       font: '10px system-ui, sans-serif',
       size: 28,
     };
@@ -76,9 +88,9 @@ export function mountCharts(container: HTMLElement, specs: readonly ChartSpec[])
           {},
           ...spec.series.map((s) => ({
             label: s.label,
-            stroke: cssVar(s.color),
+            stroke: cssColor(s.color),
             width: 1.5,
-            fill: `${cssVar(s.color)}22`,
+            fill: cssColor(s.color, 0.13),
             points: { show: false },
           })),
         ],

@@ -9,6 +9,7 @@
 
 import { Connection, type ConnectionChange } from './connection.js';
 import { isTokenText, jsonProblem, pretty, readJson, summarize } from './format.js';
+import { elements } from './elements.js';
 import { CommandHistory, MAX_ENTRIES, ReplyLog, type LoggedEntry } from './history.js';
 import { Inspector, type Deadline } from './inspector.js';
 import { StatusError, call } from './reads.js';
@@ -16,38 +17,32 @@ import { EntryView, copyButton } from './replies.js';
 import { ServerView } from './server-view.js';
 import { SNIPPETS } from './snippets.js';
 
-function element<T extends HTMLElement = HTMLElement>(id: string): T {
-  const found = document.getElementById(id);
-  if (found === null) throw new Error(`the page has no #${id}`);
-  return found as T;
-}
-
-const ui = {
-  connection: element<HTMLFormElement>('connection'),
-  connectionStatus: element('connection-status'),
-  tokenGroup: element('token-group'),
-  bearer: element<HTMLInputElement>('bearer'),
-  connect: element<HTMLButtonElement>('connect'),
-  serverToggle: element<HTMLButtonElement>('server-toggle'),
-  snippets: element('snippets'),
-  compose: element<HTMLTextAreaElement>('compose'),
-  composeForm: element<HTMLFormElement>('compose-form'),
-  composeCheck: element('compose-check'),
-  composeNote: element('compose-note'),
-  format: element<HTMLButtonElement>('format'),
-  lastToken: element<HTMLOutputElement>('last-token'),
-  copyToken: element<HTMLButtonElement>('copy-token'),
-  insertToken: element<HTMLButtonElement>('insert-token'),
-  inspectLast: element<HTMLButtonElement>('inspect-last'),
-  replies: element<HTMLOListElement>('replies'),
-  repliesNotice: element('replies-notice'),
-  filter: element<HTMLInputElement>('filter'),
-  unfold: element<HTMLButtonElement>('unfold'),
-  clear: element<HTMLButtonElement>('clear'),
-  inspectForm: element<HTMLFormElement>('inspect-form'),
-  inspectToken: element<HTMLInputElement>('inspect-token'),
-  inspector: element('inspector'),
-};
+const ui = elements({
+  HTMLElement: [
+    'connection-status',
+    'token-group',
+    'snippets',
+    'compose-check',
+    'compose-note',
+    'replies-notice',
+    'inspector',
+    'inspect-current',
+    'inspect-status',
+    'countdown',
+    'expiry-settings',
+    'server',
+    'server-facts',
+    'charts',
+    'server-note',
+  ],
+  HTMLButtonElement: ['connect', 'server-toggle', 'format', 'copy-token', 'insert-token', 'inspect-last', 'unfold', 'clear'],
+  HTMLFormElement: ['connection', 'compose-form', 'inspect-form'],
+  HTMLInputElement: ['bearer', 'inspect-token', 'filter'],
+  HTMLOListElement: ['replies'],
+  HTMLOutputElement: ['last-token'],
+  HTMLTableSectionElement: ['inspect-keys'],
+  HTMLTextAreaElement: ['compose'],
+});
 
 const LAST_TOKEN_KEY = 'nemesisdb-console.last-token';
 const SERVER_VIEW_KEY = 'nemesisdb-console.server-view';
@@ -310,13 +305,12 @@ function forgetToken(token: string): void {
   }
 }
 
-ui.copyToken.replaceWith(
-  Object.assign(
-    copyButton('Copy', 'Copy the last session token', () => lastToken),
-    { id: 'copy-token', disabled: true },
-  ),
+const copyToken = Object.assign(
+  copyButton('Copy', 'Copy the last session token', () => lastToken),
+  { id: 'copy-token', disabled: true },
 );
-ui.copyToken = element<HTMLButtonElement>('copy-token');
+ui.copyToken.replaceWith(copyToken);
+ui.copyToken = copyToken;
 
 ui.insertToken.addEventListener('click', () => {
   if (lastToken === undefined) return;
@@ -336,11 +330,11 @@ ui.inspectLast.addEventListener('click', () => {
 
 const inspector = new Inspector(
   {
-    token: element('inspect-current'),
-    status: element('inspect-status'),
-    countdown: element('countdown'),
-    settings: element('expiry-settings'),
-    keys: element<HTMLTableSectionElement>('inspect-keys'),
+    token: ui.inspectCurrent,
+    status: ui.inspectStatus,
+    countdown: ui.countdown,
+    settings: ui.expirySettings,
+    keys: ui.inspectKeys,
     panel: ui.inspector,
   },
   () => (connection.reads.open ? connection.reads : undefined),
@@ -351,7 +345,7 @@ ui.inspectForm.addEventListener('submit', (event) => {
   void inspector.inspect(ui.inspectToken.value.trim());
 });
 
-const serverView = new ServerView(element('server'), element('server-facts'), element('charts'), element('server-note'), connection);
+const serverView = new ServerView(ui.server, ui.serverFacts, ui.charts, ui.serverNote, connection);
 
 function showServerView(open: boolean): void {
   ui.serverToggle.setAttribute('aria-expanded', String(open));
