@@ -1,5 +1,5 @@
 // Test support: the real `nemesisdb` app as a child process (@nemesisdb/test-utils), on 127.0.0.1.
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { startApp, stopAllApps, type AppOptions } from '@nemesisdb/test-utils';
 import { NemesisClient } from './client.js';
 import { NemesisError } from './errors.js';
@@ -25,6 +25,24 @@ export async function connectToNewApp(options: AppOptions = {}): Promise<Nemesis
 export async function closeAppsAndClients(): Promise<void> {
   await Promise.all(connected.splice(0).map((db) => db.close({ force: true })));
   await stopAllApps();
+}
+
+/**
+ * The client of {@link shareOneClient}, set once the file's beforeAll has run (an ES module live
+ * binding; vitest gives every test file its own copy of this module).
+ */
+export let db: NemesisClient;
+
+/**
+ * One app and one client ({@link db}) for a whole test file: registers the hooks that start and
+ * connect them, run `reset` before each test (so each starts from an empty server), and close them.
+ */
+export function shareOneClient(reset: (client: NemesisClient) => Promise<unknown>): void {
+  beforeAll(async () => {
+    db = await connectToNewApp();
+  });
+  beforeEach(() => reset(db));
+  afterAll(closeAppsAndClients);
 }
 
 /** Resolves with the NemesisError a call rejects with (and fails the test if it resolves or rejects otherwise). */

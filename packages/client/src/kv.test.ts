@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { closeAppsAndClients, connectToNewApp, nemesisError } from './app-server.test-util.js';
-import type { NemesisClient } from './client.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { db, nemesisError, shareOneClient } from './app-server.test-util.js';
 
-// One app and one client for the whole file; every test starts with no keys.
-let db: NemesisClient;
-beforeAll(async () => {
-  db = await connectToNewApp();
-});
-afterAll(closeAppsAndClients);
-beforeEach(() => db.kv.clear());
+shareOneClient((client) => client.kv.clear());
 
 describe('independent keys', () => {
   it('set, add, get (present keys only), count, keys, contains, remove, clear', async () => {

@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { closeAppsAndClients, connectToNewApp, nemesisError, sleep } from './app-server.test-util.js';
-import type { NemesisClient } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { db, nemesisError, shareOneClient, sleep } from './app-server.test-util.js';
 import { expiryOf } from './sessions.js';
 import type { SessionToken } from './token.js';
 
-// One app and one client for the whole file; every test starts with no sessions.
-let db: NemesisClient;
-beforeAll(async () => {
-  db = await connectToNewApp();
-});
-afterAll(closeAppsAndClients);
-beforeEach(() => db.sessions.endAll());
+shareOneClient((client) => client.sessions.endAll());
 
 describe('expiry options (checked before sending, like the Python client)', () => {
   it('builds the expiry member', () => {
