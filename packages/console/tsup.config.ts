@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Options } from 'tsup';
@@ -45,18 +45,20 @@ function contentHash(body: Buffer | string): string {
   return createHash('sha256').update(body).digest('hex').slice(0, 10);
 }
 
+/** The page's stylesheet in parts, one per area, joined in this order into one hashed console.css. */
+const STYLESHEETS = ['base.css', 'layout.css', 'replies.css', 'panels.css'];
+
 /**
- * After the page's build: console.css gets uPlot's stylesheet appended and a content hash in its
- * name, index.html points at the hashed script and stylesheet, and the command docs are copied to
+ * After the page's build: the stylesheet parts (src/styles) are joined, uPlot's stylesheet is
+ * appended and the result named by its content hash (console.<hash>.css); index.html points at the hashed script and stylesheet, and the command docs are copied to
  * docs/commands/ (each reply links its command's page, served by the server itself, so the docs
  * match the server's version and work offline). Hashed names are cached by browsers for a year.
  */
 function finishPage(): void {
   const css =
-    readFileSync(join(here, 'src/public/console.css'), 'utf8') +
+    STYLESHEETS.map((name) => readFileSync(join(here, 'src/styles', name), 'utf8')).join('\n') +
     '\n/* uPlot 1.6 (MIT) */\n' +
     readFileSync(join(here, 'node_modules/uplot/dist/uPlot.min.css'), 'utf8');
-  rmSync(join(OUT, 'console.css'), { force: true });
   const cssName = `console.${contentHash(css)}.css`;
   writeFileSync(join(OUT, cssName), css);
   const scriptName = readdirSync(OUT).find((name) => /^console\.[0-9A-Z]{8}\.js$/.test(name));
