@@ -1,37 +1,33 @@
-import { ERR, JsonDecodeError, Status, checkRequest, decode, encode, type CommandName } from '@nemesisdb/protocol';
+import { JsonDecodeError, Status, checkRequest, decode, type CommandName } from '@nemesisdb/protocol';
 import { createRequire } from 'node:module';
 import type { Clock } from './clock.js';
-import type { CommandContext, CommandDefinition } from './commands/command.js';
-import { COMMAND_TABLE } from './commands/table.js';
+import type { CommandContext } from './commands/command.js';
+import { journalCommand, type JournalFailure, type JournalSink } from './dispatch/journal-sink.js';
+import {
+  DISABLED_BODY,
+  JSON_INVALID,
+  MEMORY_FULL_BODY,
+  NOT_ONE_COMMAND,
+  Reply,
+  SYNTAX_BODY,
+  failureReply,
+  routeReply,
+  statusReply,
+  unknownCommand,
+} from './dispatch/reply.js';
+import { ROUTES, type Route } from './dispatch/routes.js';
 import { isPromise, type MaybePromise } from './maybe-promise.js';
 import { JsonPathError } from './kv/jsonpath.js';
 import { isJsonObject } from './objects.js';
 import { noPersistence, type Persistence } from './persistence.js';
-import { CONSTANT_BODIES, ErrReply, errEnvelope, errorBody, type Envelope, type ResponseBody } from './replies.js';
+import { ErrReply, errorBody, type Envelope, type ResponseBody } from './replies.js';
 import type { Scheduler } from './scheduler.js';
 import { MemoryGuard } from './memory-guard.js';
 import { MemoryStore } from './store/memory/memory-store.js';
 import type { DataStore, StoreStats } from './store/store.js';
 
-/** Where the engine journals changes (implemented by `Journal`). */
-export interface JournalSink {
-  append(record: string): Promise<void> | undefined;
-  expired(token: bigint): void;
-  durability(): Promise<void> | null;
-  compact(): Promise<void>;
-  /** Set while the journal cannot be written: every change is refused before it is applied. */
-  readonly failure?: JournalFailure | null;
-}
-
-/** Why changes are being refused: the journal cannot be written (a full or failing disk). */
-export interface JournalFailure {
-  /** e.g. `ENOSPC: no space left on device`. */
-  readonly cause: string;
-  /** When it started (ms since the epoch). */
-  readonly since: number;
-  /** The `m` of the refusals. */
-  readonly message: string;
-}
+export { MEMORY_FULL_MESSAGE } from './dispatch/reply.js';
+export type { JournalFailure, JournalSink } from './dispatch/journal-sink.js';
 
 /** The NemesisDB version whose wire protocol this engine speaks: what SV_INFO reports by default. */
 export const PROTOCOL_VERSION = '0.7.4';
@@ -68,106 +64,6 @@ export interface EngineOptions {
    */
   onCommandError?: (error: unknown, command: string) => void;
 }
-
-/** The reply to a command that would add data while `maxDataBytes` is reached. */
-export const MEMORY_FULL_MESSAGE = 'maxDataBytes reached: commands that add data are refused';
-
-const SYNTAX_BODY = errorBody(Status.CommandSyntax);
-const NOT_EXIST_BODY = errorBody(Status.CommandNotExist);
-const FAILED_BODY = errorBody(Status.Unknown);
-const DISABLED_BODY: ResponseBody = { m: '', st: Status.CommandDisabled };
-const MEMORY_FULL_BODY = errorBody(Status.Unknown, MEMORY_FULL_MESSAGE);
-
-/**
- * A reply before it is written: the envelope's member name and the body. Kept apart (rather than
- * as an envelope object) so the text path writes `{"<name>":<body>}` without building and walking
- * a wrapper object per request.
- */
-class Reply {
-  constructor(
-    /** `<CMD>_RSP` or `ERR`. */
-    readonly name: string,
-    readonly body: ResponseBody,
-    /** The command it answers, for metrics; `ERR` when the request named no known command. */
-    readonly command: string,
-  ) {}
-
-  envelope(): Envelope {
-    return { [this.name]: this.body };
-  }
-}
-
-const ERR_COMMAND = 'ERR';
-const errReply = (st: number) => new Reply(ERR, errEnvelope(st)[ERR]!, ERR_COMMAND);
-const JSON_INVALID = errReply(Status.JsonInvalid);
-const NOT_ONE_COMMAND = errReply(Status.CommandSyntax);
-const KV_NOT_EXIST = errReply(Status.CommandNotExist);
-const KV_FAILED = errReply(Status.Unknown);
-
-/** Precomputed per command: its definition, its response name and the text that opens a reply. */
-interface Route {
-  readonly name: CommandName;
-  readonly responseName: string;
-  /** `{"<CMD>_RSP":` */
-  readonly prefix: string;
-  /** `{"<CMD>":`, for journal records. */
-  readonly requestPrefix: string;
-  readonly definition: CommandDefinition;
-}
-
-const ROUTES = new Map<string, Route>(
-  Object.entries(COMMAND_TABLE).map(([name, definition]) => [
-    name,
-    {
-      name: name as CommandName,
-      responseName: `${name}_RSP`,
-      prefix: `{"${name}_RSP":`,
-      requestPrefix: `{"${name}":`,
-      definition: definition as CommandDefinition,
-    },
-  ]),
-);
-
-/**
- * Bodies that never change (`{"st":1}` and the error bodies above) are written once: the text of
- * a reply is then a concatenation, with no encoding at all.
- */
-const CONSTANT_TEXT = new WeakMap<ResponseBody, string>();
-for (const body of [
-  SYNTAX_BODY,
-  NOT_EXIST_BODY,
-  FAILED_BODY,
-  DISABLED_BODY,
-  MEMORY_FULL_BODY,
-  ...CONSTANT_BODIES,
-  JSON_INVALID.body,
-  NOT_ONE_COMMAND.body,
-  KV_NOT_EXIST.body,
-  KV_FAILED.body,
-]) {
-  CONSTANT_TEXT.set(body, encode(body));
-}
-
-function encodeBody(body: ResponseBody): string {
-  return CONSTANT_TEXT.get(body) ?? encode(body);
-}
-
-/**
- * Commands that touch one session only, named by their `tkn`, with one store call each (no step
- * that another request could fall between). On a store that keeps the order of such calls per
- * session (`DataStore.pipelinesSessions`), several of them on the same session may be in flight.
- */
-const SESSION_SCOPED: ReadonlySet<string> = new Set([
-  'SH_SET',
-  'SH_ADD',
-  'SH_GET',
-  'SH_RMV',
-  'SH_CLEAR',
-  'SH_COUNT',
-  'SH_CONTAINS',
-  'SH_KEYS',
-  'SH_INFO',
-]);
 
 /** How many replies of each status a command gave; requests that named no command count as `ERR`. */
 export interface CommandCount {
@@ -223,7 +119,7 @@ export class Engine {
 
   /** The reply to an exception inside a command, which is reported (unless it is a status reply). */
   private failure(route: Route, error: unknown): Reply {
-    if (error instanceof ErrReply) return errReply(error.st);
+    if (error instanceof ErrReply) return statusReply(error.st);
     // KV_UPDATE's answer to a path that does not parse is 1000 (as upstream's): bad input, not a failure.
     if (error instanceof JsonPathError) return failureReply(route);
     try {
@@ -344,10 +240,7 @@ export class Engine {
   }
 
   private write(reply: Reply): string {
-    this.count(reply);
-    const route = ROUTES.get(reply.command);
-    const prefix = route !== undefined && route.responseName === reply.name ? route.prefix : `{${JSON.stringify(reply.name)}:`;
-    return prefix + encodeBody(reply.body) + '}';
+    return this.count(reply).text();
   }
 
   private count(reply: Reply): Reply {
@@ -378,9 +271,9 @@ export class Engine {
     const body = request[name];
     const route = ROUTES.get(name);
     if (route === undefined) return pipelined ? null : unknownCommand(name, body);
-    if (!isJsonObject(body)) return pipelined ? null : new Reply(route.responseName, SYNTAX_BODY, route.name);
+    if (!isJsonObject(body)) return pipelined ? null : routeReply(route, SYNTAX_BODY);
     if (!this.pipelinesSessions) return this.run(route, body);
-    const key = SESSION_SCOPED.has(route.name) ? (body as { tkn?: unknown }).tkn : undefined;
+    const key = route.definition.sessionScoped ? (body as { tkn?: unknown }).tkn : undefined;
     const sessionKey = typeof key === 'bigint' || typeof key === 'number' ? key : null;
     if (pipelined && (sessionKey === null || sessionKey !== after)) return null;
     const reply = this.run(route, body);
@@ -389,17 +282,15 @@ export class Engine {
   }
 
   private run(route: Route, body: object): MaybePromise<Reply> {
-    const { definition, responseName, name } = route;
+    const { definition, name } = route;
     if (definition.extension && !this.context.extensions) return unknownCommand(name, body);
-    if (definition.requiresPersistence && !this.context.persistence.enabled) {
-      return new Reply(responseName, DISABLED_BODY, name);
-    }
+    if (definition.requiresPersistence && !this.context.persistence.enabled) return routeReply(route, DISABLED_BODY);
     const check = checkRequest(name, body);
-    if (!check.ok) return new Reply(responseName, errorBody(check.st, check.m), name);
-    if (definition.grows && this.memory?.full) return new Reply(responseName, MEMORY_FULL_BODY, name);
+    if (!check.ok) return routeReply(route, errorBody(check.st, check.m));
+    if (definition.grows && this.memory?.full) return routeReply(route, MEMORY_FULL_BODY);
     // Refused before it is applied: a change the journal cannot record must not be seen either.
     const journalFailure = definition.journaled ? this.journal?.failure : null;
-    if (journalFailure) return new Reply(responseName, errorBody(Status.Unknown, journalFailure.message), name);
+    if (journalFailure) return routeReply(route, errorBody(Status.Unknown, journalFailure.message));
 
     let result: MaybePromise<ResponseBody>;
     try {
@@ -420,35 +311,7 @@ export class Engine {
   private done(route: Route, request: object, body: ResponseBody): Reply {
     // A change that adds nothing frees something (a delete, a clear): the memory guard may look again.
     if (this.memory !== null && route.definition.journaled && !route.definition.grows) this.memory.released();
-    const journal = this.journal;
-    if (journal !== null && (route.definition.journaled || route.definition.checkpoints)) {
-      const st = body.st;
-      if (st === Status.Ok || st === Status.LoadComplete || st === Status.SaveComplete) {
-        if (route.definition.journaled) {
-          // SH_NEW is journaled with the token it produced, so a replay recreates that session, and
-          // with whether it became shared (the reply names it), whatever the extensions setting is then.
-          const record = route.name === 'SH_NEW' ? { ...request, shared: body.name !== undefined, tkn: body.tkn } : request;
-          journal.append(route.requestPrefix + encode(record) + '}')?.catch(() => {});
-        }
-        if (route.definition.checkpoints) void journal.compact();
-      }
-    }
-    return new Reply(route.responseName, body, route.name);
+    if (this.journal !== null) journalCommand(this.journal, route, request, body);
+    return routeReply(route, body);
   }
-}
-
-function unknownCommand(name: string, body: unknown): Reply {
-  const responseName = `${name}_RSP`;
-  // The body is checked before the name (§3 steps 4–6); each family answers "no such command"
-  // in its own envelope, and upstream's cached-name defect (§14 D1) is not reproduced.
-  if (!isJsonObject(body)) return new Reply(responseName, SYNTAX_BODY, ERR_COMMAND);
-  const underscore = name.indexOf('_');
-  if (underscore < 0) return new Reply(responseName, SYNTAX_BODY, ERR_COMMAND);
-  if (name.slice(0, underscore) === 'KV') return KV_NOT_EXIST;
-  return new Reply(responseName, NOT_EXIST_BODY, ERR_COMMAND);
-}
-
-/** An exception inside a command: KV answers `ERR` 1000, SH and SV their own form A (§3 step 7). */
-function failureReply(route: Route): Reply {
-  return route.definition.family === 'KV' ? KV_FAILED : new Reply(route.responseName, FAILED_BODY, route.name);
 }

@@ -30,6 +30,12 @@ export interface CommandDefinition<C extends CommandName = CommandName> {
   readonly grows?: boolean;
   /** Writes or reads a whole dataset: the journal takes a checkpoint after it succeeds. */
   readonly checkpoints?: boolean;
+  /**
+   * Touches one session only, named by its `tkn`, with one store call (no step another request
+   * could fall between). On a store that keeps the order of such calls per session
+   * (`DataStore.pipelinesSessions`), several of them on the same session may be in flight.
+   */
+  readonly sessionScoped?: boolean;
   run(body: RequestBody<C>, context: CommandContext): MaybePromise<ResponseBody>;
 }
 

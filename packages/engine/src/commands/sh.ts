@@ -101,6 +101,7 @@ export const SH_EXISTS: CommandDefinition<'SH_EXISTS'> = {
 
 export const SH_INFO: CommandDefinition<'SH_INFO'> = {
   family: 'SH',
+  sessionScoped: true,
   run: ({ tkn }, { store }) =>
     chain(store.sessions.info(tkn), (info) =>
       info === NO_SESSION ? { keyCnt: null, shared: null, st: Status.SessionNotExist, tkn } : infoBody(tkn, info),
@@ -115,6 +116,7 @@ export const SH_INFO_ALL: CommandDefinition<'SH_INFO_ALL'> = {
 
 export const SH_SET: CommandDefinition<'SH_SET'> = {
   family: 'SH',
+  sessionScoped: true,
   journaled: true,
   grows: true,
   run: ({ tkn, keys }, { store }) => chain(store.sessions.set(tkn, keys, true), (r) => (r === NO_SESSION ? NO_SESSION_BODY : OK)),
@@ -122,6 +124,7 @@ export const SH_SET: CommandDefinition<'SH_SET'> = {
 
 export const SH_ADD: CommandDefinition<'SH_ADD'> = {
   family: 'SH',
+  sessionScoped: true,
   journaled: true,
   grows: true,
   run: ({ tkn, keys }, { store }) => chain(store.sessions.set(tkn, keys, false), (r) => (r === NO_SESSION ? NO_SESSION_BODY : OK)),
@@ -129,35 +132,41 @@ export const SH_ADD: CommandDefinition<'SH_ADD'> = {
 
 export const SH_GET: CommandDefinition<'SH_GET'> = {
   family: 'SH',
+  sessionScoped: true,
   run: ({ tkn, keys }, { store }) =>
     chain(store.sessions.get(tkn, keys), (found) => (found === NO_SESSION ? NO_SESSION_BODY : { keys: found, st: Status.Ok })),
 };
 
 export const SH_RMV: CommandDefinition<'SH_RMV'> = {
   family: 'SH',
+  sessionScoped: true,
   journaled: true,
   run: ({ tkn, keys }, { store }) => chain(store.sessions.remove(tkn, keys), (r) => (r === NO_SESSION ? NO_SESSION_BODY : OK)),
 };
 
 export const SH_CLEAR: CommandDefinition<'SH_CLEAR'> = {
   family: 'SH',
+  sessionScoped: true,
   journaled: true,
   run: ({ tkn }, { store }) => chain(store.sessions.clear(tkn), (cnt) => (cnt === NO_SESSION ? NO_SESSION_BODY : { cnt, st: Status.Ok })),
 };
 
 export const SH_COUNT: CommandDefinition<'SH_COUNT'> = {
   family: 'SH',
+  sessionScoped: true,
   run: ({ tkn }, { store }) => chain(store.sessions.count(tkn), (cnt) => (cnt === NO_SESSION ? NO_SESSION_BODY : { cnt, st: Status.Ok })),
 };
 
 export const SH_CONTAINS: CommandDefinition<'SH_CONTAINS'> = {
   family: 'SH',
+  sessionScoped: true,
   run: ({ tkn, keys }, { store }) =>
     chain(store.sessions.contains(tkn, keys), (contains) => (contains === NO_SESSION ? NO_SESSION_BODY : { contains, st: Status.Ok })),
 };
 
 export const SH_KEYS: CommandDefinition<'SH_KEYS'> = {
   family: 'SH',
+  sessionScoped: true,
   run: ({ tkn }, { store }) => chain(store.sessions.keys(tkn), (keys) => (keys === NO_SESSION ? NO_SESSION_BODY : { keys, st: Status.Ok })),
 };
 
