@@ -2,11 +2,12 @@
 // in NDB_REF_BIN) with a config file of our choosing in a temporary directory, on a free port.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stopChild } from './child.test-util.js';
+import { freePort } from '@nemesisdb/test-utils';
 
 export interface ReferenceServer {
   readonly url: string;
@@ -53,18 +54,6 @@ export async function startReference(bin: string, config: ReferenceConfig): Prom
     }
   }
   throw lastError;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {

@@ -8,5 +8,6 @@ export {
   type ChromiumOptions,
   type ChromiumSession,
 } from './chromium.js';
+export { freePort } from './free-port.js';
 export { testCertificate, type TestCertificate } from './certificate.js';
 export { secureAppFiles, type SecureAppFiles } from './secure-app.js';
