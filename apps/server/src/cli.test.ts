@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { openClient as connect } from './ws-client.test-util.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const DEFAULT_JSONC = fileURLToPath(new URL('./fixtures/default.jsonc', import.meta.url));
@@ -23,10 +23,8 @@ interface Cli {
 }
 
 const children: ChildProcess[] = [];
-const clients: WebSocket[] = [];
 const dirs: string[] = [];
 afterEach(() => {
-  for (const client of clients.splice(0)) client.terminate();
   for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
@@ -71,15 +69,6 @@ async function listening(cli: Cli): Promise<string> {
   });
 }
 
-async function connect(url: string) {
-  const ws = new WebSocket(url);
-  clients.push(ws);
-  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-  ws.on('error', () => {});
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  return { ws, closed };
-}
-
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'nemesisdb-cli-'));
   dirs.push(dir);
@@ -93,10 +82,8 @@ describe('nemesisdb executable', () => {
     expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
     expect(url).not.toMatch(/:0$/);
 
-    const { ws, closed } = await connect(url);
-    const reply = new Promise<string>((resolve) => ws.once('message', (data) => resolve(String(data))));
-    ws.send('{"SH_NEW":{}}');
-    const body = JSON.parse(await reply) as { SH_NEW_RSP?: { st: number; tkn: unknown } };
+    const { request, closed } = await connect(url);
+    const body = JSON.parse(await request('{"SH_NEW":{}}')) as { SH_NEW_RSP?: { st: number; tkn: unknown } };
     expect(body.SH_NEW_RSP?.st).toBe(1);
 
     cli.child.kill('SIGTERM');

@@ -5,43 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { RedisCluster, REDIS_INSTALL_HINT, findRedis } from '@nemesisdb/store-redis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import { resolveConfig, type ResolvedConfig } from './config.js';
-import { createLogger } from './logging.js';
+import { appConfig as config, memoryLogger } from './in-process.test-util.js';
 import { run, type Running } from './main.js';
+import { openClient as connect } from './ws-client.test-util.js';
 
 const tools = findRedis();
 const PASSWORD = `pw-${randomBytes(8).toString('hex')}`;
-
-function config(argv: string[], env: Record<string, string> = {}): ResolvedConfig {
-  const result = resolveConfig({ argv: ['--host', '127.0.0.1', '--port', '0', ...argv], env });
-  if (result.kind !== 'config') throw new Error(JSON.stringify(result));
-  return result.config;
-}
-
-function memoryLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({
-    level: 'info',
-    pretty: false,
-    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
-  });
-  return { logger, lines };
-}
-
-/** One connection; `send` resolves with the reply text. Replies come in request order. */
-async function connect(url: string) {
-  const ws = new WebSocket(url);
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const waiting: ((text: string) => void)[] = [];
-  ws.on('message', (data) => waiting.shift()?.(String(data)));
-  const send = (text: string) =>
-    new Promise<string>((resolve) => {
-      waiting.push(resolve);
-      ws.send(text);
-    });
-  return { send, close: () => ws.close() };
-}
 
 const needsRedis = tools === undefined ? (process.env.CI ? describe : describe.skip) : describe;
 
@@ -57,7 +26,7 @@ needsRedis(`two nemesisdb servers with --store redis${tools === undefined ? ` (r
     const nodes = cluster.seeds.map((seed) => `${seed.host}:${seed.port}`).join(',');
     const prefix = `app${randomBytes(4).toString('hex')}:`;
     for (let i = 0; i < 2; i++) {
-      const { logger, lines } = memoryLogger();
+      const { logger, lines } = memoryLogger('info');
       logs.push(lines);
       const argv = ['--store', 'redis', '--redis-nodes', nodes, '--redis-key-prefix', prefix, '--no-console'];
       servers.push(await run(config(argv, { NEMESISDB_REDIS_PASSWORD: PASSWORD }), logger));
@@ -83,23 +52,23 @@ needsRedis(`two nemesisdb servers with --store redis${tools === undefined ? ` (r
     async () => {
       const [a, b] = [await connect(servers[0]!.server.url), await connect(servers[1]!.server.url)];
       try {
-        const created = await a.send('{"SH_NEW":{"expiry":{"duration":1,"deleteSession":true,"extendOnGet":true}}}');
+        const created = await a.request('{"SH_NEW":{"expiry":{"duration":1,"deleteSession":true,"extendOnGet":true}}}');
         const tkn = /"tkn":(\d+)/.exec(created)![1]!;
-        expect(await a.send(`{"SH_SET":{"tkn":${tkn},"keys":{"big":18446744073709551615,"name":"x"}}}`)).toBe('{"SH_SET_RSP":{"st":1}}');
-        expect(await b.send(`{"SH_GET":{"tkn":${tkn},"keys":["big","name"]}}`)).toBe(
+        expect(await a.request(`{"SH_SET":{"tkn":${tkn},"keys":{"big":18446744073709551615,"name":"x"}}}`)).toBe('{"SH_SET_RSP":{"st":1}}');
+        expect(await b.request(`{"SH_GET":{"tkn":${tkn},"keys":["big","name"]}}`)).toBe(
           '{"SH_GET_RSP":{"keys":{"big":18446744073709551615,"name":"x"},"st":1}}',
         );
         await new Promise((resolve) => setTimeout(resolve, 700));
-        await b.send(`{"SH_GET":{"tkn":${tkn},"keys":[]}}`); // extends, through b
+        await b.request(`{"SH_GET":{"tkn":${tkn},"keys":[]}}`); // extends, through b
         await new Promise((resolve) => setTimeout(resolve, 600)); // past the first deadline
-        expect(await a.send(`{"SH_EXISTS":{"tkns":[${tkn}]}}`)).toBe(`{"SH_EXISTS_RSP":{"exist":[${tkn}],"st":1}}`);
+        expect(await a.request(`{"SH_EXISTS":{"tkns":[${tkn}]}}`)).toBe(`{"SH_EXISTS_RSP":{"exist":[${tkn}],"st":1}}`);
         await new Promise((resolve) => setTimeout(resolve, 600)); // past the extended one
-        expect(await a.send(`{"SH_EXISTS":{"tkns":[${tkn}]}}`)).toBe('{"SH_EXISTS_RSP":{"exist":[],"st":1}}');
+        expect(await a.request(`{"SH_EXISTS":{"tkns":[${tkn}]}}`)).toBe('{"SH_EXISTS_RSP":{"exist":[],"st":1}}');
 
-        expect(await b.send('{"KV_SET":{"keys":{"shared":[1,2]}}}')).toBe('{"KV_SET_RSP":{"st":1}}');
-        expect(await a.send('{"KV_ARR_APPEND":{"key":"shared","items":[3]}}')).toBe('{"KV_ARR_APPEND_RSP":{"st":1}}');
-        expect(await b.send('{"KV_GET":{"keys":["shared"]}}')).toBe('{"KV_GET_RSP":{"keys":{"shared":[1,2,3]},"st":1}}');
-        expect(await a.send('{"KV_COUNT":{}}')).toBe(await b.send('{"KV_COUNT":{}}'));
+        expect(await b.request('{"KV_SET":{"keys":{"shared":[1,2]}}}')).toBe('{"KV_SET_RSP":{"st":1}}');
+        expect(await a.request('{"KV_ARR_APPEND":{"key":"shared","items":[3]}}')).toBe('{"KV_ARR_APPEND_RSP":{"st":1}}');
+        expect(await b.request('{"KV_GET":{"keys":["shared"]}}')).toBe('{"KV_GET_RSP":{"keys":{"shared":[1,2,3]},"st":1}}');
+        expect(await a.request('{"KV_COUNT":{}}')).toBe(await b.request('{"KV_COUNT":{}}'));
       } finally {
         a.close();
         b.close();
@@ -110,7 +79,7 @@ needsRedis(`two nemesisdb servers with --store redis${tools === undefined ? ` (r
 
 describe('--store redis with a cluster that cannot be reached', () => {
   it('does not start: run() rejects, naming the problem', { timeout: 20_000 }, async () => {
-    const { logger } = memoryLogger();
+    const { logger } = memoryLogger('info');
     // Port 1 on loopback: nothing listens there.
     await expect(run(config(['--store', 'redis', '--redis-nodes', '127.0.0.1:1']), logger)).rejects.toThrow(/Redis cluster was not ready/);
   });

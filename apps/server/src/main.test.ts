@@ -1,53 +1,19 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
-import { resolveConfig, type ResolvedConfig } from './config.js';
-import { createLogger } from './logging.js';
+import { appConfig, memoryLogger } from './in-process.test-util.js';
 import { handleSignals, run, type Running } from './main.js';
-
-/** Log lines captured in memory, parsed. */
-function memoryLogger() {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    pretty: false,
-    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
-  });
-  return { logger, lines, messages: () => lines.map((line) => line.msg) };
-}
-
-function config(argv: string[] = []): ResolvedConfig {
-  const result = resolveConfig({ argv: ['--host', '127.0.0.1', '--port', '0', ...argv], env: {} });
-  if (result.kind !== 'config') throw new Error(JSON.stringify(result));
-  return result.config;
-}
+import { openClient as connect } from './ws-client.test-util.js';
 
 const running: Running[] = [];
-const clients: WebSocket[] = [];
 afterEach(async () => {
-  for (const client of clients.splice(0)) client.terminate();
   await Promise.all(running.splice(0).map((server) => server.stop({ timeoutMs: 500 })));
 });
 
 async function start(argv: string[] = []) {
   const log = memoryLogger();
-  const server = await run(config(argv), log.logger);
+  const server = await run(appConfig(argv), log.logger);
   running.push(server);
   return { server, ...log };
-}
-
-async function connect(url: string) {
-  const ws = new WebSocket(url);
-  clients.push(ws);
-  const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
-  ws.on('error', () => {});
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  const request = (text: string) =>
-    new Promise<string>((resolve) => {
-      ws.once('message', (data) => resolve(String(data)));
-      ws.send(text);
-    });
-  return { ws, closed, request };
 }
 
 describe('run', () => {
@@ -142,7 +108,7 @@ describe('handleSignals', () => {
   it('waits for a server still starting, then stops it', async () => {
     const { logger } = memoryLogger();
     const fake = fakeProcess();
-    const starting = run(config(), logger);
+    const starting = run(appConfig(), logger);
     handleSignals(starting, logger, { process: fake.process, exit: fake.exit });
     const exit = fake.nextExit();
     fake.emit('SIGTERM');

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { configOf, file, type World } from './config.test-util.js';
+
+describe('precedence: defaults < file < environment < flags', () => {
+  const world: World = {
+    files: { '/srv/nemesis.json': file({ ip: '10.0.0.1', port: 1000, maxPayload: 100, persist: { enabled: false, path: 'from-file' } }) },
+    dirs: ['/srv/from-env', '/srv/from-flag', '/srv/from-file'],
+  };
+  const env = {
+    NEMESISDB_HOST: '10.0.0.2',
+    NEMESISDB_PORT: '2000',
+    NEMESISDB_MAX_PAYLOAD: '200',
+    NEMESISDB_MAX_CONNECTIONS: '20',
+    NEMESISDB_PERSIST_ENABLED: 'true',
+    NEMESISDB_PERSIST_PATH: 'from-env',
+    NEMESISDB_LOG_LEVEL: 'warn',
+  };
+  const flags = [
+    '--host',
+    '10.0.0.3',
+    '--port',
+    '3000',
+    '--max-payload',
+    '300',
+    '--max-connections',
+    '30',
+    '--no-persist-enabled',
+    '--persist-path',
+    'from-flag',
+    '--log-level',
+    'debug',
+  ];
+
+  it('the file beats the defaults', () => {
+    expect(configOf(['--config', 'nemesis.json'], world)).toMatchObject({
+      host: '10.0.0.1',
+      port: 1000,
+      maxPayload: 100,
+      maxConnections: 10_000,
+      persist: { enabled: false, path: '/srv/from-file', journal: null },
+      logLevel: 'info',
+    });
+  });
+
+  it('the environment beats the file', () => {
+    expect(configOf(['--config', 'nemesis.json'], { ...world, env })).toMatchObject({
+      host: '10.0.0.2',
+      port: 2000,
+      maxPayload: 200,
+      maxConnections: 20,
+      persist: { enabled: true, path: '/srv/from-env', journal: null },
+      logLevel: 'warn',
+    });
+  });
+
+  it('flags beat the environment', () => {
+    expect(configOf(['--config', 'nemesis.json', ...flags], { ...world, env })).toMatchObject({
+      host: '10.0.0.3',
+      port: 3000,
+      maxPayload: 300,
+      maxConnections: 30,
+      persist: { enabled: false, path: '/srv/from-flag', journal: null },
+      logLevel: 'debug',
+    });
+  });
+
+  it('layers mix per setting', () => {
+    const config = configOf(['--config', 'nemesis.json', '--port', '3000'], { ...world, env: { NEMESISDB_MAX_PAYLOAD: '200' } });
+    expect(config).toMatchObject({ host: '10.0.0.1', port: 3000, maxPayload: 200, maxConnections: 10_000 });
+  });
+
+  it('--persist-enabled turns persistence on over a file that turns it off', () => {
+    expect(configOf(['--config', 'nemesis.json', '--persist-enabled'], world).persist).toEqual({
+      enabled: true,
+      path: '/srv/from-file',
+      journal: null,
+    });
+  });
+
+  it('an empty environment variable counts as unset', () => {
+    expect(configOf([], { env: { NEMESISDB_PORT: '', NEMESISDB_HOST: '' } })).toMatchObject({ port: 1987, host: '127.0.0.1' });
+  });
+
+  it('reads booleans in the environment as true/false, 1/0, yes/no, on/off', () => {
+    const on = (text: string) => configOf([], { env: { NEMESISDB_PERSIST_ENABLED: text }, dirs: ['/srv/data'] }).persist.enabled;
+    expect(['true', 'TRUE', '1', 'yes', 'on'].map(on)).toEqual([true, true, true, true, true]);
+    expect(['false', '0', 'no', 'off'].map(on)).toEqual([false, false, false, false]);
+  });
+
+  it('ignores environment variables outside NEMESISDB_*', () => {
+    expect(configOf([], { env: { PORT: '1', HOST: 'x' } })).toMatchObject({ port: 1987, host: '127.0.0.1' });
+  });
+
+  it('accepts IPv6 addresses and host names', () => {
+    expect(configOf(['--host', '::1']).host).toBe('::1');
+    expect(configOf(['--host', 'localhost']).host).toBe('localhost');
+    expect(configOf(['--host=0.0.0.0']).host).toBe('0.0.0.0');
+  });
+});
