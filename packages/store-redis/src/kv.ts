@@ -1,7 +1,7 @@
 import { MemoryStore, type KvEditResult, type KvEntry, type KvStore, type Snapshot } from '@nemesisdb/engine';
 import type { ExactJsonObject, ExactJsonValue, KvFindResult } from '@nemesisdb/protocol';
 import { CONCURRENCY, clusterWide, forEachConcurrent, mapConcurrent, scanKeys } from './cluster.js';
-import { arraySnapshot, type StoreContext } from './sessions.js';
+import { arraySnapshot, type StoreContext } from './context.js';
 import { createMembers, distinctNames, valueOf, valueText } from './values.js';
 
 /** Read-modify-write attempts of KV_UPDATE / KV_ARR_APPEND against other servers' writers. */

@@ -6,88 +6,20 @@ import {
   type SessionRecord,
   type SessionStore,
   type Snapshot,
-  type TokenSource,
 } from '@nemesisdb/engine';
-import type { ExactJsonObject, ExactJsonValue, UInt64 } from '@nemesisdb/protocol';
-import type { Cluster } from 'ioredis';
+import type { ExactJsonObject, ExactJsonValue } from '@nemesisdb/protocol';
 import { CONCURRENCY, clusterWide, forEachConcurrent, mapConcurrent, scanKeys } from './cluster.js';
-import { nameArg, nameFrom, type KeyLayout } from './keys.js';
-import type { ScriptArg, Scripts, SessionReply, SessionScript } from './scripts.js';
-import { createMembers, distinctNames, uintOf, valueOf, valueText } from './values.js';
-
-/**
- * Latest deadline a session can have: 2^53 − 1 ms (about 285,000 years), as in the engine's own
- * store. Longer durations (any uint is accepted, docs/reference/protocol.md §14 D3) are kept exactly for SH_INFO
- * and SH_SAVE, and simply never come due.
- */
-const LATEST_DEADLINE = Number.MAX_SAFE_INTEGER;
+import { arraySnapshot, type StoreContext } from './context.js';
+import { nameArg, nameFrom } from './keys.js';
+import type { ScriptArg, SessionReply, SessionScript } from './scripts.js';
+import { creationArgs, flag, pairs, sessionInfoOf, sessionRecordOf } from './session-codec.js';
+import { createMembers, distinctNames, valueOf } from './values.js';
 
 /** Fresh tokens tried before SH_NEW gives up (a 64-bit collision even once is ~never). */
 const TOKEN_ATTEMPTS = 16;
 
-/** What the session store works with (shared with the KV store and the facade). */
-export interface StoreContext {
-  readonly cluster: Cluster;
-  readonly layout: KeyLayout;
-  readonly scripts: Scripts;
-  readonly tokens: TokenSource;
-  /** ARGV[1] of every session script: the caller's clock in ms, or '' for the master's (TIME). */
-  now(): string;
-}
-
-function durationMs(seconds: UInt64): number {
-  return Math.min(Number(seconds) * 1000, LATEST_DEADLINE);
-}
-
-function isZero(value: UInt64): boolean {
-  return value === 0 || value === 0n;
-}
-
-const flag = (on: boolean) => (on ? '1' : '0');
-const text = (reply: unknown) => (Buffer.isBuffer(reply) ? reply.toString('utf8') : String(reply));
-
-/**
- * nemesisCreate's ARGV after `now`: shared, the expiry (empty duration: never expires), then the
- * shared session's name (empty: none).
- */
-function creationArgs(settings: ExpirySettings | undefined, shared: boolean, name?: string): ScriptArg[] {
-  const named = name === undefined ? '' : nameArg(name);
-  if (settings === undefined || isZero(settings.durationSeconds)) return [flag(shared), '', '', '0', '0', '0', named];
-  return [
-    flag(shared),
-    String(settings.durationSeconds),
-    String(durationMs(settings.durationSeconds)),
-    flag(settings.deleteSession),
-    flag(settings.extendOnSetAdd),
-    flag(settings.extendOnGet),
-    named,
-  ];
-}
-
 /** Rounds of claim-and-check a shared SH_NEW tries before giving up (each loses only to a live holder or a race). */
 const CLAIM_ATTEMPTS = 16;
-
-function pairs(keys: ExactJsonObject, into: ScriptArg[]): ScriptArg[] {
-  for (const key in keys) into.push(nameArg(key), valueText(keys[key]!));
-  return into;
-}
-
-/** Whole seconds left, truncated toward zero: duration − elapsed seconds rounded up (never < 0). */
-function remainingSeconds(duration: UInt64, armedAt: number, now: number): UInt64 {
-  const elapsedSeconds = Math.ceil((now - armedAt) / 1000);
-  if (typeof duration === 'number') return Math.max(0, duration - elapsedSeconds);
-  const remaining = duration - BigInt(elapsedSeconds);
-  return remaining > BigInt(Number.MAX_SAFE_INTEGER) ? remaining : Math.max(0, Number(remaining));
-}
-
-/** A materialised snapshot: SAVE reads what was there while it scanned. */
-export function arraySnapshot<T>(items: T[]): Snapshot<T> {
-  return {
-    size: items.length,
-    close() {},
-    [Symbol.iterator]: () => items[Symbol.iterator](),
-  };
-}
 
 /**
  * Sessions in the cluster, one Lua script per operation (see scripts.ts for the expiry rules every
@@ -186,30 +118,7 @@ export class RedisSessions implements SessionStore {
 
   async info(token: bigint): Promise<SessionInfo | NoSession> {
     const reply = await this.run('nemesisInfo', token);
-    if (reply[0] !== 1) return NO_SESSION;
-    const [, , shared, keyCount, duration, del, ess, eog, armedAt, now] = reply as [
-      number,
-      number,
-      string,
-      number,
-      string | null,
-      number,
-      number,
-      number,
-      string | null,
-      string,
-    ];
-    const info: SessionInfo = { keyCount, shared: shared === '1' };
-    if (duration === null || armedAt === null) return info;
-    const durationSeconds = uintOf(duration);
-    info.expiry = {
-      durationSeconds,
-      deleteSession: del === 1,
-      extendOnSetAdd: ess === 1,
-      extendOnGet: eog === 1,
-      remainingSeconds: remainingSeconds(durationSeconds, Number(armedAt), Number(now)),
-    };
-    return info;
+    return reply[0] === 1 ? sessionInfoOf(reply) : NO_SESSION;
   }
 
   totals(): Promise<{ sessions: number; keys: number }> {
@@ -331,32 +240,7 @@ export class RedisSessions implements SessionStore {
 
   private async dump(token: bigint): Promise<SessionRecord | undefined> {
     const reply = await this.run('nemesisDump', token, [], true);
-    if (reply[0] !== 1) return undefined;
-    const [, , shared, duration, del, ess, eog, flat, name] = reply as [
-      number,
-      number,
-      Buffer,
-      Buffer | null,
-      Buffer,
-      Buffer,
-      Buffer,
-      Buffer[],
-      Buffer | null,
-    ];
-    const keys = createMembers();
-    for (let i = 0; i + 1 < flat.length; i += 2) keys[nameFrom(flat[i]!)] = valueOf(flat[i + 1]!);
-    const expiry: ExpirySettings | undefined =
-      duration === null
-        ? undefined
-        : {
-            durationSeconds: uintOf(text(duration)),
-            deleteSession: text(del) === '1',
-            extendOnSetAdd: text(ess) === '1',
-            extendOnGet: text(eog) === '1',
-          };
-    const record: SessionRecord = { token, shared: text(shared) === '1', expiry, keys };
-    if (record.shared && name !== null) record.name = nameFrom(name);
-    return record;
+    return reply[0] === 1 ? sessionRecordOf(token, reply) : undefined;
   }
 
   /**

@@ -15,7 +15,8 @@ import { clusterWide, mapConcurrent, scanKeys, whenReady, CONCURRENCY } from './
 import { KeyLayout } from './keys.js';
 import { RedisKv } from './kv.js';
 import { Scripts } from './scripts.js';
-import { RedisSessions, type StoreContext } from './sessions.js';
+import type { StoreContext } from './context.js';
+import { RedisSessions } from './sessions.js';
 
 export interface RedisNode {
   host: string;
