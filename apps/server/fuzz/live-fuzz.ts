@@ -2,13 +2,11 @@
 // random shapes, binary, fragmented and oversized messages, protocol violations) at a running
 // `nemesisdb` process while a well-behaved client checks that it keeps being served and that its
 // data never changes. Used by the bounded test (fuzz.test.ts) and by `pnpm fuzz` (a long run).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import type { Socket } from 'node:net';
+import { startApp } from '@nemesisdb/test-utils';
 import fc from 'fast-check';
-
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+import { FrameReader, Opcode, clientFrame, openRawWebSocket } from '../bench/raw-websocket.js';
 
 export interface FuzzReport {
   frames: number;
@@ -37,37 +35,12 @@ export interface FuzzOptions {
   onProgress?: (report: FuzzReport) => void;
 }
 
-const MASK = [0x12, 0x34, 0x56, 0x78];
-
 /** One client frame; `message` is true when it completes a data message (text or binary). */
 interface Frame {
   bytes: Buffer;
   message: boolean;
   /** Ends the connection by design (invalid UTF-8, oversize, protocol violation, close). */
   closes: boolean;
-}
-
-function frameBytes(opcode: number, payload: Buffer, fin = true, rsv = 0, masked = true): Buffer {
-  const length = payload.length;
-  const first = (fin ? 0x80 : 0) | rsv | opcode;
-  const maskBit = masked ? 0x80 : 0;
-  const header =
-    length < 126
-      ? Buffer.from([first, maskBit | length])
-      : length < 65536
-        ? Buffer.from([first, maskBit | 126, length >> 8, length & 0xff])
-        : Buffer.concat([
-            Buffer.from([first, maskBit | 127]),
-            (() => {
-              const b = Buffer.alloc(8);
-              b.writeBigUInt64BE(BigInt(length));
-              return b;
-            })(),
-          ]);
-  if (!masked) return Buffer.concat([header, payload]);
-  const body = Buffer.from(payload);
-  for (let i = 0; i < body.length; i++) body[i]! ^= MASK[i & 3]!;
-  return Buffer.concat([header, Buffer.from(MASK), body]);
 }
 
 const COMMANDS = [
@@ -90,7 +63,7 @@ const COMMANDS = [
 
 /** Frames a hostile client may send. */
 function frameArbitrary(maxPayload: number): fc.Arbitrary<Frame[]> {
-  const text = (payload: string): Frame[] => [{ bytes: frameBytes(0x1, Buffer.from(payload)), message: true, closes: false }];
+  const text = (payload: string): Frame[] => [{ bytes: clientFrame(0x1, Buffer.from(payload)), message: true, closes: false }];
   const randomJson = fc.json({ maxDepth: 3 }).map(text);
   const command = fc
     .tuple(fc.constantFrom(...COMMANDS), fc.jsonValue({ maxDepth: 2 }))
@@ -98,26 +71,26 @@ function frameArbitrary(maxPayload: number): fc.Arbitrary<Frame[]> {
   const randomText = fc.string({ maxLength: 300 }).map(text);
   const binary = fc
     .uint8Array({ maxLength: 200 })
-    .map((bytes): Frame[] => [{ bytes: frameBytes(0x2, Buffer.from(bytes)), message: true, closes: false }]);
+    .map((bytes): Frame[] => [{ bytes: clientFrame(0x2, Buffer.from(bytes)), message: true, closes: false }]);
   const fragmented = fc.json({ maxDepth: 2 }).map((json): Frame[] => {
     const data = Buffer.from(json);
     const cut = Math.floor(data.length / 2);
     return [
-      { bytes: frameBytes(0x1, data.subarray(0, cut), false), message: false, closes: false },
-      { bytes: frameBytes(0x0, data.subarray(cut), true), message: true, closes: false },
+      { bytes: clientFrame(0x1, data.subarray(0, cut), { fin: false }), message: false, closes: false },
+      { bytes: clientFrame(0x0, data.subarray(cut)), message: true, closes: false },
     ];
   });
   const ping = fc
     .uint8Array({ maxLength: 20 })
-    .map((bytes): Frame[] => [{ bytes: frameBytes(0x9, Buffer.from(bytes)), message: false, closes: false }]);
+    .map((bytes): Frame[] => [{ bytes: clientFrame(0x9, Buffer.from(bytes)), message: false, closes: false }]);
   const invalidUtf8 = fc.constant<Frame[]>([
-    { bytes: frameBytes(0x1, Buffer.from([0x7b, 0xc3, 0x28, 0x7d])), message: true, closes: true },
+    { bytes: clientFrame(0x1, Buffer.from([0x7b, 0xc3, 0x28, 0x7d])), message: true, closes: true },
   ]);
   const oversized = fc
     .integer({ min: maxPayload + 1, max: maxPayload * 2 })
-    .map((size): Frame[] => [{ bytes: frameBytes(0x1, Buffer.alloc(size, 0x20)), message: true, closes: true }]);
-  const reservedBits = fc.constant<Frame[]>([{ bytes: frameBytes(0x1, Buffer.from('{}'), true, 0x40), message: true, closes: true }]);
-  const unknownOpcode = fc.constant<Frame[]>([{ bytes: frameBytes(0x3, Buffer.from('x')), message: true, closes: true }]);
+    .map((size): Frame[] => [{ bytes: clientFrame(0x1, Buffer.alloc(size, 0x20)), message: true, closes: true }]);
+  const reservedBits = fc.constant<Frame[]>([{ bytes: clientFrame(0x1, Buffer.from('{}'), { rsv: 0x40 }), message: true, closes: true }]);
+  const unknownOpcode = fc.constant<Frame[]>([{ bytes: clientFrame(0x3, Buffer.from('x')), message: true, closes: true }]);
   // Shapes the fast receive path must judge: multi-byte UTF-8 text (valid, or cut mid-character),
   // 16-bit lengths up to the limit, unmasked frames, text inside a fragmented message.
   const unicodeCommand = fc
@@ -127,14 +100,14 @@ function frameArbitrary(maxPayload: number): fc.Arbitrary<Frame[]> {
     .integer({ min: 126, max: Math.min(maxPayload, 65535) })
     .map((size) => text(`{"KV_SET":{"keys":{"long":"${'y'.repeat(Math.max(0, size - 26))}"}}}`));
   const cutCharacter = fc.constant<Frame[]>([
-    { bytes: frameBytes(0x1, Buffer.from('{"KV_GET":{"keys":["€"]}}').subarray(0, 22)), message: true, closes: true },
+    { bytes: clientFrame(0x1, Buffer.from('{"KV_GET":{"keys":["€"]}}').subarray(0, 22)), message: true, closes: true },
   ]);
   const unmasked = fc.constant<Frame[]>([
-    { bytes: frameBytes(0x1, Buffer.from('{"KV_COUNT":{}}'), true, 0, false), message: true, closes: true },
+    { bytes: clientFrame(0x1, Buffer.from('{"KV_COUNT":{}}'), { masked: false }), message: true, closes: true },
   ]);
   const textInFragments = fc.constant<Frame[]>([
-    { bytes: frameBytes(0x1, Buffer.from('{"KV_'), false), message: false, closes: false },
-    { bytes: frameBytes(0x1, Buffer.from('{"KV_COUNT":{}}')), message: true, closes: true },
+    { bytes: clientFrame(0x1, Buffer.from('{"KV_'), { fin: false }), message: false, closes: false },
+    { bytes: clientFrame(0x1, Buffer.from('{"KV_COUNT":{}}')), message: true, closes: true },
   ]);
   return fc.oneof(
     { weight: 30, arbitrary: command },
@@ -155,84 +128,22 @@ function frameArbitrary(maxPayload: number): fc.Arbitrary<Frame[]> {
   );
 }
 
-/** Starts the app on a free port; resolves with the process and its port. */
-export async function startApp(args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('NEMESISDB_')));
-  const child = spawn(process.execPath, [CLI, '--host', '127.0.0.1', '--port', '0', '--log-level', 'info', ...args], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let seen = '';
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString();
-      const match = /"url":"ws:\/\/127\.0\.0\.1:(\d+)"/.exec(seen);
-      if (match) {
-        child.stdout!.off('data', onData);
-        child.stdout!.resume(); // keep draining the log
-        resolve(Number(match[1]));
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the app exited with ${code}`)));
-  });
-  return { child, port };
+async function handshake(port: number): Promise<{ socket: Socket; state: ReturnType<typeof watch> }> {
+  const { socket, rest } = await openRawWebSocket(port, { path: '/fuzz', ignoreErrors: true });
+  const state = watch(socket);
+  state.read(rest);
+  return { socket, state };
 }
 
-async function handshake(port: number): Promise<Socket> {
-  const socket = connect(port, '127.0.0.1');
-  socket.on('error', () => {});
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('error', reject);
-  });
-  socket.write(
-    'GET /fuzz HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
-  );
-  await new Promise<void>((resolve) => {
-    let seen: Buffer = Buffer.alloc(0);
-    const onData = (chunk: Buffer) => {
-      seen = Buffer.concat([seen, chunk]);
-      const end = seen.indexOf('\r\n\r\n');
-      if (end >= 0) {
-        socket.off('data', onData);
-        if (end + 4 < seen.length) socket.unshift(seen.subarray(end + 4));
-        resolve();
-      }
-    };
-    socket.on('data', onData);
-  });
-  return socket;
-}
-
-/** Counts the data frames (replies) on a socket; tells when it closes. */
+/** Counts the text frames (replies) on a socket, keeps the last one; tells when it closes. */
 function watch(socket: Socket) {
-  const state = { replies: 0, closed: false, lastReply: '' };
-  let buffered: Buffer = Buffer.alloc(0);
-  socket.on('data', (chunk: Buffer) => {
-    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-    for (;;) {
-      if (buffered.length < 2) break;
-      let length = buffered[1]! & 0x7f;
-      let offset = 2;
-      if (length === 126) {
-        if (buffered.length < 4) break;
-        length = buffered.readUInt16BE(2);
-        offset = 4;
-      } else if (length === 127) {
-        if (buffered.length < 10) break;
-        length = Number(buffered.readBigUInt64BE(2));
-        offset = 10;
-      }
-      if (buffered.length < offset + length) break;
-      const opcode = buffered[0]! & 0x0f;
-      if (opcode === 0x1) {
-        state.replies++;
-        state.lastReply = buffered.toString('utf8', offset, offset + length);
-      }
-      buffered = buffered.subarray(offset + length);
-    }
+  const state = { replies: 0, closed: false, lastReply: '', read: (chunk: Buffer) => reader.push(chunk) };
+  const reader = new FrameReader((opcode, data, start, end) => {
+    if (opcode !== Opcode.text) return;
+    state.replies++;
+    state.lastReply = data.toString('utf8', start, end);
   });
+  socket.on('data', state.read);
   socket.on('close', () => (state.closed = true));
   return state;
 }
@@ -257,7 +168,8 @@ function rssMiB(pid: number): number {
 /** Runs the fuzzer against a fresh app process. */
 export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const maxPayload = options.maxPayload ?? 64 * 1024;
-  const { child, port } = await startApp(['--max-payload', String(maxPayload)]);
+  const app = await startApp({ args: ['--max-payload', String(maxPayload)] });
+  const { child, port } = app;
   const report: FuzzReport = {
     frames: 0,
     messages: 0,
@@ -275,11 +187,10 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   let seed = options.seed ?? Date.now();
 
   // The well-behaved client: its own session and key, checked between rounds.
-  const good = await handshake(port);
-  const goodState = watch(good);
+  const { socket: good, state: goodState } = await handshake(port);
   const ask = async (text: string) => {
     const before = goodState.replies;
-    good.write(frameBytes(0x1, Buffer.from(text)));
+    good.write(clientFrame(0x1, Buffer.from(text)));
     return (await until(() => goodState.replies > before, 5000)) ? goodState.lastReply : 'no reply';
   };
   const created = await ask('{"SH_NEW":{}}');
@@ -295,8 +206,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       const rounds = await Promise.all(
         Array.from({ length: options.connections ?? 4 }, async () => {
           const batch = fc.sample(arbitrary, { numRuns: 200, seed: seed++ }).flat();
-          const socket = await handshake(port);
-          const state = watch(socket);
+          const { socket, state } = await handshake(port);
           let messages = 0;
           let closing = false;
           const sent: Buffer[] = [];
@@ -324,7 +234,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
           }
           if (!closing && !socket.destroyed) {
             // A last request: once it is answered, every message before it must have been.
-            socket.write(frameBytes(0x1, Buffer.from('{"SV_INFO":{}}')));
+            socket.write(clientFrame(0x1, Buffer.from('{"SV_INFO":{}}')));
             messages++;
             await until(() => state.replies >= messages || state.closed, 10_000);
             if (state.replies < messages && !state.closed) report.unanswered++;
@@ -348,8 +258,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   } finally {
     if (exited) report.crashes++;
     good.destroy();
-    child.kill('SIGTERM');
-    await new Promise((resolve) => (exited ? resolve(undefined) : child.once('exit', resolve)));
+    await app.stop();
   }
   return report;
 }
