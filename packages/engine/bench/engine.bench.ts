@@ -56,35 +56,17 @@ const batch = (run: (i: number) => unknown) => () => {
 const newEngine = new Engine();
 
 const bench = new Bench({ time: 1500, warmup: true, warmupTime: 300 });
-bench
-  .add(
-    'SH_NEW',
-    batch(() => newEngine.executeRequest({ SH_NEW: {} })),
-  )
-  .add(
-    'SH_SET (2 keys)',
-    batch((i) => engine.executeRequest(shSet[i])),
-  )
-  .add(
-    'SH_GET (2 keys)',
-    batch((i) => engine.executeRequest(shGet[i])),
-  )
-  .add(
-    'KV_SET',
-    batch((i) => engine.executeRequest(kvSet[i])),
-  )
-  .add(
-    'KV_GET',
-    batch((i) => engine.executeRequest(kvGet[i])),
-  )
-  .add(
-    'SH_SET text in, text out',
-    batch((i) => engine.execute(shSetText[i]!)),
-  )
-  .add(
-    'SH_GET text in, text out',
-    batch((i) => engine.execute(shGetText[i]!)),
-  );
+/** Each operation timed, by name: `i` picks this round's request. */
+const OPERATIONS: [name: string, run: (i: number) => unknown][] = [
+  ['SH_NEW', () => newEngine.executeRequest({ SH_NEW: {} })],
+  ['SH_SET (2 keys)', (i) => engine.executeRequest(shSet[i])],
+  ['SH_GET (2 keys)', (i) => engine.executeRequest(shGet[i])],
+  ['KV_SET', (i) => engine.executeRequest(kvSet[i])],
+  ['KV_GET', (i) => engine.executeRequest(kvGet[i])],
+  ['SH_SET text in, text out', (i) => engine.execute(shSetText[i]!)],
+  ['SH_GET text in, text out', (i) => engine.execute(shGetText[i]!)],
+];
+for (const [name, run] of OPERATIONS) bench.add(name, batch(run));
 await bench.run();
 
 console.log(`\n@nemesisdb/engine (Node ${process.version}), ${SESSIONS.toLocaleString()} sessions with 2 keys`);

@@ -8,7 +8,7 @@ import {
   JSON_INVALID,
   MEMORY_FULL_BODY,
   NOT_ONE_COMMAND,
-  Reply,
+  type Reply,
   SYNTAX_BODY,
   failureReply,
   routeReply,

@@ -1,5 +1,5 @@
 import { ManualClock } from '@nemesisdb/engine';
-import { expiryContract } from '@nemesisdb/engine/testing';
+import { expiryContract, sessionKeyCount as keyCount, sessionVisible as visible } from '@nemesisdb/engine/testing';
 import { describe, expect, it } from 'vitest';
 import type { RedisStore } from './store.js';
 import { describeWithRedis, harness, newStore, closeAfterTest, until, type Harness } from './testing/harness.test-util.js';
@@ -15,16 +15,6 @@ import { describeWithRedis, harness, newStore, closeAfterTest, until, type Harne
 
 const SECOND = 1000;
 const YEAR = 365 * 24 * 3600 * SECOND;
-
-async function visible(h: Harness, tkn: string): Promise<boolean> {
-  const reply = await h.body('SH_EXISTS', `{"SH_EXISTS":{"tkns":[${tkn}]}}`);
-  return (reply.exist as unknown[]).length === 1;
-}
-
-async function keyCount(h: Harness, tkn: string): Promise<number | null> {
-  const reply = await h.body('SH_COUNT', `{"SH_COUNT":{"tkn":${tkn}}}`);
-  return reply.st === 1 ? (reply.cnt as number) : null;
-}
 
 /** The deadline the cluster holds for a session (absolute ms), read directly. */
 async function deadline(store: RedisStore, tkn: string): Promise<number> {

@@ -2,6 +2,7 @@ import { Status } from '@nemesisdb/protocol';
 import { JsonPathError } from '../kv/jsonpath.js';
 import { chain, isPromise, type MaybePromise } from '../maybe-promise.js';
 import { OK_BODY, PATH_INVALID_BODY, type ResponseBody } from '../replies.js';
+import { containing, counted, keyList, ok } from './answers.js';
 import type { CommandDefinition } from './command.js';
 
 /**
@@ -12,61 +13,58 @@ import type { CommandDefinition } from './command.js';
 const OK = OK_BODY;
 const PATH_INVALID = PATH_INVALID_BODY;
 
+/** The kinds of KV command, as the engine treats them (see `CommandDefinition`). */
+const READS = { family: 'KV' } as const;
+const CHANGES = { family: 'KV', journaled: true } as const;
+const ADDS = { ...CHANGES, grows: true } as const;
+
 export const KV_SET: CommandDefinition<'KV_SET'> = {
-  family: 'KV',
-  journaled: true,
-  grows: true,
-  run: ({ keys }, { store }) => chain(store.kv.set(keys, true), () => OK),
+  ...ADDS,
+  run: ({ keys }, { store }) => chain(store.kv.set(keys, true), ok),
 };
 
 export const KV_ADD: CommandDefinition<'KV_ADD'> = {
-  family: 'KV',
-  journaled: true,
-  grows: true,
-  run: ({ keys }, { store }) => chain(store.kv.set(keys, false), () => OK),
+  ...ADDS,
+  run: ({ keys }, { store }) => chain(store.kv.set(keys, false), ok),
 };
 
 export const KV_GET: CommandDefinition<'KV_GET'> = {
-  family: 'KV',
-  run: ({ keys }, { store }) => chain(store.kv.get(keys), (found) => ({ keys: found, st: Status.Ok })),
+  ...READS,
+  run: ({ keys }, { store }) => chain(store.kv.get(keys), keyList),
 };
 
 export const KV_RMV: CommandDefinition<'KV_RMV'> = {
-  family: 'KV',
-  journaled: true,
-  run: ({ keys }, { store }) => chain(store.kv.remove(keys), () => OK),
+  ...CHANGES,
+  run: ({ keys }, { store }) => chain(store.kv.remove(keys), ok),
 };
 
 export const KV_CLEAR: CommandDefinition<'KV_CLEAR'> = {
-  family: 'KV',
-  journaled: true,
-  run: (_body, { store }) => chain(store.kv.clear(), (cnt) => ({ cnt, st: Status.Ok })),
+  ...CHANGES,
+  run: (_body, { store }) => chain(store.kv.clear(), counted),
 };
 
 export const KV_COUNT: CommandDefinition<'KV_COUNT'> = {
-  family: 'KV',
-  run: (_body, { store }) => chain(store.kv.count(), (cnt) => ({ cnt, st: Status.Ok })),
+  ...READS,
+  run: (_body, { store }) => chain(store.kv.count(), counted),
 };
 
 export const KV_CONTAINS: CommandDefinition<'KV_CONTAINS'> = {
-  family: 'KV',
-  run: ({ keys }, { store }) => chain(store.kv.contains(keys), (contains) => ({ contains, st: Status.Ok })),
+  ...READS,
+  run: ({ keys }, { store }) => chain(store.kv.contains(keys), containing),
 };
 
 export const KV_KEYS: CommandDefinition<'KV_KEYS'> = {
-  family: 'KV',
-  run: (_body, { store }) => chain(store.kv.keys(), (keys) => ({ keys, st: Status.Ok })),
+  ...READS,
+  run: (_body, { store }) => chain(store.kv.keys(), keyList),
 };
 
 export const KV_CLEAR_SET: CommandDefinition<'KV_CLEAR_SET'> = {
-  family: 'KV',
-  journaled: true,
-  grows: true,
-  run: ({ keys }, { store }) => chain(store.kv.clearSet(keys), (cnt) => ({ cnt, st: Status.Ok })),
+  ...ADDS,
+  run: ({ keys }, { store }) => chain(store.kv.clearSet(keys), counted),
 };
 
 export const KV_FIND: CommandDefinition<'KV_FIND'> = {
-  family: 'KV',
+  ...READS,
   run: ({ keys, path, rsp }, { store }) => {
     const answer = (found: string[] | object): ResponseBody =>
       rsp === 'paths' ? { paths: found, st: Status.Ok } : { keys: found, st: Status.Ok };
@@ -86,9 +84,7 @@ export const KV_FIND: CommandDefinition<'KV_FIND'> = {
 };
 
 export const KV_UPDATE: CommandDefinition<'KV_UPDATE'> = {
-  family: 'KV',
-  journaled: true,
-  grows: true,
+  ...ADDS,
   run: ({ key, path, value }, { store }) =>
     chain(store.kv.update(key, path, value), (result) =>
       result.status === 'done' ? { cnt: result.count, st: Status.Ok } : { cnt: 0, st: Status.KeyNotExist },
@@ -96,9 +92,7 @@ export const KV_UPDATE: CommandDefinition<'KV_UPDATE'> = {
 };
 
 export const KV_ARR_APPEND: CommandDefinition<'KV_ARR_APPEND'> = {
-  family: 'KV',
-  journaled: true,
-  grows: true,
+  ...ADDS,
   run: ({ key, items, name }, { store }) =>
     chain(store.kv.append(key, items, name), (result) =>
       result.status === 'done' ? OK : { st: result.status === 'no-key' ? Status.KeyNotExist : Status.Unknown },

@@ -12,10 +12,13 @@ function saveBody(name: string, outcome: SaveOutcome): ResponseBody {
 
 const loadFailed = (name: string): ResponseBody => ({ name, st: Status.LoadError });
 
+/** A save writes a dataset (refused without persistence); a load adds one. Both checkpoint the journal. */
+const SAVES = { requiresPersistence: true, checkpoints: true } as const;
+const LOADS = { journaled: true, grows: true, checkpoints: true } as const;
+
 export const SH_SAVE: CommandDefinition<'SH_SAVE'> = {
+  ...SAVES,
   family: 'SH',
-  requiresPersistence: true,
-  checkpoints: true,
   run: ({ name, tkns }, { store, persistence }) =>
     chain(store.sessions.snapshot(tkns), (sessions) =>
       chain(persistence.save(name, { kind: 'sessions', sessions }), (outcome) => saveBody(name, outcome)),
@@ -23,18 +26,15 @@ export const SH_SAVE: CommandDefinition<'SH_SAVE'> = {
 };
 
 export const KV_SAVE: CommandDefinition<'KV_SAVE'> = {
+  ...SAVES,
   family: 'KV',
-  requiresPersistence: true,
-  checkpoints: true,
   run: ({ name }, { store, persistence }) =>
     chain(store.kv.snapshot(), (keys) => chain(persistence.save(name, { kind: 'kv', keys }), (outcome) => saveBody(name, outcome))),
 };
 
 export const SH_LOAD: CommandDefinition<'SH_LOAD'> = {
+  ...LOADS,
   family: 'SH',
-  journaled: true,
-  grows: true,
-  checkpoints: true,
   run: ({ name }, { store, persistence }) =>
     chain(persistence.load(name, 'sessions'), (outcome: LoadOutcome) => {
       if (!outcome.ok || outcome.dataset.kind !== 'sessions') return loadFailed(name);
@@ -49,10 +49,8 @@ export const SH_LOAD: CommandDefinition<'SH_LOAD'> = {
 };
 
 export const KV_LOAD: CommandDefinition<'KV_LOAD'> = {
+  ...LOADS,
   family: 'KV',
-  journaled: true,
-  grows: true,
-  checkpoints: true,
   run: ({ name }, { store, persistence }) =>
     chain(persistence.load(name, 'kv'), (outcome: LoadOutcome) => {
       if (!outcome.ok || outcome.dataset.kind !== 'kv') return loadFailed(name);

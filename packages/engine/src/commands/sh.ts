@@ -1,12 +1,20 @@
 import { Status, readToken, sharedSessionName, type RequestBody } from '@nemesisdb/protocol';
 import { chain } from '../maybe-promise.js';
-import { NO_SESSION_BODY, OK_BODY, errorBody, type ResponseBody } from '../replies.js';
+import { errorBody, type ResponseBody } from '../replies.js';
 import { NO_SESSION, type ExpirySettings, type SessionInfo } from '../store/store.js';
+import { containing, counted, inSession, keyList, ok } from './answers.js';
 import type { CommandDefinition } from './command.js';
 
 /** SH commands (docs/reference/protocol.md §9): sessions and the keys inside them. */
 
-const OK = OK_BODY;
+/** The kinds of SH command, as the engine treats them (see `CommandDefinition`). */
+const READS = { family: 'SH' } as const;
+const CHANGES = { family: 'SH', journaled: true } as const;
+const ADDS = { ...CHANGES, grows: true } as const;
+/** One store call on the session of `tkn`: may be pipelined behind others on that session. */
+const READS_SESSION = { ...READS, sessionScoped: true } as const;
+const CHANGES_SESSION = { ...CHANGES, sessionScoped: true } as const;
+const ADDS_SESSION = { ...ADDS, sessionScoped: true } as const;
 
 /** SH_NEW's expiry as the store keeps it (also what journal replay recreates). */
 export function expirySettings(body: RequestBody<'SH_NEW'>): ExpirySettings | undefined {
@@ -52,9 +60,7 @@ const OPEN_FAILED: ResponseBody = { st: Status.SessionOpenFail, tkn: null };
  * and `shared` are ignored.
  */
 export const SH_NEW: CommandDefinition<'SH_NEW'> = {
-  family: 'SH',
-  journaled: true,
-  grows: true,
+  ...ADDS,
   run: (body, { store, extensions }) => {
     const shared = extensions ? sharedSessionName(body) : undefined;
     if (shared === undefined) return chain(store.sessions.create(expirySettings(body)), (tkn) => ({ st: Status.Ok, tkn }));
@@ -69,26 +75,24 @@ export const SH_NEW: CommandDefinition<'SH_NEW'> = {
 
 /** SH_OPEN (extension): the token of the live shared session with this name, or 102. */
 export const SH_OPEN: CommandDefinition<'SH_OPEN'> = {
-  family: 'SH',
+  ...READS,
   extension: true,
   run: ({ name }, { store }) =>
     chain(store.sessions.openShared!(name), (tkn) => (tkn === undefined ? OPEN_FAILED : { st: Status.Ok, tkn })),
 };
 
 export const SH_END: CommandDefinition<'SH_END'> = {
-  family: 'SH',
-  journaled: true,
+  ...CHANGES,
   run: ({ tkn }, { store }) => chain(store.sessions.end(tkn), (ended) => ({ st: ended ? Status.Ok : Status.SessionNotExist, tkn })),
 };
 
 export const SH_END_ALL: CommandDefinition<'SH_END_ALL'> = {
-  family: 'SH',
-  journaled: true,
+  ...CHANGES,
   run: (_body, { store }) => chain(store.sessions.endAll(), (cnt) => ({ cnt, st: Status.Ok })),
 };
 
 export const SH_EXISTS: CommandDefinition<'SH_EXISTS'> = {
-  family: 'SH',
+  ...READS,
   run: ({ tkns }, { store }) => {
     const tokens: bigint[] = [];
     for (const item of tkns) {
@@ -100,8 +104,7 @@ export const SH_EXISTS: CommandDefinition<'SH_EXISTS'> = {
 };
 
 export const SH_INFO: CommandDefinition<'SH_INFO'> = {
-  family: 'SH',
-  sessionScoped: true,
+  ...READS_SESSION,
   run: ({ tkn }, { store }) =>
     chain(store.sessions.info(tkn), (info) =>
       info === NO_SESSION ? { keyCnt: null, shared: null, st: Status.SessionNotExist, tkn } : infoBody(tkn, info),
@@ -109,71 +112,52 @@ export const SH_INFO: CommandDefinition<'SH_INFO'> = {
 };
 
 export const SH_INFO_ALL: CommandDefinition<'SH_INFO_ALL'> = {
-  family: 'SH',
+  ...READS,
   run: (_body, { store }) =>
     chain(store.sessions.totals(), ({ sessions, keys }) => ({ st: Status.Ok, totalKeys: keys, totalSessions: sessions })),
 };
 
 export const SH_SET: CommandDefinition<'SH_SET'> = {
-  family: 'SH',
-  sessionScoped: true,
-  journaled: true,
-  grows: true,
-  run: ({ tkn, keys }, { store }) => chain(store.sessions.set(tkn, keys, true), (r) => (r === NO_SESSION ? NO_SESSION_BODY : OK)),
+  ...ADDS_SESSION,
+  run: ({ tkn, keys }, { store }) => chain(store.sessions.set(tkn, keys, true), inSession(ok)),
 };
 
 export const SH_ADD: CommandDefinition<'SH_ADD'> = {
-  family: 'SH',
-  sessionScoped: true,
-  journaled: true,
-  grows: true,
-  run: ({ tkn, keys }, { store }) => chain(store.sessions.set(tkn, keys, false), (r) => (r === NO_SESSION ? NO_SESSION_BODY : OK)),
+  ...ADDS_SESSION,
+  run: ({ tkn, keys }, { store }) => chain(store.sessions.set(tkn, keys, false), inSession(ok)),
 };
 
 export const SH_GET: CommandDefinition<'SH_GET'> = {
-  family: 'SH',
-  sessionScoped: true,
-  run: ({ tkn, keys }, { store }) =>
-    chain(store.sessions.get(tkn, keys), (found) => (found === NO_SESSION ? NO_SESSION_BODY : { keys: found, st: Status.Ok })),
+  ...READS_SESSION,
+  run: ({ tkn, keys }, { store }) => chain(store.sessions.get(tkn, keys), inSession(keyList)),
 };
 
 export const SH_RMV: CommandDefinition<'SH_RMV'> = {
-  family: 'SH',
-  sessionScoped: true,
-  journaled: true,
-  run: ({ tkn, keys }, { store }) => chain(store.sessions.remove(tkn, keys), (r) => (r === NO_SESSION ? NO_SESSION_BODY : OK)),
+  ...CHANGES_SESSION,
+  run: ({ tkn, keys }, { store }) => chain(store.sessions.remove(tkn, keys), inSession(ok)),
 };
 
 export const SH_CLEAR: CommandDefinition<'SH_CLEAR'> = {
-  family: 'SH',
-  sessionScoped: true,
-  journaled: true,
-  run: ({ tkn }, { store }) => chain(store.sessions.clear(tkn), (cnt) => (cnt === NO_SESSION ? NO_SESSION_BODY : { cnt, st: Status.Ok })),
+  ...CHANGES_SESSION,
+  run: ({ tkn }, { store }) => chain(store.sessions.clear(tkn), inSession(counted)),
 };
 
 export const SH_COUNT: CommandDefinition<'SH_COUNT'> = {
-  family: 'SH',
-  sessionScoped: true,
-  run: ({ tkn }, { store }) => chain(store.sessions.count(tkn), (cnt) => (cnt === NO_SESSION ? NO_SESSION_BODY : { cnt, st: Status.Ok })),
+  ...READS_SESSION,
+  run: ({ tkn }, { store }) => chain(store.sessions.count(tkn), inSession(counted)),
 };
 
 export const SH_CONTAINS: CommandDefinition<'SH_CONTAINS'> = {
-  family: 'SH',
-  sessionScoped: true,
-  run: ({ tkn, keys }, { store }) =>
-    chain(store.sessions.contains(tkn, keys), (contains) => (contains === NO_SESSION ? NO_SESSION_BODY : { contains, st: Status.Ok })),
+  ...READS_SESSION,
+  run: ({ tkn, keys }, { store }) => chain(store.sessions.contains(tkn, keys), inSession(containing)),
 };
 
 export const SH_KEYS: CommandDefinition<'SH_KEYS'> = {
-  family: 'SH',
-  sessionScoped: true,
-  run: ({ tkn }, { store }) => chain(store.sessions.keys(tkn), (keys) => (keys === NO_SESSION ? NO_SESSION_BODY : { keys, st: Status.Ok })),
+  ...READS_SESSION,
+  run: ({ tkn }, { store }) => chain(store.sessions.keys(tkn), inSession(keyList)),
 };
 
 export const SH_CLEAR_SET: CommandDefinition<'SH_CLEAR_SET'> = {
-  family: 'SH',
-  journaled: true,
-  grows: true,
-  run: ({ tkn, keys }, { store }) =>
-    chain(store.sessions.clearSet(tkn, keys), (cnt) => (cnt === NO_SESSION ? NO_SESSION_BODY : { cnt, st: Status.Ok })),
+  ...ADDS,
+  run: ({ tkn, keys }, { store }) => chain(store.sessions.clearSet(tkn, keys), inSession(counted)),
 };

@@ -3,7 +3,7 @@
 // moves (no timer runs), so what is tested is what a command sees; each store tests its own
 // reclaiming (timers, Redis PEXPIREAT) beside it.
 import { describe, expect, it } from 'vitest';
-import type { ContractHarness } from './harness.js';
+import { sessionKeyCount as keyCount, sessionVisible as visible, type ContractHarness } from './harness.js';
 
 /** An engine whose store judges expiry by a clock the test moves. */
 export interface ExpiryHarness extends ContractHarness {
@@ -12,14 +12,12 @@ export interface ExpiryHarness extends ContractHarness {
 
 const SECOND = 1000;
 
-async function visible(h: ExpiryHarness, tkn: string): Promise<boolean> {
-  const reply = await h.body('SH_EXISTS', `{"SH_EXISTS":{"tkns":[${tkn}]}}`);
-  return (reply.exist as unknown[]).length === 1;
-}
-
-async function keyCount(h: ExpiryHarness, tkn: string): Promise<number | null> {
-  const reply = await h.body('SH_COUNT', `{"SH_COUNT":{"tkn":${tkn}}}`);
-  return reply.st === 1 ? (reply.cnt as number) : null;
+/** The session is seen `ms` from now and gone 1 ms later: its deadline is exactly now + `ms`. */
+async function expectDeadlineIn(h: ExpiryHarness, tkn: string, ms: number): Promise<void> {
+  h.clock.advance(ms);
+  expect(await visible(h, tkn)).toBe(true);
+  h.clock.advance(1);
+  expect(await visible(h, tkn)).toBe(false);
 }
 
 /** Registers the expiry tests; `open` gives an engine over an empty store on a fresh manual clock each time. */
@@ -110,10 +108,7 @@ export function expiryContract(open: () => ExpiryHarness): void {
       await h.send(`{"SH_KEYS":{"tkn":${tkn}}}`);
       await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
       await h.send(`{"SH_GET":{"tkn":${tkn},"keys":[]}}`); // extends: deadline = t + 18 s
-      h.clock.advance(10 * SECOND);
-      expect(await visible(h, tkn)).toBe(true);
-      h.clock.advance(1);
-      expect(await visible(h, tkn)).toBe(false);
+      await expectDeadlineIn(h, tkn, 10 * SECOND);
     });
 
     it('extendOnSetAdd resets on SH_SET and SH_ADD (even with no keys), not on RMV/CLEAR/CLEAR_SET', async () => {
@@ -128,10 +123,7 @@ export function expiryContract(open: () => ExpiryHarness): void {
       h.clock.advance(10 * SECOND);
       expect(await visible(h, tkn)).toBe(true);
       await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`); // extends: deadline = t + 29 s
-      h.clock.advance(10 * SECOND);
-      expect(await visible(h, tkn)).toBe(true);
-      h.clock.advance(1);
-      expect(await visible(h, tkn)).toBe(false);
+      await expectDeadlineIn(h, tkn, 10 * SECOND);
     });
 
     it('an invalid request does not extend', async () => {

@@ -1,4 +1,5 @@
 import type { JsonValue } from '@nemesisdb/protocol';
+import { expect, it } from 'vitest';
 
 /**
  * What the contract tests need of an engine under test: requests in, replies out, over whatever
@@ -19,4 +20,36 @@ export interface ContractHarness {
 /** A listing whose order the protocol leaves open, sorted for comparison. */
 export function sortedListing(body: Record<string, JsonValue>, member: string): Record<string, JsonValue> {
   return { ...body, [member]: [...(body[member] as string[])].sort() };
+}
+
+/** A request body (JSON text) and the reply body it must get. */
+type Answer = readonly [body: string, expected: object];
+
+/**
+ * One test per case: `command` with each body answers the body given (the parameter checks,
+ * mostly). `title` is formatted as by `it.each`, with the body and the answer.
+ */
+export function answersEach(open: () => ContractHarness, command: string, cases: readonly Answer[], title = 'answers %s with %j'): void {
+  it.each(cases as Answer[])(title, async (body, expected) => {
+    expect(await open().body(command, `{"${command}":${body}}`)).toEqual(expected);
+  });
+}
+
+/** {@link answersEach} for cases of several commands: `[command, body, answer]`. */
+export function commandsAnswerEach(open: () => ContractHarness, cases: readonly (readonly [command: string, ...Answer])[]): void {
+  it.each(cases as [string, string, object][])('%s %s → %j', async (command, body, expected) => {
+    expect(await open().body(command, `{"${command}":${body}}`)).toEqual(expected);
+  });
+}
+
+/** Whether SH_EXISTS sees the session (expired ones are not seen). */
+export async function sessionVisible(h: ContractHarness, tkn: string): Promise<boolean> {
+  const reply = await h.body('SH_EXISTS', `{"SH_EXISTS":{"tkns":[${tkn}]}}`);
+  return (reply.exist as unknown[]).length === 1;
+}
+
+/** SH_COUNT of the session, or null when it answers that there is no such session. */
+export async function sessionKeyCount(h: ContractHarness, tkn: string): Promise<number | null> {
+  const reply = await h.body('SH_COUNT', `{"SH_COUNT":{"tkn":${tkn}}}`);
+  return reply.st === 1 ? (reply.cnt as number) : null;
 }

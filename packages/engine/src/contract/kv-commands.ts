@@ -2,7 +2,7 @@
 // the engine's own tests over the in-memory store and by other stores' tests (e.g.
 // @nemesisdb/store-redis) over theirs.
 import { describe, expect, it } from 'vitest';
-import { sortedListing, type ContractHarness } from './harness.js';
+import { answersEach, commandsAnswerEach, sortedListing, type ContractHarness } from './harness.js';
 
 const MISSING = { m: 'Missing parameter', st: 26, tkn: null };
 const TYPE = { m: 'Param type incorrect', st: 41, tkn: null };
@@ -30,16 +30,14 @@ export function kvCommandContract(open: () => ContractHarness): void {
       expect(await h.body('KV_CONTAINS', '{"KV_CONTAINS":{"keys":["n"]}}')).toEqual({ contains: ['n'], st: 1 });
     });
 
-    it.each([
+    commandsAnswerEach(open, [
       ['KV_SET', '{"key":{"a":1}}', MISSING],
       ['KV_SET', '{"keys":[]}', TYPE],
       ['KV_ADD', '{}', MISSING],
       ['KV_ADD', '{"keys":"a"}', TYPE],
       ['KV_GET', '{}', MISSING],
       ['KV_GET', '{"keys":{}}', TYPE],
-    ])('%s %s → %j', async (command, body, expected) => {
-      expect(await open().body(command, `{"${command}":${body}}`)).toEqual(expected);
-    });
+    ]);
 
     it('returns values exactly as stored, integers beyond 2^53 and doubles included', async () => {
       const h = open();
@@ -66,7 +64,7 @@ export function kvCommandContract(open: () => ContractHarness): void {
       expect(await h.body('KV_CLEAR', '{"KV_CLEAR":{}}')).toEqual({ cnt: 0, st: 1 });
     });
 
-    it.each([
+    commandsAnswerEach(open, [
       ['KV_RMV', '{"keys":[]}', { m: 'keys', st: 42, tkn: null }],
       ['KV_RMV', '{}', MISSING],
       ['KV_RMV', '{"keys":"a"}', TYPE],
@@ -74,9 +72,7 @@ export function kvCommandContract(open: () => ContractHarness): void {
       ['KV_CONTAINS', '{"keys":1}', TYPE],
       ['KV_CLEAR_SET', '{}', MISSING],
       ['KV_CLEAR_SET', '{"keys":[1]}', TYPE],
-    ])('%s %s → %j', async (command, body, expected) => {
-      expect(await open().body(command, `{"${command}":${body}}`)).toEqual(expected);
-    });
+    ]);
   });
 
   describe('KV_FIND (§10.10)', () => {
@@ -194,14 +190,17 @@ export function kvCommandContract(open: () => ContractHarness): void {
       expect(await h.send('{"KV_UPDATE":{"key":"k","path":"$[","value":1}}')).toEqual({ ERR: { m: '', st: 1000 } });
     });
 
-    it.each([
-      ['{"key":"k","path":"$"}', MISSING],
-      ['{"path":"$","value":1}', MISSING],
-      ['{"key":1,"path":"$","value":1}', TYPE],
-      ['{"key":"k","path":[],"value":1}', TYPE],
-    ])('%s → %j', async (body, expected) => {
-      expect(await open().body('KV_UPDATE', `{"KV_UPDATE":${body}}`)).toEqual(expected);
-    });
+    answersEach(
+      open,
+      'KV_UPDATE',
+      [
+        ['{"key":"k","path":"$"}', MISSING],
+        ['{"path":"$","value":1}', MISSING],
+        ['{"key":1,"path":"$","value":1}', TYPE],
+        ['{"key":"k","path":[],"value":1}', TYPE],
+      ],
+      '%s → %j',
+    );
   });
 
   describe('KV_ARR_APPEND (§10.12)', () => {
@@ -226,13 +225,16 @@ export function kvCommandContract(open: () => ContractHarness): void {
       expect(await h.body('KV_ARR_APPEND', '{"KV_ARR_APPEND":{"key":"n","name":"x","items":[1]}}')).toEqual({ st: 1000 });
     });
 
-    it.each([
-      ['{"key":"k"}', MISSING],
-      ['{"items":[]}', MISSING],
-      ['{"key":"k","items":{}}', TYPE],
-      ['{"key":"k","items":[],"name":1}', TYPE],
-    ])('%s → %j', async (body, expected) => {
-      expect(await open().body('KV_ARR_APPEND', `{"KV_ARR_APPEND":${body}}`)).toEqual(expected);
-    });
+    answersEach(
+      open,
+      'KV_ARR_APPEND',
+      [
+        ['{"key":"k"}', MISSING],
+        ['{"items":[]}', MISSING],
+        ['{"key":"k","items":{}}', TYPE],
+        ['{"key":"k","items":[],"name":1}', TYPE],
+      ],
+      '%s → %j',
+    );
   });
 }

@@ -2,7 +2,7 @@
 // the engine's own tests over the in-memory store and by other stores' tests (e.g.
 // @nemesisdb/store-redis) over theirs. Expiry timing is store-specific and tested beside each store.
 import { describe, expect, it } from 'vitest';
-import { sortedListing, type ContractHarness } from './harness.js';
+import { answersEach, sortedListing, type ContractHarness } from './harness.js';
 
 const NO_SESSION = { m: '', st: 100, tkn: null };
 const MISSING = { m: 'Missing parameter', st: 26, tkn: null };
@@ -36,7 +36,7 @@ export function shCommandContract(open: () => ContractHarness): void {
       expect((await h.body('SH_INFO', `{"SH_INFO":{"tkn":${reply.tkn}}}`)).shared).toBe(false);
     });
 
-    it.each([
+    answersEach(open, 'SH_NEW', [
       ['{"expiry":{}}', MISSING],
       ['{"expiry":{"deleteSession":true}}', MISSING],
       ['{"expiry":5}', TYPE],
@@ -44,9 +44,7 @@ export function shCommandContract(open: () => ContractHarness): void {
       ['{"expiry":{"duration":60.0}}', TYPE],
       ['{"expiry":{"duration":"60"}}', TYPE],
       ['{"expiry":{"duration":60,"extendOnGet":1}}', TYPE],
-    ])('answers %s with %j', async (body, expected) => {
-      expect(await open().body('SH_NEW', `{"SH_NEW":${body}}`)).toEqual(expected);
-    });
+    ]);
   });
 
   describe('SH_END and SH_END_ALL', () => {
@@ -90,12 +88,10 @@ export function shCommandContract(open: () => ContractHarness): void {
       expect(await h.body('SH_EXISTS', '{"SH_EXISTS":{"tkns":[]}}')).toEqual({ exist: [], st: 1 });
     });
 
-    it.each([
+    answersEach(open, 'SH_EXISTS', [
       ['{}', MISSING],
       ['{"tkns":5}', TYPE],
-    ])('answers %s with %j', async (body, expected) => {
-      expect(await open().body('SH_EXISTS', `{"SH_EXISTS":${body}}`)).toEqual(expected);
-    });
+    ]);
   });
 
   describe('SH_INFO and SH_INFO_ALL', () => {
@@ -117,14 +113,17 @@ export function shCommandContract(open: () => ContractHarness): void {
       });
     });
 
-    it.each([
-      ['{}', { m: '', st: 13, tkn: null }],
-      [`{"tkn":${UNKNOWN_TOKEN},"x":1}`, { m: '', st: 13, tkn: null }],
-      ['{"x":1}', NO_SESSION],
-      ['{"tkn":"nope"}', NO_SESSION],
-    ])('answers %s with %j (exactly one member, §9.5)', async (body, expected) => {
-      expect(await open().body('SH_INFO', `{"SH_INFO":${body}}`)).toEqual(expected);
-    });
+    answersEach(
+      open,
+      'SH_INFO',
+      [
+        ['{}', { m: '', st: 13, tkn: null }],
+        [`{"tkn":${UNKNOWN_TOKEN},"x":1}`, { m: '', st: 13, tkn: null }],
+        ['{"x":1}', NO_SESSION],
+        ['{"tkn":"nope"}', NO_SESSION],
+      ],
+      'answers %s with %j (exactly one member, §9.5)',
+    );
 
     it('SH_INFO_ALL counts sessions and their keys, not KV keys', async () => {
       const h = open();

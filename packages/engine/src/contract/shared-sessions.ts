@@ -3,7 +3,7 @@
 // Run over every data store, like the SH commands' contract; expiry of shared sessions is in the
 // expiry contract (it needs a manual clock).
 import { describe, expect, it } from 'vitest';
-import type { ContractHarness } from './harness.js';
+import { answersEach, type ContractHarness } from './harness.js';
 
 const MISSING = { m: 'Missing parameter', st: 26, tkn: null };
 const TYPE = { m: 'Param type incorrect', st: 41, tkn: null };
@@ -98,14 +98,17 @@ export function sharedSessionContract(harness: () => ContractHarness): void {
       expect(await h.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toEqual({ st: 1, totalKeys: 0, totalSessions: 0 });
     });
 
-    it.each([
-      ['{}', MISSING],
-      ['{"name":5}', TYPE],
-      ['{"name":["a"]}', TYPE],
-      ['{"name":""}', EMPTY],
-    ])('SH_OPEN answers %s with %j', async (body, expected) => {
-      expect(await harness().body('SH_OPEN', `{"SH_OPEN":${body}}`)).toEqual(expected);
-    });
+    answersEach(
+      harness,
+      'SH_OPEN',
+      [
+        ['{}', MISSING],
+        ['{"name":5}', TYPE],
+        ['{"name":["a"]}', TYPE],
+        ['{"name":""}', EMPTY],
+      ],
+      'SH_OPEN answers %s with %j',
+    );
 
     it('SH_END frees the name at once: SH_OPEN answers 102 and SH_NEW creates a new session', async () => {
       const h = harness();

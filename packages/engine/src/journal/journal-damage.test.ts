@@ -1,21 +1,17 @@
 // Damaged journals: refused loudly with where the damage is, never destroyed, repairable.
-import { appendFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from '../engine.js';
 import { checkJournal } from './check-journal.js';
 import { Journal, JournalDamagedError } from './journal.js';
+import { temporaryDirectories } from '../files/temporary-directories.test-util.js';
 
-const directories: string[] = [];
-afterEach(async () => {
-  await Promise.all(directories.splice(0).map((path) => rm(path, { recursive: true, force: true })));
-});
+const temporaryRoot = temporaryDirectories('nemesisdb-journal-damage-');
 
 /** A crashed server's journal: one log of `count` KV_SETs, k0 … k<count-1>, never closed. */
 async function crashedJournal(count: number): Promise<{ directory: string; log: string }> {
-  const root = await mkdtemp(join(tmpdir(), 'nemesisdb-journal-damage-'));
-  directories.push(root);
+  const root = await temporaryRoot();
   const directory = join(root, 'journal');
   const engine = new Engine();
   await Journal.open(engine, { directory, fsync: 'always' });
@@ -137,8 +133,7 @@ describe('a damaged journal', () => {
   });
 
   it('still replays a log written before checksums (one JSON command per line)', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'nemesisdb-journal-damage-'));
-    directories.push(root);
+    const root = await temporaryRoot();
     const directory = join(root, 'journal');
     await rm(directory, { recursive: true, force: true });
     await import('node:fs/promises').then(({ mkdir }) => mkdir(directory));

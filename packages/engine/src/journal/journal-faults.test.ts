@@ -1,7 +1,6 @@
 // The journal on a failing disk: nothing acknowledged is lost, nothing refused is applied, and it
 // recovers by itself once the disk works again.
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../engine.js';
@@ -10,18 +9,17 @@ import { FilePersistence } from '../persist/file-persistence.js';
 import type { FsyncPolicy } from './journal-file.js';
 import { Journal } from './journal.js';
 import { scanLog } from './log-scan.js';
+import { temporaryDirectories } from '../files/temporary-directories.test-util.js';
 
-const directories: string[] = [];
+const temporaryRoot = temporaryDirectories('nemesisdb-journal-faults-');
 const opened: Journal[] = [];
+// Registered after the directories' removal, so it runs before it (after-hooks run last-in, first-out).
 afterEach(async () => {
   for (const journal of opened.splice(0)) await journal.close().catch(() => {});
-  await Promise.all(directories.splice(0).map((path) => rm(path, { recursive: true, force: true })));
 });
 
 async function journalDirectory(): Promise<string> {
-  const path = await mkdtemp(join(tmpdir(), 'nemesisdb-journal-faults-'));
-  directories.push(path);
-  return join(path, 'journal');
+  return join(await temporaryRoot(), 'journal');
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
@@ -37,6 +35,17 @@ async function openJournal(directory: string, fsync: FsyncPolicy, fs?: FaultyFil
   const { journal, report } = await Journal.open(engine, { directory, fsync, fs, holdTimeoutMs });
   opened.push(journal);
   return { engine, journal, report };
+}
+
+/** A journal in a fresh directory over a file system that the test breaks and heals. */
+async function onFaultyDisk(fsync: FsyncPolicy, fs = new FaultyFileSystem(), holdTimeoutMs?: number) {
+  const directory = await journalDirectory();
+  return { directory, fs, ...(await openJournal(directory, fsync, fs, holdTimeoutMs)) };
+}
+
+/** Waits until the journal refuses changes (`failing`) or accepts them again. */
+function journalFailing(engine: Engine, failing: boolean, what: string, timeoutMs?: number): Promise<void> {
+  return until(() => (engine.journalFailure() !== null) === failing, what, timeoutMs);
 }
 
 /** What a server restarted after a crash sees: a fresh engine recovering the same directory. */
@@ -66,9 +75,7 @@ describe('journal on a failing disk (fsync "always")', () => {
   it.each(faults)(
     '%s: holds the reply, refuses changes before applying them, serves reads, recovers by itself',
     async (_name, fault, op) => {
-      const directory = await journalDirectory();
-      const fs = new FaultyFileSystem();
-      const { engine, journal } = await openJournal(directory, 'always', fs);
+      const { directory, fs, engine, journal } = await onFaultyDisk('always');
       engine.execute('{"KV_SET":{"keys":{"before":1}}}');
       await engine.pendingDurability();
 
@@ -77,7 +84,7 @@ describe('journal on a failing disk (fsync "always")', () => {
       const barrier = engine.pendingDurability()!;
       let acknowledged = false;
       void barrier.then(() => (acknowledged = true));
-      await until(() => engine.journalFailure() !== null, 'the journal to fail');
+      await journalFailing(engine, true, 'the journal to fail');
       expect(engine.journalFailure()!.cause).toMatch(op === 'datasync' || 'error' in fault ? /^E[A-Z]+: / : /ENOSPC/);
 
       // A change is refused before it is applied; reads go on and are not held.
@@ -102,9 +109,10 @@ describe('journal on a failing disk (fsync "always")', () => {
   );
 
   it('completes a group that the disk writes in several short pieces', async () => {
-    const directory = await journalDirectory();
-    const fs = new FaultyFileSystem().fail({ op: 'write', path: 'log-', after: 1, times: 3, fault: { atMost: 7 } });
-    const { engine } = await openJournal(directory, 'always', fs);
+    const { directory, engine } = await onFaultyDisk(
+      'always',
+      new FaultyFileSystem().fail({ op: 'write', path: 'log-', after: 1, times: 3, fault: { atMost: 7 } }),
+    );
     for (let i = 0; i < 50; i++) engine.execute(`{"KV_SET":{"keys":{"k${i}":"${'x'.repeat(i)}"}}}`);
     await engine.pendingDurability();
     expect(engine.journalFailure()).toBeNull();
@@ -112,14 +120,12 @@ describe('journal on a failing disk (fsync "always")', () => {
   });
 
   it('cuts off the part of a group a short write left before the disk filled up', async () => {
-    const directory = await journalDirectory();
-    const fs = new FaultyFileSystem();
-    const { engine } = await openJournal(directory, 'always', fs);
+    const { directory, fs, engine } = await onFaultyDisk('always');
     engine.execute('{"KV_SET":{"keys":{"a":1}}}');
     await engine.pendingDurability();
     fs.fail({ op: 'write', path: 'log-', times: 1, fault: { atMost: 20 } }).fail({ op: 'write', path: 'log-', fault: { error: 'ENOSPC' } });
     for (let i = 0; i < 10; i++) engine.execute(`{"KV_SET":{"keys":{"b${i}":"${'y'.repeat(40)}"}}}`);
-    await until(() => engine.journalFailure() !== null, 'the journal to fail');
+    await journalFailing(engine, true, 'the journal to fail');
     await new Promise((resolve) => setTimeout(resolve, 150));
     // Crash now: only what was acknowledged is there, and nothing is damaged.
     expect(await logDamage(directory)).toEqual([]);
@@ -127,57 +133,49 @@ describe('journal on a failing disk (fsync "always")', () => {
   });
 
   it('gives up on a held reply after holdTimeoutMs, never acknowledging it, and still writes it later', async () => {
-    const directory = await journalDirectory();
-    const fs = new FaultyFileSystem();
-    const { engine } = await openJournal(directory, 'always', fs, 200);
+    const { directory, fs, engine } = await onFaultyDisk('always', undefined, 200);
     fs.fail({ op: 'write', path: 'log-', fault: { error: 'ENOSPC' } });
     engine.execute('{"KV_SET":{"keys":{"late":1}}}');
     await expect(engine.pendingDurability()).rejects.toThrow(
       /journal failed \(ENOSPC: no space left on device\) and could not be written for 0 s/,
     );
     fs.heal();
-    await until(() => engine.journalFailure() === null, 'the journal to recover');
+    await journalFailing(engine, false, 'the journal to recover');
     expect(keysOf(await afterCrash(directory))).toEqual(['late']);
   });
 
   it('journals expiries that happen while it is failing, once it recovers', async () => {
-    const directory = await journalDirectory();
-    const fs = new FaultyFileSystem();
-    const { engine } = await openJournal(directory, 'always', fs);
+    const { directory, fs, engine } = await onFaultyDisk('always');
     engine.execute('{"KV_SET":{"keys":{"a":1}}}');
     await engine.pendingDurability();
     fs.fail({ op: 'datasync', path: 'log-', fault: { error: 'EIO' } });
     engine.execute('{"KV_SET":{"keys":{"b":2}}}');
-    await until(() => engine.journalFailure() !== null, 'the journal to fail');
+    await journalFailing(engine, true, 'the journal to fail');
     fs.heal();
-    await until(() => engine.journalFailure() === null, 'the journal to recover');
+    await journalFailing(engine, false, 'the journal to recover');
     expect(keysOf(await afterCrash(directory))).toEqual(['a', 'b']);
   });
 });
 
 describe('journal on a failing disk (fsync "everysec" and "no")', () => {
   it('everysec: a failed sync refuses changes until the unsynced tail is written and synced again', async () => {
-    const directory = await journalDirectory();
-    const fs = new FaultyFileSystem();
-    const { engine } = await openJournal(directory, 'everysec', fs);
+    const { directory, fs, engine } = await onFaultyDisk('everysec');
     fs.fail({ op: 'datasync', path: 'log-', fault: { error: 'EIO' } });
     expect(engine.execute('{"KV_SET":{"keys":{"a":1}}}')).toBe('{"KV_SET_RSP":{"st":1}}');
-    await until(() => engine.journalFailure() !== null, 'the sync to fail', 3000);
+    await journalFailing(engine, true, 'the sync to fail', 3000);
     expect(JSON.parse(engine.execute('{"KV_SET":{"keys":{"b":2}}}') as string).KV_SET_RSP.st).toBe(1000);
     fs.heal();
-    await until(() => engine.journalFailure() === null, 'the journal to recover');
+    await journalFailing(engine, false, 'the journal to recover');
     expect(keysOf(await afterCrash(directory))).toEqual(['a']);
   });
 
   it('no: a failed write refuses changes until it is written', async () => {
-    const directory = await journalDirectory();
-    const fs = new FaultyFileSystem();
-    const { engine } = await openJournal(directory, 'no', fs);
+    const { directory, fs, engine } = await onFaultyDisk('no');
     fs.fail({ op: 'write', path: 'log-', times: 4, fault: { error: 'ENOSPC' } });
     engine.execute('{"KV_SET":{"keys":{"a":1}}}');
-    await until(() => engine.journalFailure() !== null, 'the write to fail');
+    await journalFailing(engine, true, 'the write to fail');
     expect(JSON.parse(engine.execute('{"KV_SET":{"keys":{"b":2}}}') as string).KV_SET_RSP.st).toBe(1000);
-    await until(() => engine.journalFailure() === null, 'the journal to recover');
+    await journalFailing(engine, false, 'the journal to recover');
     expect(keysOf(await afterCrash(directory))).toEqual(['a']);
   });
 });
@@ -196,9 +194,7 @@ describe('journal checkpoint on a failing disk', () => {
     expect(steps.length).toBeGreaterThan(10);
 
     for (let step = 0; step < steps.length; step++) {
-      const directory = await journalDirectory();
-      const fs = new FaultyFileSystem();
-      const { engine, journal } = await openJournal(directory, 'always', fs);
+      const { directory, fs, engine, journal } = await onFaultyDisk('always');
       const tkn = /"tkn":(\d+)/.exec(engine.execute('{"SH_NEW":{}}') as string)![1];
       engine.execute(`{"SH_SET":{"tkn":${tkn},"keys":{"s":1}}}`);
       engine.execute('{"KV_SET":{"keys":{"a":1}}}');
@@ -224,20 +220,19 @@ describe('journal checkpoint on a failing disk', () => {
   });
 
   it('takes no checkpoint while the journal is failing', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'nemesisdb-journal-faults-'));
-    directories.push(root);
+    const root = await temporaryRoot();
     const fs = new FaultyFileSystem();
     const engine = new Engine({ persistence: new FilePersistence({ path: root, enabled: true }) });
     const { journal } = await Journal.open(engine, { directory: join(root, 'journal'), fsync: 'always', fs });
     opened.push(journal);
     fs.fail({ op: 'write', path: 'log-', fault: { error: 'ENOSPC' } });
     engine.execute('{"KV_SET":{"keys":{"a":1}}}');
-    await until(() => engine.journalFailure() !== null, 'the journal to fail');
+    await journalFailing(engine, true, 'the journal to fail');
     const entries = await readdir(join(root, 'journal'));
     await journal.compact();
     expect(await readdir(join(root, 'journal'))).toEqual(entries);
     fs.heal();
-    await until(() => engine.journalFailure() === null, 'the journal to recover');
+    await journalFailing(engine, false, 'the journal to recover');
   });
 });
 

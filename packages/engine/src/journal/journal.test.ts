@@ -1,8 +1,7 @@
-import { mkdtemp, readFile, readdir, rm, writeFile, appendFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decode } from '@nemesisdb/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from '../engine.js';
 import { isPromise } from '../maybe-promise.js';
 import { FilePersistence } from '../persist/file-persistence.js';
@@ -10,17 +9,9 @@ import { harness } from '../testing.test-util.js';
 import { Journal } from './journal.js';
 import { scanLog } from './log-scan.js';
 import type { FsyncPolicy } from './journal-file.js';
+import { temporaryDirectories } from '../files/temporary-directories.test-util.js';
 
-const directories: string[] = [];
-afterEach(async () => {
-  await Promise.all(directories.splice(0).map((path) => rm(path, { recursive: true, force: true })));
-});
-
-async function tempDir(): Promise<string> {
-  const path = await mkdtemp(join(tmpdir(), 'nemesisdb-journal-'));
-  directories.push(path);
-  return path;
-}
+const tempDir = temporaryDirectories('nemesisdb-journal-');
 
 /** Everything appended so far is on disk (the journal's internal drain, as a crash test would wait for acknowledgements). */
 async function settled(journal: Journal): Promise<void> {

@@ -1,24 +1,15 @@
 // Saves on a failing disk and damaged saves: a failed save leaves nothing behind (no open file, no
 // staging directory), a damaged save is refused, never loaded as something else.
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FaultyFileSystem } from '../files/faulty-file-system.test-util.js';
 import type { KvEntry } from '../store/store.js';
 import { checkDataset } from './check-dataset.js';
 import { FilePersistence } from './file-persistence.js';
+import { temporaryDirectories } from '../files/temporary-directories.test-util.js';
 
-const directories: string[] = [];
-afterEach(async () => {
-  await Promise.all(directories.splice(0).map((path) => rm(path, { recursive: true, force: true })));
-});
-
-async function root(): Promise<string> {
-  const path = await mkdtemp(join(tmpdir(), 'nemesisdb-save-faults-'));
-  directories.push(path);
-  return path;
-}
+const root = temporaryDirectories('nemesisdb-save-faults-');
 
 const keys = (count: number, size = 10): KvEntry[] =>
   Array.from({ length: count }, (_, i) => [`key${i}`, { n: i, text: 'v'.repeat(size) }]);

@@ -1,24 +1,19 @@
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decode } from '@nemesisdb/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from '../engine.js';
 import { isPromise } from '../maybe-promise.js';
 import { harness } from '../testing.test-util.js';
 import { FilePersistence } from './file-persistence.js';
+import { temporaryDirectories } from '../files/temporary-directories.test-util.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/upstream', import.meta.url));
-const directories: string[] = [];
-
-afterEach(async () => {
-  await Promise.all(directories.splice(0).map((path) => rm(path, { recursive: true, force: true })));
-});
+const temporaryRoot = temporaryDirectories('nemesisdb-persist-');
 
 async function tempRoot(copyFixtures = false): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'nemesisdb-persist-'));
-  directories.push(root);
+  const root = await temporaryRoot();
   if (copyFixtures) await cp(FIXTURES, root, { recursive: true });
   return root;
 }
