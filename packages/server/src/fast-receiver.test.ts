@@ -1,38 +1,12 @@
 // The fast receive path against ws's own parser: whatever mix of frames arrives, cut anywhere,
 // every message reaches the listener once, in order, with ws's result; and every frame the fast
 // path must not take (control, fragments, binary, limits, protocol errors) ends as ws ends it.
-import type { AddressInfo } from 'node:net';
-import { connect, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { installFastReceiver } from './fast-receiver.js';
-
-const MASK = [0x37, 0xfa, 0x21, 0x3d];
-
-function frameBytes(
-  opcode: number,
-  payload: Buffer,
-  options: { fin?: boolean; rsv?: number; masked?: boolean; long?: boolean } = {},
-): Buffer {
-  const { fin = true, rsv = 0, masked = true, long = false } = options;
-  const length = payload.length;
-  const first = (fin ? 0x80 : 0) | rsv | opcode;
-  const maskBit = masked ? 0x80 : 0;
-  let header: Buffer;
-  if (length < 126 && !long) header = Buffer.from([first, maskBit | length]);
-  else if (length < 65536) header = Buffer.from([first, maskBit | 126, length >> 8, length & 0xff]);
-  else {
-    header = Buffer.alloc(10);
-    header[0] = first;
-    header[1] = maskBit | 127;
-    header.writeBigUInt64BE(BigInt(length), 2);
-  }
-  if (!masked) return Buffer.concat([header, payload]);
-  const body = Buffer.from(payload);
-  for (let i = 0; i < body.length; i++) body[i]! ^= MASK[i & 3]!;
-  return Buffer.concat([header, Buffer.from(MASK), body]);
-}
+import { clientFrame, rawClient as rawClientOf, serverFrames } from './raw-client.test-util.js';
 
 interface Received {
   /** Messages in arrival order, and which parser delivered each. */
@@ -68,44 +42,10 @@ async function serve(maxPayload: number): Promise<{ port: number; received: Rece
 }
 
 /** A raw client after the handshake, collecting the server's frames. */
-async function rawClient(port: number): Promise<{ socket: Socket; frames: { opcode: number; payload: Buffer }[]; closed: Promise<void> }> {
-  const socket = connect(port, '127.0.0.1');
-  sockets.push(socket);
-  socket.on('error', () => {});
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  socket.write(
-    'GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
-  );
-  const frames: { opcode: number; payload: Buffer }[] = [];
-  let buffered = Buffer.alloc(0);
-  let upgraded = false;
-  socket.on('data', (chunk: Buffer) => {
-    buffered = Buffer.concat([buffered, chunk]);
-    if (!upgraded) {
-      const end = buffered.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      upgraded = true;
-      buffered = buffered.subarray(end + 4);
-    }
-    while (buffered.length >= 2) {
-      let length = buffered[1]! & 0x7f;
-      let offset = 2;
-      if (length === 126) {
-        if (buffered.length < 4) break;
-        length = buffered.readUInt16BE(2);
-        offset = 4;
-      }
-      if (buffered.length < offset + length) break;
-      frames.push({ opcode: buffered[0]! & 0x0f, payload: buffered.subarray(offset, offset + length) });
-      buffered = buffered.subarray(offset + length);
-    }
-  });
+async function rawClient(port: number) {
+  const socket = await rawClientOf(port, sockets);
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  await new Promise<void>((resolve) => {
-    const check = () => (upgraded ? resolve() : setTimeout(check, 2));
-    check();
-  });
-  return { socket, frames, closed };
+  return { socket, frames: serverFrames(socket), closed };
 }
 
 async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -138,31 +78,31 @@ const MAX_PAYLOAD = 2048;
 
 const messageArbitrary: fc.Arbitrary<Message> = fc.oneof(
   // Plain text: ASCII, any Unicode (multi-byte UTF-8), 7-bit and 16-bit lengths, empty.
-  fc.string({ maxLength: 200 }).map((text) => ({ frames: [frameBytes(0x1, Buffer.from(text))], expect: { text, binary: false } })),
+  fc.string({ maxLength: 200 }).map((text) => ({ frames: [clientFrame(0x1, Buffer.from(text))], expect: { text, binary: false } })),
   fc
     .string({ unit: 'grapheme', maxLength: 60 })
-    .map((text) => ({ frames: [frameBytes(0x1, Buffer.from(text))], expect: { text, binary: false } })),
+    .map((text) => ({ frames: [clientFrame(0x1, Buffer.from(text))], expect: { text, binary: false } })),
   fc
     .string({ minLength: 126, maxLength: 1500 })
-    .map((text) => ({ frames: [frameBytes(0x1, Buffer.from(text))], expect: { text, binary: false } })),
+    .map((text) => ({ frames: [clientFrame(0x1, Buffer.from(text))], expect: { text, binary: false } })),
   fc
     .string({ maxLength: 20 })
-    .map((text) => ({ frames: [frameBytes(0x1, Buffer.from(text), { long: true })], expect: { text, binary: false } })),
+    .map((text) => ({ frames: [clientFrame(0x1, Buffer.from(text), { long: true })], expect: { text, binary: false } })),
   // Fragmented text (ws reassembles it), with a ping between the fragments.
   fc.tuple(fc.string({ minLength: 2, maxLength: 100 }), fc.boolean()).map(([text, ping]) => {
     const bytes = Buffer.from(text);
     const cut = bytes.length >> 1;
-    const frames = [frameBytes(0x1, bytes.subarray(0, cut), { fin: false })];
-    if (ping) frames.push(frameBytes(0x9, Buffer.from('p')));
-    frames.push(frameBytes(0x0, bytes.subarray(cut)));
+    const frames = [clientFrame(0x1, bytes.subarray(0, cut), { fin: false })];
+    if (ping) frames.push(clientFrame(0x9, Buffer.from('p')));
+    frames.push(clientFrame(0x0, bytes.subarray(cut)));
     return { frames, expect: { text, binary: false } };
   }),
   fc.uint8Array({ maxLength: 100 }).map((bytes) => ({
-    frames: [frameBytes(0x2, Buffer.from(bytes))],
+    frames: [clientFrame(0x2, Buffer.from(bytes))],
     expect: { text: Buffer.from(bytes).toString('hex'), binary: true },
   })),
-  fc.constant<Message>({ frames: [frameBytes(0x9, Buffer.from('ping'))], expect: null }),
-  fc.constant<Message>({ frames: [frameBytes(0xa, Buffer.from('unsolicited pong'))], expect: null }),
+  fc.constant<Message>({ frames: [clientFrame(0x9, Buffer.from('ping'))], expect: null }),
+  fc.constant<Message>({ frames: [clientFrame(0xa, Buffer.from('unsolicited pong'))], expect: null }),
 );
 
 describe('fast receive path', () => {
@@ -170,7 +110,7 @@ describe('fast receive path', () => {
     const { port, received, installed } = await serve(MAX_PAYLOAD);
     const client = await rawClient(port);
     expect(await installed).toBe(true);
-    client.socket.write(Buffer.concat([frameBytes(0x1, Buffer.from('{"a":1}')), frameBytes(0x1, Buffer.from('é€𝄞'))]));
+    client.socket.write(Buffer.concat([clientFrame(0x1, Buffer.from('{"a":1}')), clientFrame(0x1, Buffer.from('é€𝄞'))]));
     await until(() => received.messages.length === 2);
     expect(received.messages).toEqual([
       { text: '{"a":1}', binary: false, via: 'fast' },
@@ -202,29 +142,29 @@ describe('fast receive path', () => {
   });
 
   it.each([
-    ['invalid UTF-8 (re-masked, so ws reads the original bytes)', frameBytes(0x1, Buffer.from([0x7b, 0xc3, 0x28, 0x7d])), 1007],
+    ['invalid UTF-8 (re-masked, so ws reads the original bytes)', clientFrame(0x1, Buffer.from([0x7b, 0xc3, 0x28, 0x7d])), 1007],
     [
       'invalid UTF-8 in a 16-bit-length frame',
-      frameBytes(0x1, Buffer.concat([Buffer.alloc(300, 0x41), Buffer.from([0xed, 0xa0, 0x80])])),
+      clientFrame(0x1, Buffer.concat([Buffer.alloc(300, 0x41), Buffer.from([0xed, 0xa0, 0x80])])),
       1007,
     ],
-    ['an unmasked frame', frameBytes(0x1, Buffer.from('{}'), { masked: false }), 1002],
-    ['RSV1 set', frameBytes(0x1, Buffer.from('{}'), { rsv: 0x40 }), 1002],
-    ['an unknown opcode', frameBytes(0x3, Buffer.from('x')), 1002],
-    ['a continuation with no message to continue', frameBytes(0x0, Buffer.from('x')), 1002],
-    ['a frame over maxPayload', frameBytes(0x1, Buffer.alloc(MAX_PAYLOAD + 1, 0x20)), 1009],
+    ['an unmasked frame', clientFrame(0x1, Buffer.from('{}'), { masked: false }), 1002],
+    ['RSV1 set', clientFrame(0x1, Buffer.from('{}'), { rsv: 0x40 }), 1002],
+    ['an unknown opcode', clientFrame(0x3, Buffer.from('x')), 1002],
+    ['a continuation with no message to continue', clientFrame(0x0, Buffer.from('x')), 1002],
+    ['a frame over maxPayload', clientFrame(0x1, Buffer.alloc(MAX_PAYLOAD + 1, 0x20)), 1009],
     [
       'a text frame inside a fragmented message',
-      Buffer.concat([frameBytes(0x1, Buffer.from('a'), { fin: false }), frameBytes(0x1, Buffer.from('b'))]),
+      Buffer.concat([clientFrame(0x1, Buffer.from('a'), { fin: false }), clientFrame(0x1, Buffer.from('b'))]),
       1002,
     ],
-    ['a close frame', frameBytes(0x8, Buffer.from([0x03, 0xe8])), 1000],
+    ['a close frame', clientFrame(0x8, Buffer.from([0x03, 0xe8])), 1000],
   ])('after good frames in the same read, %s ends the connection as ws does', async (_name, bad, code) => {
     const { port, received } = await serve(MAX_PAYLOAD);
     const client = await rawClient(port);
-    const good = Buffer.concat([frameBytes(0x1, Buffer.from('one')), frameBytes(0x1, Buffer.from('two'))]);
+    const good = Buffer.concat([clientFrame(0x1, Buffer.from('one')), clientFrame(0x1, Buffer.from('two'))]);
     // Anything after the bad frame must not be delivered.
-    client.socket.write(Buffer.concat([good, bad, frameBytes(0x1, Buffer.from('after'))]));
+    client.socket.write(Buffer.concat([good, bad, clientFrame(0x1, Buffer.from('after'))]));
     await client.closed;
     await until(() => received.closeCode !== null);
     expect(received.messages.map((m) => m.text)).toEqual(['one', 'two']);
@@ -236,7 +176,7 @@ describe('fast receive path', () => {
     const { port, received } = await serve(MAX_PAYLOAD);
     const client = await rawClient(port);
     const text = 'x'.repeat(MAX_PAYLOAD);
-    client.socket.write(frameBytes(0x1, Buffer.from(text)));
+    client.socket.write(clientFrame(0x1, Buffer.from(text)));
     await until(() => received.messages.length === 1);
     expect(received.messages[0]).toEqual({ text, binary: false, via: 'fast' });
   });
@@ -245,12 +185,12 @@ describe('fast receive path', () => {
     const { port, received } = await serve(MAX_PAYLOAD);
     const client = await rawClient(port);
     const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
-    const once = frameBytes(0x1, Buffer.from('cut once'));
+    const once = clientFrame(0x1, Buffer.from('cut once'));
     client.socket.write(once.subarray(0, 5));
     await pause();
     client.socket.write(once.subarray(5));
     await until(() => received.messages.length === 1);
-    const twice = frameBytes(0x1, Buffer.from('cut twice, so ws buffers it'));
+    const twice = clientFrame(0x1, Buffer.from('cut twice, so ws buffers it'));
     for (const [from, to] of [
       [0, 1],
       [1, 12],
@@ -260,7 +200,7 @@ describe('fast receive path', () => {
       await pause();
     }
     await until(() => received.messages.length === 2);
-    client.socket.write(frameBytes(0x1, Buffer.from('next')));
+    client.socket.write(clientFrame(0x1, Buffer.from('next')));
     await until(() => received.messages.length === 3);
     expect(received.messages).toEqual([
       { text: 'cut once', binary: false, via: 'fast' },
@@ -273,7 +213,7 @@ describe('fast receive path', () => {
     const { port, received } = await serve(MAX_PAYLOAD);
     const client = await rawClient(port);
     const text = `{"KV_SET":{"keys":{"k":"${'€'.repeat(100)}"}}}`;
-    const bytes = frameBytes(0x1, Buffer.from(text));
+    const bytes = clientFrame(0x1, Buffer.from(text));
     for (let i = 0; i < bytes.length; i++) {
       client.socket.write(bytes.subarray(i, i + 1));
       if (i % 16 === 0) await new Promise((resolve) => setImmediate(resolve));

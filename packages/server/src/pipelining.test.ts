@@ -70,17 +70,26 @@ async function connect(url: string) {
   return { ws, replies, until };
 }
 
+/** A server on a lagging store, a client on it, and `sessions` new sessions' tokens (the replies then cleared). */
+async function laggingServerWith(sessions: number) {
+  const stats: Stats = { maxInFlight: 0, overlaps: 0 };
+  const server = await startServer({ engine: new Engine({ store: laggingStore(stats) }), host: '127.0.0.1', port: 0 });
+  running.push(server);
+  const c = await connect(server.url);
+  for (let i = 0; i < sessions; i++) c.ws.send('{"SH_NEW":{}}');
+  await c.until(sessions);
+  const tokens = c.replies.map((reply) => /"tkn":(\d+)/.exec(reply)![1]!);
+  c.replies.length = 0;
+  return { stats, c, tokens };
+}
+
 describe('pipelining on a store that orders one session’s calls', () => {
   it('answers a burst mixing the session in flight, another session, KV, binary and bad input in request order, each as if alone', async () => {
-    const stats: Stats = { maxInFlight: 0, overlaps: 0 };
-    const server = await startServer({ engine: new Engine({ store: laggingStore(stats) }), host: '127.0.0.1', port: 0 });
-    running.push(server);
-    const c = await connect(server.url);
-    c.ws.send('{"SH_NEW":{}}');
-    c.ws.send('{"SH_NEW":{}}');
-    await c.until(2);
-    const [a, b] = c.replies.map((reply) => /"tkn":(\d+)/.exec(reply)![1]!);
-    c.replies.length = 0;
+    const {
+      stats,
+      c,
+      tokens: [a, b],
+    } = await laggingServerWith(2);
     const expected: string[] = [];
     let valueA = 0;
     for (let i = 0; i < 400; i++) {
@@ -116,14 +125,11 @@ describe('pipelining on a store that orders one session’s calls', () => {
   });
 
   it('holds a request on another session until the ones in flight are answered (it may depend on them)', async () => {
-    const stats: Stats = { maxInFlight: 0, overlaps: 0 };
-    const server = await startServer({ engine: new Engine({ store: laggingStore(stats) }), host: '127.0.0.1', port: 0 });
-    running.push(server);
-    const c = await connect(server.url);
-    c.ws.send('{"SH_NEW":{}}');
-    await c.until(1);
-    const a = /"tkn":(\d+)/.exec(c.replies[0]!)![1]!;
-    c.replies.length = 0;
+    const {
+      stats,
+      c,
+      tokens: [a],
+    } = await laggingServerWith(1);
     stats.maxInFlight = 0;
     // SH_END then SH_EXISTS (a list: not session-scoped): the second must see the end.
     for (let i = 0; i < 50; i++) c.ws.send(`{"SH_SET":{"tkn":${a},"keys":{"k":${i}}}}`);

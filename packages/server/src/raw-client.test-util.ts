@@ -28,21 +28,57 @@ export async function rawClient(port: number, track: Socket[]): Promise<Socket> 
   return socket;
 }
 
-/** A masked client frame header (RFC 6455 §5.2) for `length` payload bytes. */
-export function frameHeader(length: number, opcode = 0x1): Buffer {
-  if (length < 126) return Buffer.from([0x80 | opcode, 0x80 | length, ...MASK]);
-  if (length < 65536) return Buffer.from([0x80 | opcode, 0x80 | 126, length >> 8, length & 0xff, ...MASK]);
-  const header = Buffer.alloc(14);
-  header[0] = 0x80 | opcode;
-  header[1] = 0x80 | 127;
+export interface FrameShape {
+  /** Last frame of its message (default true). */
+  fin?: boolean;
+  /** Reserved bits, e.g. 0x40 for RSV1 (default 0). */
+  rsv?: number;
+  /** Clients must mask; false builds the protocol violation (default true). */
+  masked?: boolean;
+  /** A 16-bit length even for a short payload (default false). */
+  long?: boolean;
+}
+
+/** A client frame header (RFC 6455 §5.2) for `length` payload bytes, masked unless told. */
+export function frameHeader(length: number, opcode = 0x1, { fin = true, rsv = 0, masked = true, long = false }: FrameShape = {}): Buffer {
+  const first = (fin ? 0x80 : 0) | rsv | opcode;
+  const maskBit = masked ? 0x80 : 0;
+  const mask = masked ? MASK : [];
+  if (length < 126 && !long) return Buffer.from([first, maskBit | length, ...mask]);
+  if (length < 65536) return Buffer.from([first, maskBit | 126, length >> 8, length & 0xff, ...mask]);
+  const header = Buffer.alloc(10);
+  header[0] = first;
+  header[1] = maskBit | 127;
   header.writeBigUInt64BE(BigInt(length), 2);
-  header.set(MASK, 10);
-  return header;
+  return Buffer.concat([header, Buffer.from(mask)]);
+}
+
+/** A complete client frame, its payload copied and masked unless `masked: false`. */
+export function clientFrame(opcode: number, payload: Buffer | string, shape: FrameShape = {}): Buffer {
+  const bytes = Buffer.from(payload);
+  if (shape.masked !== false) for (let i = 0; i < bytes.length; i++) bytes[i]! ^= MASK[i & 3]!;
+  return Buffer.concat([frameHeader(bytes.length, opcode, shape), bytes]);
 }
 
 /** A complete masked text frame. */
 export function maskedFrame(payload: Buffer | string): Buffer {
-  const bytes = Buffer.from(payload);
-  for (let i = 0; i < bytes.length; i++) bytes[i]! ^= MASK[i & 3]!;
-  return Buffer.concat([frameHeader(bytes.length), bytes]);
+  return clientFrame(0x1, payload);
+}
+
+/** The server's frames on `socket` as they arrive (servers send short frames unmasked: 7- and 16-bit lengths). */
+export function serverFrames(socket: Socket): { opcode: number; payload: Buffer }[] {
+  const frames: { opcode: number; payload: Buffer }[] = [];
+  let pending = Buffer.alloc(0);
+  socket.on('data', (chunk: Buffer) => {
+    pending = Buffer.concat([pending, chunk]);
+    while (pending.length >= 2) {
+      const short = pending[1]! & 0x7f;
+      if (short === 126 && pending.length < 4) return;
+      const [start, size] = short === 126 ? [4, pending.readUInt16BE(2)] : [2, short];
+      if (pending.length < start + size) return;
+      frames.push({ opcode: pending[0]! & 0x0f, payload: pending.subarray(start, start + size) });
+      pending = pending.subarray(start + size);
+    }
+  });
+  return frames;
 }
