@@ -31,37 +31,22 @@ describe('precedence: defaults < file < environment < flags', () => {
     'debug',
   ];
 
-  it('the file beats the defaults', () => {
-    expect(configOf(['--config', 'nemesis.json'], world)).toMatchObject({
-      host: '10.0.0.1',
-      port: 1000,
-      maxPayload: 100,
-      maxConnections: 10_000,
-      persist: { enabled: false, path: '/srv/from-file', journal: null },
-      logLevel: 'info',
-    });
+  /** Each layer's values for every setting it sets, as the resolved config shows them. */
+  const layer = (host: string, port: number, maxPayload: number, maxConnections: number, persist: [boolean, string], logLevel: string) => ({
+    host,
+    port,
+    maxPayload,
+    maxConnections,
+    persist: { enabled: persist[0], path: `/srv/${persist[1]}`, journal: null },
+    logLevel,
   });
 
-  it('the environment beats the file', () => {
-    expect(configOf(['--config', 'nemesis.json'], { ...world, env })).toMatchObject({
-      host: '10.0.0.2',
-      port: 2000,
-      maxPayload: 200,
-      maxConnections: 20,
-      persist: { enabled: true, path: '/srv/from-env', journal: null },
-      logLevel: 'warn',
-    });
-  });
-
-  it('flags beat the environment', () => {
-    expect(configOf(['--config', 'nemesis.json', ...flags], { ...world, env })).toMatchObject({
-      host: '10.0.0.3',
-      port: 3000,
-      maxPayload: 300,
-      maxConnections: 30,
-      persist: { enabled: false, path: '/srv/from-flag', journal: null },
-      logLevel: 'debug',
-    });
+  it.each([
+    ['the file beats the defaults', [], {}, layer('10.0.0.1', 1000, 100, 10_000, [false, 'from-file'], 'info')],
+    ['the environment beats the file', [], env, layer('10.0.0.2', 2000, 200, 20, [true, 'from-env'], 'warn')],
+    ['flags beat the environment', flags, env, layer('10.0.0.3', 3000, 300, 30, [false, 'from-flag'], 'debug')],
+  ])('%s', (_name, moreFlags, moreEnv, expected) => {
+    expect(configOf(['--config', 'nemesis.json', ...moreFlags], { ...world, env: moreEnv })).toMatchObject(expected);
   });
 
   it('layers mix per setting', () => {
