@@ -1,6 +1,6 @@
 import { Status } from '@nemesisdb/protocol';
-import { chain } from '../maybe-promise.js';
-import type { LoadOutcome, SaveOutcome } from '../persistence.js';
+import { chain, type MaybePromise } from '../maybe-promise.js';
+import type { Dataset, DatasetKind, LoadOutcome, Persistence, SaveOutcome } from '../persistence.js';
 import type { ResponseBody } from '../replies.js';
 import type { CommandDefinition } from './command.js';
 
@@ -10,7 +10,21 @@ function saveBody(name: string, outcome: SaveOutcome): ResponseBody {
   return outcome.st === Status.SaveDirWriteFail ? { name, st: outcome.st } : { duration: outcome.durationMs, name, st: outcome.st };
 }
 
-const loadFailed = (name: string): ResponseBody => ({ name, st: Status.LoadError });
+/**
+ * Reads the dataset `name` of this kind and answers what `restore` makes of it; 151 (LoadError)
+ * when it is missing, damaged or of the other kind.
+ */
+function loadDataset<K extends DatasetKind>(
+  persistence: Persistence,
+  name: string,
+  kind: K,
+  restore: (dataset: Extract<Dataset, { kind: K }>, durationMs: number) => MaybePromise<ResponseBody>,
+): MaybePromise<ResponseBody> {
+  return chain(persistence.load(name, kind), (outcome: LoadOutcome) => {
+    if (!outcome.ok || outcome.dataset.kind !== kind) return { name, st: Status.LoadError };
+    return restore(outcome.dataset as Extract<Dataset, { kind: K }>, outcome.durationMs);
+  });
+}
 
 /** A save writes a dataset (refused without persistence); a load adds one. Both checkpoint the journal. */
 const SAVES = { requiresPersistence: true, checkpoints: true } as const;
@@ -36,31 +50,17 @@ export const SH_LOAD: CommandDefinition<'SH_LOAD'> = {
   ...LOADS,
   family: 'SH',
   run: ({ name }, { store, persistence }) =>
-    chain(persistence.load(name, 'sessions'), (outcome: LoadOutcome) => {
-      if (!outcome.ok || outcome.dataset.kind !== 'sessions') return loadFailed(name);
+    loadDataset(persistence, name, 'sessions', (dataset) =>
       // Exactly these four members: upstream's own test compares the reply as a whole.
-      return chain(store.sessions.restore(outcome.dataset.sessions), ({ sessions, keys }) => ({
-        keys,
-        name,
-        sessions,
-        st: Status.LoadComplete,
-      }));
-    }),
+      chain(store.sessions.restore(dataset.sessions), ({ sessions, keys }) => ({ keys, name, sessions, st: Status.LoadComplete })),
+    ),
 };
 
 export const KV_LOAD: CommandDefinition<'KV_LOAD'> = {
   ...LOADS,
   family: 'KV',
   run: ({ name }, { store, persistence }) =>
-    chain(persistence.load(name, 'kv'), (outcome: LoadOutcome) => {
-      if (!outcome.ok || outcome.dataset.kind !== 'kv') return loadFailed(name);
-      const durationMs = outcome.durationMs;
-      return chain(store.kv.restore(outcome.dataset.keys), (keys) => ({
-        duration: durationMs,
-        keys,
-        name,
-        sessions: 0,
-        st: Status.LoadComplete,
-      }));
-    }),
+    loadDataset(persistence, name, 'kv', (dataset, durationMs) =>
+      chain(store.kv.restore(dataset.keys), (keys) => ({ duration: durationMs, keys, name, sessions: 0, st: Status.LoadComplete })),
+    ),
 };
