@@ -2,7 +2,7 @@ import { ManualClock } from '@nemesisdb/engine';
 import { expiryContract, sessionKeyCount as keyCount, sessionVisible as visible } from '@nemesisdb/engine/testing';
 import { describe, expect, it } from 'vitest';
 import type { RedisStore } from './store.js';
-import { describeWithRedis, harness, newStore, closeAfterTest, until, type Harness } from './testing/harness.test-util.js';
+import { describeWithRedis, harness, newStore, closeAfterTest, until } from './testing/harness.test-util.js';
 
 // Exact expiry (docs/reference/protocol.md §7 and its improvement rules) on a Redis Cluster.
 //

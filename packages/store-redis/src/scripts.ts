@@ -118,6 +118,14 @@ local function each_slice(command, from, out)
 end
 `;
 
+/**
+ * A session script that acts on a live session only: with none (never created, ended, or just
+ * expired by live()), it answers {0, expired}; otherwise s holds the session's settings.
+ */
+const onLiveSession = (body: string) => `
+local s = live()
+if s == nil then return {0, expired} end${body}`;
+
 /** Session scripts: KEYS = meta, data; ARGV[1] = the caller's clock in ms, or '' for the master's. */
 const SESSION_SCRIPTS = {
   // ARGV: now, shared, duration s ('' = never), duration ms, del, ess, eog, shared name ('' =
@@ -150,85 +158,68 @@ expire_at(data, s)
 return {1, expired, redis.call('HLEN', data), nx}`,
 
   // Answers the shared name of the session it ended (false if none), for the name key's release.
-  nemesisEnd: `
-if live() == nil then return {0, expired} end
+  nemesisEnd: onLiveSession(`
 local nm = redis.call('HGET', meta, 'nm')
 redis.call('DEL', meta, data)
-return {1, expired, nm}`,
+return {1, expired, nm}`),
 
   // ARGV: now, name. Whether the session lives and is the shared session of that name: what a
   // name key says is believed only once the session agrees (it may have ended or expired since).
-  nemesisOwns: `
-if live() == nil then return {0, expired} end
+  nemesisOwns: onLiveSession(`
 if redis.call('HGET', meta, 'nm') ~= ARGV[2] then return {0, expired} end
-return {1, expired}`,
+return {1, expired}`),
 
   // Also SH_INFO_ALL's probe: whether the session lives, and how many keys it holds.
-  nemesisProbe: `
-if live() == nil then return {0, expired} end
-return {1, expired, redis.call('HLEN', data)}`,
+  nemesisProbe: onLiveSession(`
+return {1, expired, redis.call('HLEN', data)}`),
 
-  nemesisInfo: `
-local s = live()
-if s == nil then return {0, expired} end
+  nemesisInfo: onLiveSession(`
 local m = redis.call('HMGET', meta, 'dur', 'arm')
 return {1, expired, s.shared, redis.call('HLEN', data), m[1] or false, s.del and 1 or 0, s.ess and 1 or 0,
-        s.eog and 1 or 0, m[2] or false, fmt(now)}`,
+        s.eog and 1 or 0, m[2] or false, fmt(now)}`),
 
   // ARGV: now, '1' to overwrite (SH_SET) or '0' to keep existing keys (SH_ADD), name/value pairs.
-  nemesisSet: `
-local s = live()
-if s == nil then return {0, expired} end
+  nemesisSet: onLiveSession(`
 write_pairs(3, ARGV[2] ~= '1')
 if s.ess then extend(s) end
 expire_at(data, s)
-return {1, expired, name_refresh}`,
+return {1, expired, name_refresh}`),
 
   // ARGV: now, names (distinct).
-  nemesisGet: `
-local s = live()
-if s == nil then return {0, expired} end
+  nemesisGet: onLiveSession(`
 local values = each_slice('HMGET', 2, {})
 if s.eog then extend(s) end
-return {1, expired, values, name_refresh}`,
+return {1, expired, values, name_refresh}`),
 
-  nemesisRemove: `
-if live() == nil then return {0, expired} end
+  nemesisRemove: onLiveSession(`
 each_slice('HDEL', 2, nil)
-return {1, expired}`,
+return {1, expired}`),
 
-  nemesisClear: `
-if live() == nil then return {0, expired} end
+  nemesisClear: onLiveSession(`
 local n = redis.call('HLEN', data)
 redis.call('DEL', data)
-return {1, expired, n}`,
+return {1, expired, n}`),
 
-  nemesisContains: `
-if live() == nil then return {0, expired} end
+  nemesisContains: onLiveSession(`
 local found = {}
 for i = 2, #ARGV do found[#found + 1] = redis.call('HEXISTS', data, ARGV[i]) end
-return {1, expired, found}`,
+return {1, expired, found}`),
 
-  nemesisKeys: `
-if live() == nil then return {0, expired} end
-return {1, expired, redis.call('HKEYS', data)}`,
+  nemesisKeys: onLiveSession(`
+return {1, expired, redis.call('HKEYS', data)}`),
 
   // ARGV: now, name/value pairs. Clears then sets; never extends.
-  nemesisClearSet: `
-local s = live()
-if s == nil then return {0, expired} end
+  nemesisClearSet: onLiveSession(`
 local n = redis.call('HLEN', data)
 redis.call('DEL', data)
 write_pairs(2, false)
 expire_at(data, s)
-return {1, expired, n}`,
+return {1, expired, n}`),
 
   // SH_SAVE: the settings and every key of a live session.
-  nemesisDump: `
-local s = live()
-if s == nil then return {0, expired} end
+  nemesisDump: onLiveSession(`
 local m = redis.call('HMGET', meta, 'dur', 'del', 'ess', 'eog', 'nm')
-return {1, expired, s.shared, m[1] or false, m[2] or '0', m[3] or '0', m[4] or '0', redis.call('HGETALL', data), m[5] or false}`,
+return {1, expired, s.shared, m[1] or false, m[2] or '0', m[3] or '0', m[4] or '0', redis.call('HGETALL', data), m[5] or false}`),
 } as const;
 
 /**

@@ -8,21 +8,20 @@ import { closeAfterTest, describeWithRedis, freshPrefix, harness, newStore, unti
 
 const exact = (value: ExactJsonValue): ExactJsonValue => decode(encode(value), { exactNumbers: true });
 
+/** A dataset copied through JSON text, as a file would be (structuredClone would turn a JsonDouble into an object). */
+function copyOf(dataset: Dataset): Dataset {
+  return dataset.kind === 'sessions'
+    ? { kind: 'sessions', sessions: [...dataset.sessions].map((record) => ({ ...record, keys: exact(record.keys) as ExactJsonObject })) }
+    : { kind: 'kv', keys: [...dataset.keys].map(([key, value]) => [key, exact(value)] as const) };
+}
+
 /** Datasets kept in a map (as the engine's persist tests do): enough for SAVE/LOAD. */
 class MapPersistence implements Persistence {
   readonly saved = new Map<string, Dataset>();
   readonly enabled = true;
 
   save(name: string, dataset: Dataset): Promise<SaveOutcome> {
-    // Through JSON text, as a file would be (structuredClone would turn a JsonDouble into an object).
-    const copy: Dataset =
-      dataset.kind === 'sessions'
-        ? {
-            kind: 'sessions',
-            sessions: [...dataset.sessions].map((record) => ({ ...record, keys: exact(record.keys) as ExactJsonObject })),
-          }
-        : { kind: 'kv', keys: [...dataset.keys].map(([key, value]) => [key, exact(value)] as const) };
-    this.saved.set(name, copy);
+    this.saved.set(name, copyOf(dataset));
     return Promise.resolve({ st: 121, durationMs: 3 });
   }
 
@@ -30,14 +29,7 @@ class MapPersistence implements Persistence {
     const dataset = this.saved.get(name);
     if (dataset === undefined) return Promise.resolve({ ok: false, reason: 'missing' });
     if (dataset.kind !== kind) return Promise.resolve({ ok: false, reason: 'wrong-kind' });
-    const copy: Dataset =
-      dataset.kind === 'sessions'
-        ? {
-            kind: 'sessions',
-            sessions: [...dataset.sessions].map((record) => ({ ...record, keys: exact(record.keys) as ExactJsonObject })),
-          }
-        : { kind: 'kv', keys: [...dataset.keys].map(([key, value]) => [key, exact(value)] as const) };
-    return Promise.resolve({ ok: true, dataset: copy, durationMs: 2 });
+    return Promise.resolve({ ok: true, dataset: copyOf(dataset), durationMs: 2 });
   }
 }
 

@@ -1,4 +1,4 @@
-import { NO_SESSION, type ExpirySettings, type SessionInfo, type SessionRecord } from '@nemesisdb/engine';
+import type { ExpirySettings, SessionInfo, SessionRecord } from '@nemesisdb/engine';
 import type { ExactJsonObject, UInt64 } from '@nemesisdb/protocol';
 import { nameArg, nameFrom } from './keys.js';
 import type { ScriptArg, SessionReply } from './scripts.js';
