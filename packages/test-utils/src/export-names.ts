@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { expect } from 'vitest';
 
 /**
  * Every name an entry module exports, values and types alike (`type X` for a type-only name),
@@ -29,4 +30,13 @@ export function exportNames(entry: URL | string): string[] {
       return target.flags & ts.SymbolFlags.Value ? symbol.name : `type ${symbol.name}`;
     })
     .sort((a, b) => a.replace(/^type /, '').localeCompare(b.replace(/^type /, '')));
+}
+
+/**
+ * Checks an entry's export names against its API report (`api/<entry>.txt` in the package, one
+ * name a line), written by `vitest -u`. The report is plain text so a review shows a surface
+ * change as a one-line diff.
+ */
+export async function expectPublicApi(entry: URL, report: URL): Promise<void> {
+  await expect(`${exportNames(entry).join('\n')}\n`).toMatchFileSnapshot(fileURLToPath(report));
 }

@@ -8,7 +8,7 @@ export {
   type ChromiumOptions,
   type ChromiumSession,
 } from './chromium.js';
-export { exportNames } from './export-names.js';
+export { expectPublicApi, exportNames } from './export-names.js';
 export { freePort } from './free-port.js';
 export { testCertificate, type TestCertificate } from './certificate.js';
 export { secureAppFiles, type SecureAppFiles } from './secure-app.js';
