@@ -1,18 +1,13 @@
 // nemesisdb — the runnable NemesisDB server: command line, upstream v5 config file, logging,
-// signals. The executable is dist/cli.js; this entry exposes the pieces for tests and embedding.
+// signals. The executable is dist/cli.js; this entry is what the README's "As a library" section
+// documents (resolveConfig, run, handleSignals, createLogger) and the types those take and return.
+// api/index.txt lists it; tests reach the other modules directly.
 
-export { VERSION, parseArgs, type ArgsResult, type CliFlags } from './args.js';
+export { VERSION } from './args.js';
 export {
-  CONFIG_VERSION,
   ConfigError,
-  DEFAULT_PERSIST_PATH,
-  ENV_VARS,
-  LOG_LEVELS,
-  MAX_MAX_CONNECTIONS,
-  MIN_MAX_PAYLOAD,
   nodeConfigFs,
   resolveConfig,
-  resolveFromFlags,
   type ConfigFs,
   type ConfigResult,
   type LogLevel,
@@ -20,4 +15,4 @@ export {
   type ResolvedConfig,
 } from './config.js';
 export { createLogger, type Logger, type LoggerOptions } from './logging.js';
-export { handleSignals, main, run, type Running, type SignalOptions } from './main.js';
+export { handleSignals, run, type Running, type SignalOptions } from './main.js';

@@ -11,7 +11,7 @@ import { startServer, type NemesisServer } from '@nemesisdb/server';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 // By path: the console is not linked to the private @nemesisdb/test-utils package (that takes an install).
-import { describeInChromium, launchChromium, type ChromiumSession } from '../../test-utils/src/chromium.js';
+import { describeInChromium, launchChromium, type ChromiumSession } from '@nemesisdb/test-utils';
 import { CONSOLE_DIRECTORY } from './index.js';
 
 export const SECRET = 'a-long-enough-secret-token';

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { decode } from '@nemesisdb/protocol';
 import { Bench } from 'tinybench';
 // The built package, as users get it (run `pnpm build` first; turbo does for `pnpm bench`).
-import { Engine, isPromise } from '@nemesisdb/engine';
+import { Engine } from '@nemesisdb/engine';
+import { isPromise } from '@nemesisdb/engine/internal';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from '@nemesisdb/protocol';
 // The built package, as users get it.
-import { Engine, FilePersistence, Journal, isPromise, type FsyncPolicy } from '@nemesisdb/engine';
+import { Engine, FilePersistence, Journal, type FsyncPolicy } from '@nemesisdb/engine';
+import { isPromise } from '@nemesisdb/engine/internal';
 
 const SESSIONS = Number(process.env.PERSIST_SESSIONS ?? 1_000_000);
 

@@ -20,7 +20,7 @@ import { isPromise, type MaybePromise } from './maybe-promise.js';
 import { JsonPathError } from './kv/jsonpath.js';
 import { isJsonObject } from './objects.js';
 import { noPersistence, type Persistence } from './persistence.js';
-import { ErrReply, errorBody, type Envelope, type ResponseBody } from './replies.js';
+import { ErrReply, errorBody, type Envelope, type ReplyBody } from './replies.js';
 import type { Scheduler } from './scheduler.js';
 import { MemoryGuard } from './memory-guard.js';
 import { MemoryStore } from './store/memory/memory-store.js';
@@ -292,7 +292,7 @@ export class Engine {
     const journalFailure = definition.journaled ? this.journal?.failure : null;
     if (journalFailure) return routeReply(route, errorBody(Status.Unknown, journalFailure.message));
 
-    let result: MaybePromise<ResponseBody>;
+    let result: MaybePromise<ReplyBody>;
     try {
       result = definition.run(check.body as never, this.context);
     } catch (error) {
@@ -308,7 +308,7 @@ export class Engine {
   }
 
   /** A command's body is ready: journal it if it changed data, and make the reply. */
-  private done(route: Route, request: object, body: ResponseBody): Reply {
+  private done(route: Route, request: object, body: ReplyBody): Reply {
     // A change that adds nothing frees something (a delete, a clear): the memory guard may look again.
     if (this.memory !== null && route.definition.journaled && !route.definition.grows) this.memory.released();
     if (this.journal !== null) journalCommand(this.journal, route, request, body);

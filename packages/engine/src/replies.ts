@@ -1,13 +1,16 @@
 import { ERR, Status } from '@nemesisdb/protocol';
 
-/** A response body: the object inside `{"<CMD>_RSP": …}`. */
-export type ResponseBody = { readonly [member: string]: unknown };
+/**
+ * A reply body: the object inside `{"<CMD>_RSP": …}`, as the engine builds it (any members). Not
+ * protocol's `ResponseBody<C>`, which is the typed body of one command.
+ */
+export type ReplyBody = { readonly [member: string]: unknown };
 
 /** A whole response: `{"<CMD>_RSP": body}` or `{"ERR": {"m": "", "st": N}}`. */
-export type Envelope = { readonly [name: string]: ResponseBody };
+export type Envelope = { readonly [name: string]: ReplyBody };
 
 /** Error form A (docs/reference/protocol.md §2.3): `{"m":…,"st":…,"tkn":null}`, KV commands included. */
-export function errorBody(st: number, m = ''): ResponseBody {
+export function errorBody(st: number, m = ''): ReplyBody {
   return { m, st, tkn: null };
 }
 
@@ -24,13 +27,13 @@ export class ErrReply extends Error {
 }
 
 /** `{"st":1}`: the whole body of most successful writes. */
-export const OK_BODY: ResponseBody = { st: Status.Ok };
+export const OK_BODY: ReplyBody = { st: Status.Ok };
 
 /** A session command on a token with no (live) session: form A, like a bad token. */
-export const NO_SESSION_BODY: ResponseBody = errorBody(Status.SessionNotExist);
+export const NO_SESSION_BODY: ReplyBody = errorBody(Status.SessionNotExist);
 
 /** KV_FIND with a path that does not parse or evaluate. */
-export const PATH_INVALID_BODY: ResponseBody = { st: Status.PathInvalid };
+export const PATH_INVALID_BODY: ReplyBody = { st: Status.PathInvalid };
 
 /** Bodies that never change, which the engine writes out once and reuses. */
-export const CONSTANT_BODIES: readonly ResponseBody[] = [OK_BODY, NO_SESSION_BODY, PATH_INVALID_BODY];
+export const CONSTANT_BODIES: readonly ReplyBody[] = [OK_BODY, NO_SESSION_BODY, PATH_INVALID_BODY];

@@ -42,8 +42,7 @@ export {
   type UInt64,
 } from './schemas/primitives.js';
 export { MISSING_PARAMETER, PARAM_TYPE_INCORRECT, checkRequest, type RequestCheck, type RequestRejection } from './schemas/validate.js';
-export * as kvSchemas from './schemas/kv.js';
-export * as shSchemas from './schemas/sh.js';
-export * as svSchemas from './schemas/sv.js';
+// One schema style: each command's request and response schemas are reached through `commands`
+// (`commands.SH_NEW.request`); the few shared parts are the named exports below.
 export { KV_FIND_RESULTS, type KvFindResult } from './schemas/kv.js';
 export { EMPTY_NAME, sessionExpiry, sharedSessionName, shInfoExpiry, type SessionExpiry, type ShInfoExpiry } from './schemas/sh.js';

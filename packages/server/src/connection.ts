@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Engine } from '@nemesisdb/engine';
-import { isPromise } from '@nemesisdb/engine';
+import { isPromise } from '@nemesisdb/engine/internal';
 import type { WebSocket } from 'ws';
 import { installFastReceiver } from './fast-receiver.js';
 import type { LatencyHistogram } from './metrics.js';

@@ -1,7 +1,7 @@
 // Requests of one connection on one session, several in flight at once (the server's pipelining,
 // Engine.executeAfter): on the cluster they must take effect in request order, each one atomic,
 // exactly as if every request had waited for the previous reply.
-import { isPromise } from '@nemesisdb/engine';
+import { isPromise } from '@nemesisdb/engine/internal';
 import { startServer } from '@nemesisdb/server';
 import { expect, it } from 'vitest';
 import { WebSocket } from 'ws';

@@ -1,7 +1,7 @@
 import type { CommandName, RequestBody } from '@nemesisdb/protocol';
 import type { MaybePromise } from '../maybe-promise.js';
 import type { Persistence } from '../persistence.js';
-import type { ResponseBody } from '../replies.js';
+import type { ReplyBody } from '../replies.js';
 import type { DataStore } from '../store/store.js';
 
 /** What a command handler works with. */
@@ -36,7 +36,7 @@ export interface CommandDefinition<C extends CommandName = CommandName> {
    * (`DataStore.pipelinesSessions`), several of them on the same session may be in flight.
    */
   readonly sessionScoped?: boolean;
-  run(body: RequestBody<C>, context: CommandContext): MaybePromise<ResponseBody>;
+  run(body: RequestBody<C>, context: CommandContext): MaybePromise<ReplyBody>;
 }
 
 /** A table of command definitions, one per name, checked against the protocol's command list. */

@@ -1,7 +1,7 @@
 import { Status } from '@nemesisdb/protocol';
 import { JsonPathError } from '../kv/jsonpath.js';
 import { chain, isPromise, type MaybePromise } from '../maybe-promise.js';
-import { OK_BODY, PATH_INVALID_BODY, type ResponseBody } from '../replies.js';
+import { OK_BODY, PATH_INVALID_BODY, type ReplyBody } from '../replies.js';
 import { containing, counted, keyList, ok } from './answers.js';
 import type { CommandDefinition } from './command.js';
 
@@ -66,10 +66,10 @@ export const KV_CLEAR_SET: CommandDefinition<'KV_CLEAR_SET'> = {
 export const KV_FIND: CommandDefinition<'KV_FIND'> = {
   ...READS,
   run: ({ keys, path, rsp }, { store }) => {
-    const answer = (found: string[] | object): ResponseBody =>
+    const answer = (found: string[] | object): ReplyBody =>
       rsp === 'paths' ? { paths: found, st: Status.Ok } : { keys: found, st: Status.Ok };
     // A path that does not parse or evaluate is status 4 (not an exception, unlike KV_UPDATE).
-    const pathInvalid = (error: unknown): ResponseBody => {
+    const pathInvalid = (error: unknown): ReplyBody => {
       if (error instanceof JsonPathError) return PATH_INVALID;
       throw error;
     };

@@ -1,12 +1,12 @@
 import { Status } from '@nemesisdb/protocol';
 import { chain, type MaybePromise } from '../maybe-promise.js';
 import type { Dataset, DatasetKind, LoadOutcome, Persistence, SaveOutcome } from '../persistence.js';
-import type { ResponseBody } from '../replies.js';
+import type { ReplyBody } from '../replies.js';
 import type { CommandDefinition } from './command.js';
 
 /** SAVE and LOAD of both families (docs/reference/protocol.md §9.7, §9.8, §10.13, §10.14, §11). */
 
-function saveBody(name: string, outcome: SaveOutcome): ResponseBody {
+function saveBody(name: string, outcome: SaveOutcome): ReplyBody {
   return outcome.st === Status.SaveDirWriteFail ? { name, st: outcome.st } : { duration: outcome.durationMs, name, st: outcome.st };
 }
 
@@ -18,8 +18,8 @@ function loadDataset<K extends DatasetKind>(
   persistence: Persistence,
   name: string,
   kind: K,
-  restore: (dataset: Extract<Dataset, { kind: K }>, durationMs: number) => MaybePromise<ResponseBody>,
-): MaybePromise<ResponseBody> {
+  restore: (dataset: Extract<Dataset, { kind: K }>, durationMs: number) => MaybePromise<ReplyBody>,
+): MaybePromise<ReplyBody> {
   return chain(persistence.load(name, kind), (outcome: LoadOutcome) => {
     if (!outcome.ok || outcome.dataset.kind !== kind) return { name, st: Status.LoadError };
     return restore(outcome.dataset as Extract<Dataset, { kind: K }>, outcome.durationMs);

@@ -1,6 +1,6 @@
 import { Status, readToken, sharedSessionName, type RequestBody } from '@nemesisdb/protocol';
 import { chain } from '../maybe-promise.js';
-import { errorBody, type ResponseBody } from '../replies.js';
+import { errorBody, type ReplyBody } from '../replies.js';
 import { NO_SESSION, type ExpirySettings, type SessionInfo } from '../store/store.js';
 import { containing, counted, inSession, keyList, ok } from './answers.js';
 import type { CommandDefinition } from './command.js';
@@ -29,7 +29,7 @@ export function expirySettings(body: RequestBody<'SH_NEW'>): ExpirySettings | un
   };
 }
 
-function infoBody(token: bigint, info: SessionInfo): ResponseBody {
+function infoBody(token: bigint, info: SessionInfo): ReplyBody {
   const expiry = info.expiry;
   if (expiry === undefined) {
     return { expires: false, keyCnt: info.keyCount, shared: info.shared, st: Status.Ok, tkn: token };
@@ -51,7 +51,7 @@ function infoBody(token: bigint, info: SessionInfo): ResponseBody {
 }
 
 /** SH_OPEN's answer when no live shared session has the name (upstream v0.6's shape). */
-const OPEN_FAILED: ResponseBody = { st: Status.SessionOpenFail, tkn: null };
+const OPEN_FAILED: ReplyBody = { st: Status.SessionOpenFail, tkn: null };
 
 /**
  * SH_NEW. With `shared: true` (and extensions on) the session is shared: named, found by SH_OPEN,

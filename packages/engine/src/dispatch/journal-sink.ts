@@ -1,5 +1,5 @@
 import { Status, encode } from '@nemesisdb/protocol';
-import type { ResponseBody } from '../replies.js';
+import type { ReplyBody } from '../replies.js';
 import type { Route } from './routes.js';
 
 /** Where the engine journals changes (implemented by `Journal`). */
@@ -27,7 +27,7 @@ export interface JournalFailure {
  * journal, and a dataset save or load has the journal take a checkpoint. Failures to append are
  * the journal's to report (through `failure`), not the command's.
  */
-export function journalCommand(journal: JournalSink, route: Route, request: object, body: ResponseBody): void {
+export function journalCommand(journal: JournalSink, route: Route, request: object, body: ReplyBody): void {
   const { definition } = route;
   if (!definition.journaled && !definition.checkpoints) return;
   const st = body.st;

@@ -1,6 +1,6 @@
 import { ERR, Status, encode } from '@nemesisdb/protocol';
 import { isJsonObject } from '../objects.js';
-import { CONSTANT_BODIES, errEnvelope, errorBody, type Envelope, type ResponseBody } from '../replies.js';
+import { CONSTANT_BODIES, errEnvelope, errorBody, type Envelope, type ReplyBody } from '../replies.js';
 import type { Route } from './routes.js';
 
 /** The reply to a command that would add data while `maxDataBytes` is reached. */
@@ -9,7 +9,7 @@ export const MEMORY_FULL_MESSAGE = 'maxDataBytes reached: commands that add data
 export const SYNTAX_BODY = errorBody(Status.CommandSyntax);
 const NOT_EXIST_BODY = errorBody(Status.CommandNotExist);
 const FAILED_BODY = errorBody(Status.Unknown);
-export const DISABLED_BODY: ResponseBody = { m: '', st: Status.CommandDisabled };
+export const DISABLED_BODY: ReplyBody = { m: '', st: Status.CommandDisabled };
 export const MEMORY_FULL_BODY = errorBody(Status.Unknown, MEMORY_FULL_MESSAGE);
 
 /** The `command` of replies to requests that named no known command (for metrics). */
@@ -24,7 +24,7 @@ export class Reply {
   constructor(
     /** `<CMD>_RSP` or `ERR`. */
     readonly name: string,
-    readonly body: ResponseBody,
+    readonly body: ReplyBody,
     /** The command it answers, for metrics; `ERR` when the request named no known command. */
     readonly command: string,
     /** `{"<name>":`, the text that opens the reply (precomputed on the route for command replies). */
@@ -42,7 +42,7 @@ export class Reply {
 }
 
 /** The reply of the command on `route` with this body, in the command's own envelope. */
-export function routeReply(route: Route, body: ResponseBody): Reply {
+export function routeReply(route: Route, body: ReplyBody): Reply {
   return new Reply(route.responseName, body, route.name, route.prefix);
 }
 
@@ -61,7 +61,7 @@ export function statusReply(st: number): Reply {
  * Bodies that never change (`{"st":1}` and the error bodies above) are written once: the text of
  * a reply is then a concatenation, with no encoding at all.
  */
-const CONSTANT_TEXT = new WeakMap<ResponseBody, string>();
+const CONSTANT_TEXT = new WeakMap<ReplyBody, string>();
 for (const body of [
   SYNTAX_BODY,
   NOT_EXIST_BODY,
@@ -77,7 +77,7 @@ for (const body of [
   CONSTANT_TEXT.set(body, encode(body));
 }
 
-function encodeBody(body: ResponseBody): string {
+function encodeBody(body: ReplyBody): string {
   return CONSTANT_TEXT.get(body) ?? encode(body);
 }
 

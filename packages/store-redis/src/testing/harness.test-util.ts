@@ -2,7 +2,8 @@
 // engine over a store spoken to in JSON text as a client would.
 
 import { randomBytes } from 'node:crypto';
-import { Engine, isPromise, type EngineOptions } from '@nemesisdb/engine';
+import { Engine, type EngineOptions } from '@nemesisdb/engine';
+import { isPromise } from '@nemesisdb/engine/internal';
 import { decode, type JsonValue } from '@nemesisdb/protocol';
 import { describe, inject, it, onTestFinished } from 'vitest';
 import { RedisStore, type RedisStoreOptions } from '../store.js';
