@@ -42,10 +42,5 @@ export type { LogDamage } from './journal/log-scan.js';
 export type { FileSystem, WritableFile } from './files/file-system.js';
 export type { DatasetKind } from './persistence.js';
 export type { KvEntry, Snapshot } from './store/store.js';
-export {
-  Journal,
-  JournalDamagedError,
-  type JournalOptions,
-  type RecoveryReport,
-} from './journal/journal.js';
+export { Journal, JournalDamagedError, type JournalOptions, type RecoveryReport } from './journal/journal.js';
 export { JournalStalledError, type FsyncPolicy } from './journal/journal-file.js';
