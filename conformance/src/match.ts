@@ -1,7 +1,7 @@
 // Comparing a reply with a documented expectation. Parsed JSON is compared, never text: member
 // order is free (upstream writes members sorted, others need not), and numbers are compared by
 // value with 64-bit integers exact (the codec gives bigint beyond 2^53).
-import { JsonDouble, encode, type ExactJsonValue } from '@nemesisdb/protocol';
+import { JsonDouble, encode, isJsonObject, type ExactJsonValue } from '@nemesisdb/protocol';
 
 /** Values captured by placeholders, by name (without the `$`). */
 export type Bindings = Map<string, ExactJsonValue>;
@@ -76,8 +76,8 @@ function walk(expected: ExactJsonValue, actual: ExactJsonValue, options: MatchOp
     }
     return null;
   }
-  if (isObject(expected)) {
-    if (!isObject(actual)) return differ(path, expected, actual);
+  if (isJsonObject(expected)) {
+    if (!isJsonObject(actual)) return differ(path, expected, actual);
     // `st` first: when a reply differs in several places, its status says the most.
     const entries = Object.entries(expected).sort(([a], [b]) => (a === 'st' ? -1 : b === 'st' ? 1 : 0));
     for (const [name, value] of entries) {
@@ -159,7 +159,7 @@ export function hasType(value: ExactJsonValue, type: PlaceholderType): boolean {
     case 'array':
       return Array.isArray(value);
     case 'object':
-      return isObject(value);
+      return isJsonObject(value);
     case 'null':
       return value === null;
   }
@@ -169,8 +169,8 @@ export function hasType(value: ExactJsonValue, type: PlaceholderType): boolean {
 export function valuesEqual(a: ExactJsonValue, b: ExactJsonValue): boolean {
   if (isNumeric(a) || isNumeric(b)) return isNumeric(a) && isNumeric(b) && numbersEqual(a, b);
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, i) => valuesEqual(item, b[i] as ExactJsonValue));
-  if (isObject(a)) {
-    if (!isObject(b)) return false;
+  if (isJsonObject(a)) {
+    if (!isJsonObject(b)) return false;
     const names = Object.keys(a);
     return (
       names.length === Object.keys(b).length &&
@@ -203,10 +203,6 @@ function toExact(value: Numeric): bigint | number {
   if (typeof value === 'bigint') return value;
   const n = value instanceof JsonDouble ? value.value : value;
   return Number.isInteger(n) ? BigInt(n) : n;
-}
-
-function isObject(value: unknown): value is { [key: string]: ExactJsonValue } {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonDouble);
 }
 
 function differ(path: string, expected: ExactJsonValue, actual: ExactJsonValue): Mismatch {

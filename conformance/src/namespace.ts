@@ -3,7 +3,7 @@
 // prefix is stripped from key names in replies. The docs keep natural names ("user") and a run
 // never touches, nor is disturbed by, keys it did not write. Session maps are private to their
 // token and need none of this.
-import { JsonDouble, type ExactJsonObject, type ExactJsonValue } from '@nemesisdb/protocol';
+import { isJsonObject, type ExactJsonObject, type ExactJsonValue } from '@nemesisdb/protocol';
 
 type Rewrite = (name: string) => string;
 
@@ -17,7 +17,7 @@ export function namespaceRequest(request: ExactJsonValue, prefix: string): Exact
   const add: Rewrite = (name) => prefix + name;
   return rewriteEnvelope(request, (command, body) => {
     const out: ExactJsonObject = { ...body };
-    if (OBJECT_KEYS.has(command) && isObject(body['keys'])) out['keys'] = renameMembers(body['keys'], add);
+    if (OBJECT_KEYS.has(command) && isJsonObject(body['keys'])) out['keys'] = renameMembers(body['keys'], add);
     if (ARRAY_KEYS.has(command) && Array.isArray(body['keys'])) out['keys'] = renameItems(body['keys'], add);
     if (SINGLE_KEY.has(command) && typeof body['key'] === 'string') out['key'] = add(body['key']);
     return out;
@@ -29,9 +29,9 @@ export function stripNamespace(reply: ExactJsonValue, prefix: string): ExactJson
   const strip: Rewrite = (name) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
   return rewriteEnvelope(reply, (name, body) => {
     const out: ExactJsonObject = { ...body };
-    if (name === 'KV_GET_RSP' && isObject(body['keys'])) out['keys'] = renameMembers(body['keys'], strip);
+    if (name === 'KV_GET_RSP' && isJsonObject(body['keys'])) out['keys'] = renameMembers(body['keys'], strip);
     if ((name === 'KV_KEYS_RSP' || name === 'KV_FIND_RSP') && Array.isArray(body['keys'])) out['keys'] = renameItems(body['keys'], strip);
-    if (name === 'KV_FIND_RSP' && isObject(body['keys'])) out['keys'] = renameMembers(body['keys'], strip);
+    if (name === 'KV_FIND_RSP' && isJsonObject(body['keys'])) out['keys'] = renameMembers(body['keys'], strip);
     if (name === 'KV_CONTAINS_RSP' && Array.isArray(body['contains'])) out['contains'] = renameItems(body['contains'], strip);
     return out;
   });
@@ -39,16 +39,16 @@ export function stripNamespace(reply: ExactJsonValue, prefix: string): ExactJson
 
 /** Whether a request (already decoded) is a KV command, so the runner knows to clean KV keys. */
 export function isKvRequest(request: ExactJsonValue): boolean {
-  return isObject(request) && Object.keys(request).some((name) => name.startsWith('KV_'));
+  return isJsonObject(request) && Object.keys(request).some((name) => name.startsWith('KV_'));
 }
 
 function rewriteEnvelope(value: ExactJsonValue, rewrite: (name: string, body: ExactJsonObject) => ExactJsonObject): ExactJsonValue {
-  if (!isObject(value)) return value;
+  if (!isJsonObject(value)) return value;
   const names = Object.keys(value);
   if (names.length !== 1) return value;
   const name = names[0]!;
   const body = value[name];
-  if (!isObject(body)) return value;
+  if (!isJsonObject(body)) return value;
   return { [name]: rewrite(name, body) };
 }
 
@@ -59,8 +59,4 @@ function renameMembers(object: ExactJsonObject, rename: Rewrite): ExactJsonObjec
 
 function renameItems(items: ExactJsonValue[], rename: Rewrite): ExactJsonValue[] {
   return items.map((item) => (typeof item === 'string' ? rename(item) : item));
-}
-
-function isObject(value: unknown): value is ExactJsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof JsonDouble);
 }

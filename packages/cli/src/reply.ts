@@ -1,4 +1,4 @@
-import { decode, isSuccess, statusName } from '@nemesisdb/protocol';
+import { decode, isSuccess, statusName, isJsonObject } from '@nemesisdb/protocol';
 import type { Colors } from './colors.js';
 import { prettyJson } from './pretty.js';
 
@@ -18,10 +18,6 @@ export interface ReadReply {
   token: bigint | undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Reads a reply's text: its envelope, status and token. Never throws. */
 export function readReply(text: string): ReadReply {
   let value: unknown;
@@ -30,14 +26,17 @@ export function readReply(text: string): ReadReply {
   } catch {
     return { text, value: undefined, envelope: undefined, st: undefined, success: false, token: undefined };
   }
-  const names = isRecord(value) ? Object.keys(value) : [];
+  const names = isJsonObject(value) ? Object.keys(value) : [];
   const envelope = names.length === 1 ? names[0] : undefined;
   const body = envelope === undefined ? undefined : (value as Record<string, unknown>)[envelope];
-  const st = isRecord(body) && typeof body.st === 'number' ? body.st : undefined;
+  const st = isJsonObject(body) && typeof body.st === 'number' ? body.st : undefined;
   const command = envelope?.endsWith('_RSP') ? envelope.slice(0, -4) : undefined;
   const success = st !== undefined && command !== undefined && isSuccess(command, st);
   let token: bigint | undefined;
-  if (isRecord(body) && (typeof body.tkn === 'bigint' || (typeof body.tkn === 'number' && Number.isInteger(body.tkn) && body.tkn >= 0))) {
+  if (
+    isJsonObject(body) &&
+    (typeof body.tkn === 'bigint' || (typeof body.tkn === 'number' && Number.isInteger(body.tkn) && body.tkn >= 0))
+  ) {
     token = BigInt(body.tkn);
   }
   return { text, value, envelope, st, success, token };

@@ -1,4 +1,13 @@
-import { commands, encode, isSuccess, type CommandName, type DisabledBody, type ErrorBody, type ResponseBody } from '@nemesisdb/protocol';
+import {
+  commands,
+  encode,
+  isSuccess,
+  isJsonObject,
+  type CommandName,
+  type DisabledBody,
+  type ErrorBody,
+  type ResponseBody,
+} from '@nemesisdb/protocol';
 import { NemesisError, ProtocolError } from './errors.js';
 import type { Reply } from './pending.js';
 import type { Transport } from './transport.js';
@@ -32,10 +41,6 @@ type SafeParse = (
   value: unknown,
 ) => { success: true; data: unknown } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * Turns a reply into the command's success body, or the error it stands for: any status but
  * success (and anything in the `ERR` envelope) is a {@link NemesisError}; a success body is
@@ -43,7 +48,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function interpret<C extends CommandName>(command: C, reply: Reply): SuccessBody<C> {
   const { body } = reply;
-  if (!isRecord(body) || typeof body.st !== 'number') {
+  if (!isJsonObject(body) || typeof body.st !== 'number') {
     throw new ProtocolError(`the reply to ${command} has no status`, command);
   }
   if (reply.envelope === 'ERR' || !isSuccess(command, body.st)) {

@@ -1,4 +1,4 @@
-import { decode } from '@nemesisdb/protocol';
+import { decode, isJsonObject } from '@nemesisdb/protocol';
 import { ProtocolError } from './errors.js';
 import type { Pending, Reply } from './pending.js';
 
@@ -12,10 +12,6 @@ export type ReplyOutcome = { ok: true; value: Reply | string } | { ok: false; er
 /** Shows the start of a message in an error, without flooding logs with a large value. */
 export function preview(text: string): string {
   return text.length > 120 ? `${text.slice(0, 120)}…` : text;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Reads `text` (undefined: a binary message) as the reply to `pending`. */
@@ -36,7 +32,7 @@ export function readReply(pending: Pending, text: string | undefined): ReplyOutc
     // Still one message for one request, so the order holds: only this request fails.
     return { ok: false, error: new ProtocolError(`unreadable reply to ${command}: ${preview(text)}`, command, error), breaksLink: false };
   }
-  if (isRecord(reply)) {
+  if (isJsonObject(reply)) {
     const body = reply[responseName];
     if (body !== undefined) return { ok: true, value: { envelope: 'response', body } };
     if (reply.ERR !== undefined) return { ok: true, value: { envelope: 'ERR', body: reply.ERR } };

@@ -18,7 +18,7 @@ import {
 import { ROUTES, type Route } from './dispatch/routes.js';
 import { isPromise, type MaybePromise } from './maybe-promise.js';
 import { JsonPathError } from './kv/jsonpath.js';
-import { isJsonObject } from './objects.js';
+import { isJsonObject } from '@nemesisdb/protocol';
 import { noPersistence, type Persistence } from './persistence.js';
 import { ErrReply, errorBody, type Envelope, type ReplyBody } from './replies.js';
 import type { Scheduler } from './scheduler.js';

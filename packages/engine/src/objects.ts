@@ -1,4 +1,4 @@
-import { JsonDouble, type ExactJsonObject } from '@nemesisdb/protocol';
+import type { ExactJsonObject } from '@nemesisdb/protocol';
 
 /**
  * A new object for members whose names come from users (replies of GET, FIND, snapshots).
@@ -10,9 +10,4 @@ import { JsonDouble, type ExactJsonObject } from '@nemesisdb/protocol';
  */
 export function createMembers(): ExactJsonObject {
   return Object.create(null) as ExactJsonObject;
-}
-
-/** Whether a decoded value is a JSON object (not an array, not null, not a double). */
-export function isJsonObject(value: unknown): value is ExactJsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof JsonDouble);
 }

@@ -8,6 +8,7 @@ export { JsonDecodeError, MAX_NESTING_DEPTH, type JsonDecodeFailure } from './co
 export {
   JsonDouble,
   formatDouble,
+  isJsonObject,
   type ExactJsonObject,
   type ExactJsonValue,
   type JsonObject,

@@ -92,7 +92,9 @@ describeWithRedis('failover of a master', (_seeds, tools) => {
           (lastFailure === undefined ? '' : ` (the last one sent ${lastFailure.at} ms after the kill)`) +
           `, slowest ${Math.max(...after.map((o) => o.ms))} ms`,
       );
-      expect(list.filter((o) => o.at < 0).every((o) => o.st === 1)).toBe(true); // all fine before
+      // All fine before: every request answered before the kill (one sent just before it may be
+      // answered after it, and the impatient server may then answer 1000, as it should).
+      expect(list.filter((o) => o.at + o.ms < 0).every((o) => o.st === 1)).toBe(true);
       expect(list.at(-1)!.st).toBe(1); // and fine again after
       return failed.length;
     };

@@ -1,5 +1,5 @@
 import { ERR, Status, encode } from '@nemesisdb/protocol';
-import { isJsonObject } from '../objects.js';
+import { isJsonObject } from '@nemesisdb/protocol';
 import { CONSTANT_BODIES, errEnvelope, errorBody, type Envelope, type ReplyBody } from '../replies.js';
 import type { Route } from './routes.js';
 

@@ -24,7 +24,8 @@ import {
   type FilterFunction,
   type JSONPathQuery,
 } from 'json-p3';
-import { codePointCount, isJsonObject, isTrue, jsonEquals, order } from './jsoncons-values.js';
+import { isJsonObject } from '@nemesisdb/protocol';
+import { codePointCount, isTrue, jsonEquals, order } from './jsoncons-values.js';
 
 /**
  * How deep `..` may descend (json-p3 defaults to 50). jsoncons has no limit; values nest up to the

@@ -1,22 +1,12 @@
 // Values as jsoncons' JSONPath filters see them: plain objects, lossless numbers (bigint and
 // JsonDouble from our codec), jsoncons comparisons and truthiness.
 
-import type { ExactJsonValue } from '@nemesisdb/protocol';
+import { JsonDouble, isJsonObject } from '@nemesisdb/protocol';
 
-/** A JSON object as decoded: a plain object. A class instance (JsonDouble) is a scalar. */
-export function isJsonObject(value: unknown): value is Record<string, ExactJsonValue> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/** The number of a number, bigint or JsonDouble-like object (valueOf() is a number); else undefined. */
+/** The number of a number, bigint or JsonDouble; else undefined. */
 export function numberOf(value: unknown): number | bigint | undefined {
   if (typeof value === 'number' || typeof value === 'bigint') return value;
-  if (typeof value === 'object' && value !== null && !Array.isArray(value) && !isJsonObject(value)) {
-    const primitive: unknown = value.valueOf();
-    if (typeof primitive === 'number' || typeof primitive === 'bigint') return primitive;
-  }
+  if (value instanceof JsonDouble) return value.value;
   return undefined;
 }
 

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ExactJsonValue } from '@nemesisdb/protocol';
+import { JsonDouble, type ExactJsonValue } from '@nemesisdb/protocol';
 import { JsonPathError, replaceSelected, selectPaths } from './jsonpath.js';
 
-/** Stands in for the codec's JsonDouble: an integral double kept in a wrapper whose valueOf is the number. */
-class Double {
-  constructor(readonly value: number) {}
-  valueOf(): number {
-    return this.value;
-  }
-  toJSON(): number {
-    return this.value;
-  }
-}
-const double = (n: number): ExactJsonValue => new Double(n) as unknown as ExactJsonValue;
+/** An integral double as the codec decodes it (`60.0`). */
+const double = (n: number): ExactJsonValue => new JsonDouble(n);
 
 const devices: ExactJsonValue = [
   { make: 'Apple', model: 'iPhone', sensors: ['gps'] },

@@ -19,7 +19,7 @@
 import type { ExactJsonValue } from '@nemesisdb/protocol';
 import { JSONPathError as LibraryError, type JSONPathNode, type JSONPathQuery } from 'json-p3';
 import { ComputedNode, compileJsoncons } from './jsoncons-dialect.js';
-import { isJsonObject } from './jsoncons-values.js';
+import { isJsonObject } from '@nemesisdb/protocol';
 import { normalizedPath } from './normalized-path.js';
 
 /** A JSONPath that does not parse, or that fails while it is evaluated (status 4 upstream). */

@@ -1,5 +1,6 @@
 import { JsonDecodeError, MAX_UINT64, decode, encode, type ExactJsonObject, type ExactJsonValue } from '@nemesisdb/protocol';
-import { createMembers, isJsonObject } from '../objects.js';
+import { isJsonObject } from '@nemesisdb/protocol';
+import { createMembers } from '../objects.js';
 import type { SessionRecord } from '../store/store.js';
 import { METADATA_VERSION, SaveStatus } from './layout.js';
 

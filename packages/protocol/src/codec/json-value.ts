@@ -62,3 +62,12 @@ export function formatDouble(value: number): string {
   }
   return text + '.0';
 }
+
+/**
+ * Whether a decoded value is a JSON object (`{…}`): not null, not an array, not a JsonDouble. The
+ * one test of "is this an object" for everything that reads decoded JSON (the schemas, the engine,
+ * the SDK, the CLI, the conformance matcher), so they cannot disagree on what a double is.
+ */
+export function isJsonObject(value: unknown): value is ExactJsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof JsonDouble);
+}

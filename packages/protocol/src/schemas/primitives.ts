@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JsonDouble, type JsonObject, type JsonValue } from '../codec/json-value.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../codec/json-value.js';
 
 /** 2^64 − 1, the largest `uint` and the largest session token. */
 export const MAX_UINT64 = 18446744073709551615n;
@@ -7,7 +7,7 @@ export const MAX_UINT64 = 18446744073709551615n;
 /**
  * `uint` (docs/reference/protocol.md §2.2): a non-negative integer literal ≤ 2^64 − 1. Decoded as a `number` when
  * it is a safe integer and as a `bigint` otherwise. Doubles (`60.0`, `6e1`, decoded with
- * `exactNumbers` as {@link JsonDouble}), negatives, strings and `null` are rejected.
+ * `exactNumbers` as `JsonDouble`), negatives, strings and `null` are rejected.
  */
 export const uint64 = z.union([z.number().int().nonnegative(), z.bigint().min(0n).max(MAX_UINT64)]);
 
@@ -55,12 +55,8 @@ export const responseToken = z
   .union([z.number().int().nonnegative(), z.bigint().min(0n).max(MAX_UINT64)])
   .transform((value) => BigInt(value));
 
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof JsonDouble);
-}
-
 /** A JSON object (`{…}`), kept as it is (members are user data, never copied). */
-export const jsonObject = z.custom<JsonObject>(isJsonObject, 'expected an object');
+export const jsonObject = z.custom<JsonObject>((value) => isJsonObject(value), 'expected an object');
 
 /** A JSON array (`[…]`) of any items, kept as it is. */
 export const jsonArray = z.custom<JsonValue[]>((value) => Array.isArray(value), 'expected an array');

@@ -1,6 +1,7 @@
 import type { ExactJsonObject, ExactJsonValue, KvFindResult } from '@nemesisdb/protocol';
 import { checkPath, replaceSelected, selectPaths } from '../../kv/jsonpath.js';
-import { createMembers, isJsonObject } from '../../objects.js';
+import { isJsonObject } from '@nemesisdb/protocol';
+import { createMembers } from '../../objects.js';
 import type { KvEditResult, KvEntry, KvStore, Snapshot } from '../store.js';
 import { OpenSnapshots } from './open-snapshots.js';
 
