@@ -1,4 +1,4 @@
-import { JsonDecodeError, Status, checkRequest, decode, type CommandName } from '@nemesisdb/protocol';
+import { JsonDecodeError, Status, checkRequest, decode, isJsonObject, errorReplyBody, type CommandName } from '@nemesisdb/protocol';
 import { createRequire } from 'node:module';
 import type { Clock } from './clock.js';
 import type { CommandContext } from './commands/command.js';
@@ -18,9 +18,8 @@ import {
 import { ROUTES, type Route } from './dispatch/routes.js';
 import { isPromise, type MaybePromise } from './maybe-promise.js';
 import { JsonPathError } from './kv/jsonpath.js';
-import { isJsonObject } from '@nemesisdb/protocol';
 import { noPersistence, type Persistence } from './persistence.js';
-import { ErrReply, errorBody, type Envelope, type ReplyBody } from './replies.js';
+import { ErrReply, type Envelope, type ReplyBody } from './replies.js';
 import type { Scheduler } from './scheduler.js';
 import { MemoryGuard } from './memory-guard.js';
 import { MemoryStore } from './store/memory/memory-store.js';
@@ -286,11 +285,11 @@ export class Engine {
     if (definition.extension && !this.context.extensions) return unknownCommand(name, body);
     if (definition.requiresPersistence && !this.context.persistence.enabled) return routeReply(route, DISABLED_BODY);
     const check = checkRequest(name, body);
-    if (!check.ok) return routeReply(route, errorBody(check.st, check.m));
+    if (!check.ok) return routeReply(route, errorReplyBody(check.st, check.m));
     if (definition.grows && this.memory?.full) return routeReply(route, MEMORY_FULL_BODY);
     // Refused before it is applied: a change the journal cannot record must not be seen either.
     const journalFailure = definition.journaled ? this.journal?.failure : null;
-    if (journalFailure) return routeReply(route, errorBody(Status.Unknown, journalFailure.message));
+    if (journalFailure) return routeReply(route, errorReplyBody(Status.Unknown, journalFailure.message));
 
     let result: MaybePromise<ReplyBody>;
     try {

@@ -1,4 +1,4 @@
-import { ERR, Status } from '@nemesisdb/protocol';
+import { Status, errorReplyBody } from '@nemesisdb/protocol';
 
 /**
  * A reply body: the object inside `{"<CMD>_RSP": …}`, as the engine builds it (any members). Not
@@ -8,16 +8,6 @@ export type ReplyBody = { readonly [member: string]: unknown };
 
 /** A whole response: `{"<CMD>_RSP": body}` or `{"ERR": {"m": "", "st": N}}`. */
 export type Envelope = { readonly [name: string]: ReplyBody };
-
-/** Error form A (docs/reference/protocol.md §2.3): `{"m":…,"st":…,"tkn":null}`, KV commands included. */
-export function errorBody(st: number, m = ''): ReplyBody {
-  return { m, st, tkn: null };
-}
-
-/** `{"ERR":{"m":"","st":N}}`, for requests that name no command the engine can answer for. */
-export function errEnvelope(st: number): Envelope {
-  return { [ERR]: { m: '', st } };
-}
 
 /** Thrown by a handler to answer with an `ERR` envelope instead of its own (upstream KV quirks). */
 export class ErrReply extends Error {
@@ -30,7 +20,7 @@ export class ErrReply extends Error {
 export const OK_BODY: ReplyBody = { st: Status.Ok };
 
 /** A session command on a token with no (live) session: form A, like a bad token. */
-export const NO_SESSION_BODY: ReplyBody = errorBody(Status.SessionNotExist);
+export const NO_SESSION_BODY: ReplyBody = errorReplyBody(Status.SessionNotExist);
 
 /** KV_FIND with a path that does not parse or evaluate. */
 export const PATH_INVALID_BODY: ReplyBody = { st: Status.PathInvalid };

@@ -4,6 +4,7 @@
 
 export { decode, type DecodeOptions } from './codec/decode.js';
 export { encode } from './codec/encode.js';
+export { ERR, errEnvelopeOf, errorReplyBody } from './codec/error-replies.js';
 export { JsonDecodeError, MAX_NESTING_DEPTH, type JsonDecodeFailure } from './codec/errors.js';
 export {
   JsonDouble,

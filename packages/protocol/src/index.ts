@@ -17,7 +17,6 @@ export {
   type ResponseBody,
 } from './schemas/commands.js';
 export {
-  ERR,
   disabledBody,
   errBody,
   errEnvelope,

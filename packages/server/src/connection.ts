@@ -1,14 +1,15 @@
 import type { Socket } from 'node:net';
 import type { Engine } from '@nemesisdb/engine';
 import { isPromise } from '@nemesisdb/engine/internal';
+import { Status, encode, errEnvelopeOf } from '@nemesisdb/protocol';
 import type { WebSocket } from 'ws';
 import { installFastReceiver } from './fast-receiver.js';
 import type { LatencyHistogram } from './metrics.js';
 import type { Logger } from './options.js';
 
 /** Replies the transport itself produces (docs/reference/protocol.md §1, §3). */
-const BINARY_REPLY = '{"ERR":{"m":"","st":2}}';
-const FAILED_REPLY = '{"ERR":{"m":"","st":1000}}';
+const BINARY_REPLY = encode(errEnvelopeOf(Status.OpCodeInvalid));
+const FAILED_REPLY = encode(errEnvelopeOf(Status.Unknown));
 
 /** WebSocket close codes used by the server. */
 export const CloseCode = {

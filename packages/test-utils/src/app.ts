@@ -71,7 +71,9 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 
 async function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGCONT'); // a paused server cannot act on SIGTERM
+  // A paused server cannot act on SIGTERM; SIGKILL needs no SIGCONT, and must not get one: between
+  // the two, a paused server would run and answer the requests it holds.
+  if (signal !== 'SIGKILL') child.kill('SIGCONT');
   child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
   await exitOf(child);

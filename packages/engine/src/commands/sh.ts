@@ -1,6 +1,6 @@
-import { Status, readToken, sharedSessionName, type RequestBody } from '@nemesisdb/protocol';
+import { Status, readToken, sharedSessionName, errorReplyBody, type RequestBody } from '@nemesisdb/protocol';
 import { chain } from '../maybe-promise.js';
-import { errorBody, type ReplyBody } from '../replies.js';
+import type { ReplyBody } from '../replies.js';
 import { NO_SESSION, type ExpirySettings, type SessionInfo } from '../store/store.js';
 import { containing, counted, inSession, keyList, ok } from './answers.js';
 import type { CommandDefinition } from './command.js';
@@ -64,7 +64,7 @@ export const SH_NEW: CommandDefinition<'SH_NEW'> = {
   run: (body, { store, extensions }) => {
     const shared = extensions ? sharedSessionName(body) : undefined;
     if (shared === undefined) return chain(store.sessions.create(expirySettings(body)), (tkn) => ({ st: Status.Ok, tkn }));
-    if (typeof shared !== 'string') return errorBody(shared.st, shared.m);
+    if (typeof shared !== 'string') return errorReplyBody(shared.st, shared.m);
     return chain(store.sessions.createShared!(shared, expirySettings(body)), ({ token, created }) => ({
       name: shared,
       st: created ? Status.Ok : Status.SessionNewFail,

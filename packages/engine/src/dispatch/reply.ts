@@ -1,16 +1,15 @@
-import { ERR, Status, encode } from '@nemesisdb/protocol';
-import { isJsonObject } from '@nemesisdb/protocol';
-import { CONSTANT_BODIES, errEnvelope, errorBody, type Envelope, type ReplyBody } from '../replies.js';
+import { ERR, Status, encode, isJsonObject, errEnvelopeOf, errorReplyBody } from '@nemesisdb/protocol';
+import { CONSTANT_BODIES, type Envelope, type ReplyBody } from '../replies.js';
 import type { Route } from './routes.js';
 
 /** The reply to a command that would add data while `maxDataBytes` is reached. */
 export const MEMORY_FULL_MESSAGE = 'maxDataBytes reached: commands that add data are refused';
 
-export const SYNTAX_BODY = errorBody(Status.CommandSyntax);
-const NOT_EXIST_BODY = errorBody(Status.CommandNotExist);
-const FAILED_BODY = errorBody(Status.Unknown);
+export const SYNTAX_BODY = errorReplyBody(Status.CommandSyntax);
+const NOT_EXIST_BODY = errorReplyBody(Status.CommandNotExist);
+const FAILED_BODY = errorReplyBody(Status.Unknown);
 export const DISABLED_BODY: ReplyBody = { m: '', st: Status.CommandDisabled };
-export const MEMORY_FULL_BODY = errorBody(Status.Unknown, MEMORY_FULL_MESSAGE);
+export const MEMORY_FULL_BODY = errorReplyBody(Status.Unknown, MEMORY_FULL_MESSAGE);
 
 /** The `command` of replies to requests that named no known command (for metrics). */
 const ERR_COMMAND = 'ERR';
@@ -46,7 +45,7 @@ export function routeReply(route: Route, body: ReplyBody): Reply {
   return new Reply(route.responseName, body, route.name, route.prefix);
 }
 
-const errReply = (st: number) => new Reply(ERR, errEnvelope(st)[ERR]!, ERR_COMMAND);
+const errReply = (st: number) => new Reply(ERR, errEnvelopeOf(st)[ERR]!, ERR_COMMAND);
 export const JSON_INVALID = errReply(Status.JsonInvalid);
 export const NOT_ONE_COMMAND = errReply(Status.CommandSyntax);
 const KV_NOT_EXIST = errReply(Status.CommandNotExist);

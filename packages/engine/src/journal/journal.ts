@@ -1,10 +1,9 @@
 import { join } from 'node:path';
-import { readToken, sharedSessionName, type RequestBody } from '@nemesisdb/protocol';
+import { readToken, sharedSessionName, isJsonObject, type RequestBody } from '@nemesisdb/protocol';
 import type { Engine, JournalFailure } from '../engine.js';
 import { describeFileError, nodeFileSystem, syncDirectory, type FileSystem } from '../files/file-system.js';
 import { isPromise } from '../maybe-promise.js';
 import { FilePersistence } from '../persist/file-persistence.js';
-import { isJsonObject } from '@nemesisdb/protocol';
 import { expirySettings } from '../commands/sh.js';
 import { NO_SESSION } from '../store/store.js';
 import { JournalFile, type FsyncPolicy, type JournalFileOptions } from './journal-file.js';

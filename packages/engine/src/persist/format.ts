@@ -1,5 +1,4 @@
-import { JsonDecodeError, MAX_UINT64, decode, encode, type ExactJsonObject, type ExactJsonValue } from '@nemesisdb/protocol';
-import { isJsonObject } from '@nemesisdb/protocol';
+import { JsonDecodeError, MAX_UINT64, decode, encode, isJsonObject, type ExactJsonObject, type ExactJsonValue } from '@nemesisdb/protocol';
 import { createMembers } from '../objects.js';
 import type { SessionRecord } from '../store/store.js';
 import { METADATA_VERSION, SaveStatus } from './layout.js';

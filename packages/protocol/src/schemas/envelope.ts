@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { ERR } from '../codec/error-replies.js';
 import { st } from './primitives.js';
+
+export { ERR };
 
 /**
  * Envelopes (docs/reference/protocol.md §2.3). A request is `{"<CMD>": {…body…}}`; a response is
@@ -10,9 +13,6 @@ import { st } from './primitives.js';
 export function responseName<Command extends string>(command: Command): `${Command}_RSP` {
   return `${command}_RSP`;
 }
-
-/** The name of the envelope for errors that belong to no command (binary frame, bad JSON, …). */
-export const ERR = 'ERR';
 
 /** A request as it must arrive: an object with exactly one member, the command. */
 export const requestEnvelope = z
