@@ -83,6 +83,9 @@ describe('the store setting', () => {
     expect(errorOf(['--config', 'nemesis.json'], withFile(file({ store: { type: 'redis', nodes: ['a:7000', { host: 'b' }] } })))).toBe(
       'config error: store.nodes[1] must be "host:port" or { "host": string, "port": 1-65535 }',
     );
+    expect(errorOf(['--config', 'nemesis.json'], withFile(file({ store: { type: 'redis', nodes: ['a:7000', 'b'] } })))).toBe(
+      'config error: store.nodes[1] is not a host:port: "b"',
+    );
     expect(errorOf(['--config', 'nemesis.json'], withFile(file({ store: { type: 'redis', nodes: [] } })))).toBe(
       'config error: store.nodes must be a non-empty array',
     );

@@ -25,13 +25,9 @@ export interface Running {
  */
 async function openStore(config: ResolvedConfig, logger: Logger): Promise<DataStore | undefined> {
   if (config.store.type === 'memory') return undefined;
-  const { RedisStore, credentials } = await import('@nemesisdb/store-redis');
+  const { RedisStore } = await import('@nemesisdb/store-redis');
   const login = config.store.credentials;
-  const store = new RedisStore({
-    nodes: config.store.nodes,
-    keyPrefix: config.store.keyPrefix,
-    ...(login === null ? {} : { clusterOptions: credentials(login.username, login.password) }),
-  });
+  const store = new RedisStore({ nodes: config.store.nodes, keyPrefix: config.store.keyPrefix, ...login });
   try {
     await store.ready();
   } catch (error) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SettingsError, normalizeUrl, shortAddress } from './connection.js';
+import { ConnectionError } from '@nemesisdb/client';
+import { SettingsError, describeConnectionError, normalizeUrl, shortAddress } from './connection.js';
 import { httpBase } from './http-get.js';
 import { looksLikeAddress } from './program.js';
 
@@ -32,5 +33,20 @@ describe('server addresses', () => {
       expect(looksLikeAddress(arg), arg).toBe(true);
     }
     for (const arg of ['SH_NEW', 'sh_info_all', '{"SH_NEW":{}}', 'help', '{}']) expect(looksLikeAddress(arg), arg).toBe(false);
+  });
+});
+
+describe('connection failures, explained', () => {
+  const failure = (message: string) => new ConnectionError(message, { url: 'wss://127.0.0.1:44015/', failure: 'connect' });
+
+  it('points at --ca for a certificate the client cannot check, even when the port holds "401"', () => {
+    const text = describeConnectionError(failure('could not connect to wss://127.0.0.1:44015/: self-signed certificate'));
+    expect(text).toContain('pass its certificate with --ca');
+    expect(text).not.toContain('--token');
+  });
+
+  it('points at --token when the server refuses the upgrade with 401', () => {
+    const text = describeConnectionError(failure('could not connect to ws://127.0.0.1:7000/: Unexpected server response: 401'));
+    expect(text).toContain('pass --token or set NEMESISDB_TOKEN');
   });
 });

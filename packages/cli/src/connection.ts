@@ -113,7 +113,8 @@ export function describeConnectionError(error: unknown): string {
     const cause = (error as { cause?: unknown }).cause as { code?: string } | undefined;
     let hint = '';
     if (cause?.code === 'ECONNREFUSED') hint = ' — is the server running? (start one with `npx nemesisdb`)';
-    else if (error.message.includes('401')) hint = ' — the server requires a token: pass --token or set NEMESISDB_TOKEN';
+    // The HTTP status of a refused upgrade, as ws words it; not any "401" (the URL's port may hold one).
+    else if (/server response: 401\b/.test(error.message)) hint = ' — the server requires a token: pass --token or set NEMESISDB_TOKEN';
     else hint = tlsHint(error.message);
     return `${error.message}${hint}`;
   }

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { credentials } from './config.js';
 import { RedisStore } from './store.js';
 import { RedisCluster } from './testing/redis-cluster.js';
 import { closeAfterTest, describeWithRedis, freshPrefix, harness } from './testing/harness.test-util.js';
@@ -19,9 +18,7 @@ describeWithRedis('a cluster that requires a password', (_seeds, tools) => {
   });
 
   it('serves every master with the password', async () => {
-    const store = closeAfterTest(
-      new RedisStore({ nodes: cluster!.seeds.slice(0, 1), keyPrefix: freshPrefix(), clusterOptions: credentials(undefined, PASSWORD) }),
-    );
+    const store = closeAfterTest(new RedisStore({ nodes: cluster!.seeds.slice(0, 1), keyPrefix: freshPrefix(), password: PASSWORD }));
     await store.ready();
     const h = harness(store);
     for (let i = 0; i < 30; i++) await h.session(); // tokens spread over every master
@@ -32,7 +29,7 @@ describeWithRedis('a cluster that requires a password', (_seeds, tools) => {
     ['no password', undefined, /refused the login: .*NOAUTH/],
     ['a wrong password', 'wrong', /refused the login: .*WRONGPASS/],
   ])('refuses to start with %s, at once', async (_name, password, message) => {
-    const options = password === undefined ? {} : { clusterOptions: credentials(undefined, password) };
+    const options = password === undefined ? {} : { password };
     const store = closeAfterTest(new RedisStore({ nodes: cluster!.seeds, ...options }));
     const started = Date.now();
     await expect(store.ready(20_000)).rejects.toThrow(message);

@@ -16,13 +16,33 @@ describe('redisStoreOptions', () => {
     expect(redisStoreOptions({ type: 'redis', nodes: ['h:1'] })).toEqual({ nodes: [{ host: 'h', port: 1 }] });
   });
 
-  it('logs in with a password, or an ACL user and its password', () => {
-    expect(redisStoreOptions({ type: 'redis', nodes: ['h:1'], password: 'pw' }).clusterOptions).toEqual({
-      redisOptions: { password: 'pw' },
+  it('logs in with a password, or an ACL user and its password, returned as plain settings', () => {
+    expect(redisStoreOptions({ type: 'redis', nodes: ['h:1'], password: 'pw' })).toEqual({
+      nodes: [{ host: 'h', port: 1 }],
+      password: 'pw',
     });
-    expect(redisStoreOptions({ type: 'redis', nodes: ['h:1'], username: 'app', password: 'pw' }).clusterOptions).toEqual({
-      redisOptions: { username: 'app', password: 'pw' },
+    expect(redisStoreOptions({ type: 'redis', nodes: ['h:1'], username: 'app', password: 'pw' })).toEqual({
+      nodes: [{ host: 'h', port: 1 }],
+      username: 'app',
+      password: 'pw',
     });
+  });
+
+  it.each([
+    [{ type: 'redis', nodes: ['h:1', 'nope'] }, 'store.nodes[1]', 'store.nodes[1] is not a host:port: "nope"'],
+    [{ type: 'redis', nodes: [{ host: '', port: 1 }] }, 'store.nodes[0]', 'store.nodes[0] must be'],
+    [{ type: 'redis', nodes: ['h:1'], keyPrefix: '{x}' }, 'store.keyPrefix', 'store.keyPrefix must be a string without { or }'],
+  ])('names the wrong member in the error: %j', (config, path, message) => {
+    const error = (() => {
+      try {
+        redisStoreOptions(config);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(RedisConfigError);
+    expect(error).toMatchObject({ path });
+    expect((error as Error).message).toContain(message);
   });
 
   it.each([

@@ -6,7 +6,8 @@
 // (flags / environment: a comma-separated node list, see `parseNodes`). Validated here so the app
 // can report a wrong config at startup with the path of the wrong member.
 
-import type { RedisNode, RedisStoreOptions } from './store.js';
+import { KEY_PREFIX_RULE, isValidKeyPrefix } from './keys.js';
+import type { RedisNode } from './store.js';
 
 export interface RedisStoreConfig {
   type: 'redis';
@@ -19,15 +20,33 @@ export interface RedisStoreConfig {
   password?: string;
 }
 
+/** A wrong store config member: `path` names it (`store.nodes[1]`), the message says what is wrong. */
 export class RedisConfigError extends Error {
   override name = 'RedisConfigError';
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
-/** `"host:port"` (or `"[v6]:port"`) as a node. */
-export function parseNode(text: string): RedisNode {
+/** A checked `store` member, as plain data: what `RedisStore` takes, with the login as given. */
+export interface RedisStoreSettings {
+  nodes: RedisNode[];
+  keyPrefix?: string;
+  username?: string;
+  password?: string;
+}
+
+/** `"host:port"` (or `"[v6]:port"`) as a node; `path`, the config member it comes from, if any. */
+export function parseNode(text: string, path?: string): RedisNode {
   const match = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text.trim());
   const port = match === null ? NaN : Number(match[3]);
-  if (match === null || !(port >= 1 && port <= 65535)) throw new RedisConfigError(`not a host:port: ${JSON.stringify(text)}`);
+  if (match === null || !(port >= 1 && port <= 65535)) {
+    const what = `not a host:port: ${JSON.stringify(text)}`;
+    throw new RedisConfigError(path ?? 'node', path === undefined ? what : `${path} is ${what}`);
+  }
   return { host: (match[1] ?? match[2])!, port };
 }
 
@@ -36,42 +55,41 @@ export function parseNodes(text: string): RedisNode[] {
   return text
     .split(',')
     .filter((part) => part.trim() !== '')
-    .map(parseNode);
+    .map((part) => parseNode(part));
 }
 
-/** Checks a `store` config member of type "redis" and turns it into store options. */
-export function redisStoreOptions(config: unknown, path = 'store'): RedisStoreOptions {
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new RedisConfigError(`${path} must be an object`);
+/** Checks a `store` config member of type "redis"; returns it as plain settings. */
+export function redisStoreOptions(config: unknown, path = 'store'): RedisStoreSettings {
+  const fail = (member: string, rule: string): never => {
+    throw new RedisConfigError(member, `${member} ${rule}`);
+  };
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) fail(path, 'must be an object');
   const { type, nodes, keyPrefix, username, password } = config as Record<string, unknown>;
-  if (type !== 'redis') throw new RedisConfigError(`${path}.type must be "redis"`);
-  if (!Array.isArray(nodes) || nodes.length === 0) throw new RedisConfigError(`${path}.nodes must be a non-empty array`);
+  if (type !== 'redis') fail(`${path}.type`, 'must be "redis"');
+  if (!Array.isArray(nodes) || nodes.length === 0) return fail(`${path}.nodes`, 'must be a non-empty array');
+  const nodeRule = 'must be "host:port" or { "host": string, "port": 1-65535 }';
   const parsed = nodes.map((node: unknown, i): RedisNode => {
-    if (typeof node === 'string') return parseNode(node);
+    const member = `${path}.nodes[${i}]`;
+    if (typeof node === 'string') return parseNode(node, member);
     const { host, port } = (typeof node === 'object' && node !== null ? node : {}) as Record<string, unknown>;
     if (typeof host !== 'string' || host === '' || typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new RedisConfigError(`${path}.nodes[${i}] must be "host:port" or { "host": string, "port": 1-65535 }`);
+      return fail(member, nodeRule);
     }
     return { host, port };
   });
-  if (keyPrefix !== undefined && (typeof keyPrefix !== 'string' || /[{}]/.test(keyPrefix))) {
-    throw new RedisConfigError(`${path}.keyPrefix must be a string without { or }`);
-  }
+  if (keyPrefix !== undefined && (typeof keyPrefix !== 'string' || !isValidKeyPrefix(keyPrefix)))
+    fail(`${path}.keyPrefix`, KEY_PREFIX_RULE);
   for (const [name, value] of [
     ['username', username],
     ['password', password],
   ] as const) {
-    if (value !== undefined && (typeof value !== 'string' || value === ''))
-      throw new RedisConfigError(`${path}.${name} must be a non-empty string`);
+    if (value !== undefined && (typeof value !== 'string' || value === '')) fail(`${path}.${name}`, 'must be a non-empty string');
   }
-  if (username !== undefined && password === undefined) throw new RedisConfigError(`${path}.username needs ${path}.password`);
+  if (username !== undefined && password === undefined) fail(`${path}.username`, `needs ${path}.password`);
   return {
     nodes: parsed,
     ...(keyPrefix === undefined ? {} : { keyPrefix: keyPrefix as string }),
-    ...(password === undefined ? {} : { clusterOptions: credentials(username as string | undefined, password as string) }),
+    ...(username === undefined ? {} : { username: username as string }),
+    ...(password === undefined ? {} : { password: password as string }),
   };
-}
-
-/** ioredis options that log in to every node (and to the nodes discovered from them). */
-export function credentials(username: string | undefined, password: string): NonNullable<RedisStoreOptions['clusterOptions']> {
-  return { redisOptions: username === undefined ? { password } : { username, password } };
 }

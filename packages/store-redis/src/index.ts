@@ -5,5 +5,5 @@
 export { DEFAULT_CLUSTER_OPTIONS, RedisStore, type RedisNode, type RedisStoreOptions } from './store.js';
 export { RedisSessions } from './sessions.js';
 export { RedisKv } from './kv.js';
-export { DEFAULT_KEY_PREFIX, KeyLayout } from './keys.js';
-export { RedisConfigError, credentials, parseNode, parseNodes, redisStoreOptions, type RedisStoreConfig } from './config.js';
+export { DEFAULT_KEY_PREFIX, KEY_PREFIX_RULE, KeyLayout, isValidKeyPrefix } from './keys.js';
+export { RedisConfigError, parseNode, parseNodes, redisStoreOptions, type RedisStoreConfig, type RedisStoreSettings } from './config.js';

@@ -20,6 +20,17 @@
 /** Default key prefix: keeps NemesisDB's keys apart from anything else in the cluster. */
 export const DEFAULT_KEY_PREFIX = 'nemesisdb:';
 
+/** What a key prefix must be, for every place that checks one (store options, config, flags). */
+export const KEY_PREFIX_RULE = 'must be a string without { or }';
+
+/**
+ * Whether `prefix` can prefix keys: a brace would become the hash tag of every key (Redis hashes
+ * the first {…}), putting all sessions in one slot.
+ */
+export function isValidKeyPrefix(prefix: string): boolean {
+  return !/[{}]/.test(prefix);
+}
+
 /**
  * Names that are not well-formed UTF-16 (a lone surrogate, which JSON allows: `"\ud800"`) cannot
  * be written as UTF-8 without loss. They are written as this marker (a noncharacter, valid UTF-8)
@@ -60,9 +71,8 @@ export class KeyLayout {
   private readonly sessionHead: string;
 
   constructor(readonly prefix: string = DEFAULT_KEY_PREFIX) {
-    // A brace in the prefix would become the hash tag of every key (Redis hashes the first {…}),
-    // putting all sessions in one slot; refuse it rather than silently lose the spread.
-    if (/[{}]/.test(prefix)) throw new RangeError(`keyPrefix must not contain { or }: ${JSON.stringify(prefix)}`);
+    // Refused rather than silently losing the spread over the cluster's slots.
+    if (!isValidKeyPrefix(prefix)) throw new RangeError(`keyPrefix ${KEY_PREFIX_RULE}: ${JSON.stringify(prefix)}`);
     this.sessionHead = `${prefix}{s:`;
     this.kvHead = `${prefix}kv:`;
     this.kvHeadBytes = Buffer.from(this.kvHead, 'utf8');

@@ -41,6 +41,10 @@ export interface RedisStoreOptions {
   clock?: { now(): number };
   /** Session tokens; defaults to 64 random bits from the CSPRNG, never 0 (the engine's). */
   tokens?: TokenSource;
+  /** The Redis ACL user (Redis 6+) every node is logged in as; with `password`. */
+  username?: string;
+  /** `requirepass` or the ACL user's password, for every node (and the ones discovered from them). */
+  password?: string;
   /** ioredis Cluster options, applied over this store's defaults (see `DEFAULT_CLUSTER_OPTIONS`). */
   clusterOptions?: ClusterOptions;
   /** How long `stats()` reuses its last count, in ms (counting scans every master). Default 2000. */
@@ -112,7 +116,12 @@ export class RedisStore implements DataStore {
       {
         ...DEFAULT_CLUSTER_OPTIONS,
         ...overrides,
-        redisOptions: { ...DEFAULT_CLUSTER_OPTIONS.redisOptions, ...overrides.redisOptions },
+        redisOptions: {
+          ...DEFAULT_CLUSTER_OPTIONS.redisOptions,
+          ...(options.username === undefined ? {} : { username: options.username }),
+          ...(options.password === undefined ? {} : { password: options.password }),
+          ...overrides.redisOptions,
+        },
       },
     );
     // Without a listener, a node's connection error would be an uncaught 'error' event; failures

@@ -120,20 +120,18 @@ function storeFromFile(store: { type: StoreType } & Record<string, unknown>): La
     ({ [id]: { value, key: (SETTINGS[id] as { file?: string }).file ?? id } }) as Layer;
   if (store.type === 'memory') return sourced('store', 'memory');
   try {
-    const options = redisStoreOptions(store, STORE);
-    const login = options.clusterOptions?.redisOptions;
+    const settings = redisStoreOptions(store, STORE);
     const layer: Layer = {
       ...sourced('store', 'redis'),
-      ...sourced('redisNodes', options.nodes),
-      ...(options.keyPrefix === undefined ? {} : sourced('redisKeyPrefix', options.keyPrefix)),
-      ...(login?.password === undefined ? {} : sourced('redisPassword', login.password)),
-      ...(login?.username === undefined ? {} : sourced('redisUsername', login.username)),
+      ...sourced('redisNodes', settings.nodes),
+      ...(settings.keyPrefix === undefined ? {} : sourced('redisKeyPrefix', settings.keyPrefix)),
+      ...(settings.password === undefined ? {} : sourced('redisPassword', settings.password)),
+      ...(settings.username === undefined ? {} : sourced('redisUsername', settings.username)),
     };
     return wholeLogin(layer, SETTINGS.redisPassword.file);
   } catch (error) {
     if (!(error instanceof RedisConfigError)) throw error;
-    // Its message starts with the member's path: "store.nodes[1] must be …".
-    throw new ConfigError(error.message.split(' ')[0] ?? STORE, error.message);
+    throw new ConfigError(error.path, error.message);
   }
 }
 

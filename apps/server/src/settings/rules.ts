@@ -1,7 +1,7 @@
 // The rules values are checked against: zod schemas whose error text is the rule's sentence. Ranges
 // are written once, as numbers; the sentences and the docs' range texts are computed from them.
 import { isIP } from 'node:net';
-import { RedisConfigError, parseNodes, type RedisNode } from '@nemesisdb/store-redis';
+import { KEY_PREFIX_RULE, RedisConfigError, isValidKeyPrefix, parseNodes, type RedisNode } from '@nemesisdb/store-redis';
 import { z } from 'zod';
 import { invalid } from './errors.js';
 
@@ -59,7 +59,7 @@ export const RULE = {
   file: 'must be a path to a readable file',
   storeType: `must be ${quotedChoice(STORE_TYPES)}`,
   redisNodes: 'must be a non-empty list of host:port (e.g. "10.0.0.1:7000,10.0.0.2:7000")',
-  redisKeyPrefix: 'must be a string without { or }',
+  redisKeyPrefix: KEY_PREFIX_RULE,
   text: 'must be a string',
   logLevel: `must be one of ${LOG_LEVELS.join(', ')}`,
 } as const;
@@ -75,7 +75,7 @@ export const schemas = {
   file: z.string({ error: RULE.file }).min(1, { error: RULE.file }),
   storeType: z.enum(STORE_TYPES, { error: RULE.storeType }),
   redisNodes: z.array(z.object({ host: z.string(), port: z.int() }), { error: RULE.redisNodes }).min(1, { error: RULE.redisNodes }),
-  redisKeyPrefix: z.string({ error: RULE.redisKeyPrefix }).regex(/^[^{}]*$/, { error: RULE.redisKeyPrefix }),
+  redisKeyPrefix: z.string({ error: RULE.redisKeyPrefix }).refine(isValidKeyPrefix, { error: RULE.redisKeyPrefix }),
   text: z.string({ error: RULE.text }),
 };
 
