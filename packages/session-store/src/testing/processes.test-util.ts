@@ -1,11 +1,8 @@
-// Test support: the real `nemesisdb` app and the guide's example web apps as child processes
+// Test support: the real `nemesisdb` app (test-utils' startApp) and the guide's example web apps as child processes
 // (never mocks), on 127.0.0.1 with free ports; every process a test run starts is stopped.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { startApp, stopAllApps } from '@nemesisdb/test-utils';
 
-/** The app's CLI, built by turbo before this package's tests (nemesisdb is a devDependency). */
-export const APP_CLI = fileURLToPath(new URL('../../../../apps/server/dist/cli.js', import.meta.url));
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
 
@@ -62,14 +59,10 @@ async function spawnUntil(args: string[], pattern: RegExp, env: NodeJS.ProcessEn
   return { url, process: child, stop: () => stopChild(child) };
 }
 
-/** The nemesisdb app, with extra arguments (e.g. `--store redis …`, `--no-extensions`). */
-export function startNemesis(args: string[] = []): Promise<Child> {
-  if (!existsSync(APP_CLI))
-    throw new Error(`the nemesisdb app is not built (${APP_CLI} is missing): run \`pnpm turbo run build --filter=nemesisdb\``);
-  return spawnUntil(
-    [APP_CLI, '--host', '127.0.0.1', '--port', '0', '--log-level', 'info', '--no-console', ...args],
-    /"url":"(ws:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"listening"/,
-  );
+/** The nemesisdb app, with extra arguments (e.g. `--store redis …`, `--no-extensions`): test-utils' `startApp`. */
+export async function startNemesis(args: string[] = []): Promise<Child> {
+  const app = await startApp({ console: false, args });
+  return { url: app.url, process: app.child, stop: app.stop };
 }
 
 /** A TypeScript file run with tsx, ready once it prints `listening on <url>`. */
@@ -78,7 +71,7 @@ export function startScript(file: string, env: NodeJS.ProcessEnv): Promise<Child
 }
 
 export async function stopAll(): Promise<void> {
-  await Promise.all([...running].map((child) => stopChild(child, 'SIGKILL')));
+  await Promise.all([...[...running].map((child) => stopChild(child, 'SIGKILL')), stopAllApps()]);
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
