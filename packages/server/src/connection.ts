@@ -208,6 +208,10 @@ export class Connection {
    * Sends a reply, or holds it while the journal (`fsync: "always"`) has changes not yet on disk:
    * a reply never acknowledges a change that a crash could still lose. Replies of one group leave
    * together once its sync is done (group commit), still in request order.
+   *
+   * The barrier is asked for here, for every reply, rather than returned with a write's reply:
+   * a read must wait too, when it may see another connection's change that is not durable yet
+   * (no reply shows data a crash could take back). Without a journal the call is one null check.
    */
   private emit(text: string): void {
     const barrier = this.engine.pendingDurability();
