@@ -14,23 +14,23 @@ describe('defaults', () => {
       maxPayload: 1024 * 1024,
       maxConnections: 10_000,
       maxBufferedBytes: 4 * 1024 * 1024,
-      maxDataBytes: null,
+      maxDataBytes: undefined,
       authTokens: [],
-      tls: null,
-      allowedOrigins: null,
+      tls: undefined,
+      allowedOrigins: undefined,
       console: true,
       extensions: true,
       store: { type: 'memory' },
       core: 0,
-      persist: { enabled: false, path: '/srv/data', journal: null },
+      persist: { enabled: false, path: '/srv/data', journal: undefined },
       logLevel: 'info',
-      configFile: null,
-      load: null,
+      configFile: undefined,
+      load: undefined,
     });
   });
 
   it('does not check the persist directory while persistence is off', () => {
-    expect(configOf([], { dirs: [] }).persist).toEqual({ enabled: false, path: '/srv/data', journal: null });
+    expect(configOf([], { dirs: [] }).persist).toEqual({ enabled: false, path: '/srv/data', journal: undefined });
   });
 });
 
@@ -42,7 +42,7 @@ describe('config file', () => {
       port: 1987,
       maxPayload: 1024,
       core: 0,
-      persist: { enabled: false, path: '/srv/data', journal: null },
+      persist: { enabled: false, path: '/srv/data', journal: undefined },
       configFile: '/srv/default.jsonc',
     });
   });
@@ -86,7 +86,11 @@ describe('config file', () => {
       files: { '/etc/ndb/nemesis.json': file({ persist: { enabled: true, path: 'store' } }) },
       dirs: ['/work/store'],
     };
-    expect(configOf(['--config', '/etc/ndb/nemesis.json'], world).persist).toEqual({ enabled: true, path: '/work/store', journal: null });
+    expect(configOf(['--config', '/etc/ndb/nemesis.json'], world).persist).toEqual({
+      enabled: true,
+      path: '/work/store',
+      journal: undefined,
+    });
   });
 
   it('port 0 is allowed (a free port)', () => {

@@ -37,7 +37,7 @@ describe('precedence: defaults < file < environment < flags', () => {
     port,
     maxPayload,
     maxConnections,
-    persist: { enabled: persist[0], path: `/srv/${persist[1]}`, journal: null },
+    persist: { enabled: persist[0], path: `/srv/${persist[1]}`, journal: undefined },
     logLevel,
   });
 
@@ -58,7 +58,7 @@ describe('precedence: defaults < file < environment < flags', () => {
     expect(configOf(['--config', 'nemesis.json', '--persist-enabled'], world).persist).toEqual({
       enabled: true,
       path: '/srv/from-file',
-      journal: null,
+      journal: undefined,
     });
   });
 

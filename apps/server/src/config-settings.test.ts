@@ -5,7 +5,7 @@ describe('the journal setting (beyond upstream)', () => {
   const world: World = { cwd: '/srv', files: {}, dirs: ['/srv/data'] };
 
   it('is off by default and set by flag, env or file, in that order of precedence', () => {
-    expect(configOf([], world).persist.journal).toBeNull();
+    expect(configOf([], world).persist.journal).toBeUndefined();
     expect(configOf(['--persist-enabled', '--journal', 'always'], world).persist.journal).toBe('always');
     expect(configOf(['--persist-enabled'], { ...world, env: { NEMESISDB_JOURNAL: 'everysec' } }).persist.journal).toBe('everysec');
     expect(configOf(['--persist-enabled', '--journal', 'no'], { ...world, env: { NEMESISDB_JOURNAL: 'always' } }).persist.journal).toBe(
@@ -21,7 +21,7 @@ describe('the journal setting (beyond upstream)', () => {
       }),
     };
     expect(configOf(['--config', 'n.json'], { ...world, files }).persist.journal).toBe('always');
-    expect(configOf(['--config', 'n.json', '--journal', 'off'], { ...world, files }).persist.journal).toBeNull();
+    expect(configOf(['--config', 'n.json', '--journal', 'off'], { ...world, files }).persist.journal).toBeUndefined();
   });
 
   it.each([

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { configOf, errorOf, file, withFile } from './config.test-util.js';
 
 describe('the store setting', () => {
-  const redis = (nodes: { host: string; port: number }[], keyPrefix = 'nemesisdb:', credentials: object | null = null) => ({
+  const redis = (nodes: { host: string; port: number }[], keyPrefix = 'nemesisdb:', credentials: object | undefined = undefined) => ({
     type: 'redis',
     nodes,
     keyPrefix,

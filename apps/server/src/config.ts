@@ -26,14 +26,14 @@ export interface ResolvedConfig {
   maxConnections: number;
   /** Replies buffered for one connection before its reading pauses (beyond upstream). */
   maxBufferedBytes: number;
-  /** Heap in use past which commands that add data are refused; null: no ceiling (beyond upstream). */
-  maxDataBytes: number | null;
+  /** Heap in use past which commands that add data are refused; undefined: no ceiling (beyond upstream). */
+  maxDataBytes: number | undefined;
   /** Bearer tokens clients must present; empty: no authentication (beyond upstream). */
   authTokens: string[];
-  /** PEM contents of the certificate chain and key for wss://; null: plain ws:// (beyond upstream). */
-  tls: { cert: string; key: string; certFile: string; keyFile: string } | null;
-  /** Browser origins allowed to connect; null: any (beyond upstream). */
-  allowedOrigins: string[] | null;
+  /** PEM contents of the certificate chain and key for wss://; undefined: plain ws:// (beyond upstream). */
+  tls: { cert: string; key: string; certFile: string; keyFile: string } | undefined;
+  /** Browser origins allowed to connect; undefined: any (beyond upstream). */
+  allowedOrigins: string[] | undefined;
   /** Serve the web console on plain HTTP GET `/` (beyond upstream). */
   console: boolean;
   /** Our extensions to v0.7.4 (shared sessions, SH_OPEN); false answers exactly as v0.7.4. */
@@ -49,17 +49,17 @@ export interface ResolvedConfig {
     enabled: boolean;
     /** Absolute (resolved against the working directory, as upstream does). */
     path: string;
-    /** The journal's fsync policy (beyond upstream), or null when there is no journal. */
-    journal: FsyncPolicy | null;
+    /** The journal's fsync policy (beyond upstream); undefined when there is no journal. */
+    journal: FsyncPolicy | undefined;
   };
   logLevel: LogLevel;
-  /** The config file read, absolute; null when none was given. */
-  configFile: string | null;
+  /** The config file read, absolute; undefined when none was given. */
+  configFile: string | undefined;
   /**
    * Upstream's start-up load (`--loadName`, `--loadPath`, §11.4), checked but not performed yet.
    * `path` is absolute: `--loadPath`, else the persist path.
    */
-  load: { name: string; path: string } | null;
+  load: { name: string; path: string } | undefined;
 }
 
 export type StoreConfig =
@@ -68,8 +68,8 @@ export type StoreConfig =
       type: 'redis';
       nodes: readonly RedisNode[];
       keyPrefix: string;
-      /** Login to every node; null when the cluster needs none. Never logged. */
-      credentials: { username?: string; password: string } | null;
+      /** Login to every node; undefined when the cluster needs none. Never logged. */
+      credentials: { username?: string; password: string } | undefined;
     };
 
 export type ConfigResult =
@@ -139,7 +139,7 @@ function directoryProblem(fs: ConfigFs, dir: string, writable: boolean): string 
 }
 
 /** The store, with the settings that do not go with a shared cluster refused by name. */
-function resolveStore(merged: Merged, journal: FsyncPolicy | null): StoreConfig {
+function resolveStore(merged: Merged, journal: FsyncPolicy | undefined): StoreConfig {
   if (merged.store.value === 'memory') return { type: 'memory' };
   const { key } = merged.store;
   if (merged.redisNodes.value === null) {
@@ -149,7 +149,7 @@ function resolveStore(merged: Merged, journal: FsyncPolicy | null): StoreConfig 
     );
   }
   // The cluster is the state: several servers replaying their own journals into it would be wrong.
-  if (journal !== null) {
+  if (journal !== undefined) {
     throw new ConfigError(
       merged.journal.key,
       `${merged.journal.key} works with the memory store only (${key} is "redis": use the cluster's own AOF and replicas)`,
@@ -164,7 +164,7 @@ function resolveStore(merged: Merged, journal: FsyncPolicy | null): StoreConfig 
   }
   const password = merged.redisPassword.value;
   const username = merged.redisUsername.value;
-  const credentials = password === null ? null : username === null ? { password } : { username, password };
+  const credentials = password === null ? undefined : username === null ? { password } : { username, password };
   return { type: 'redis', nodes: merged.redisNodes.value, keyPrefix: merged.redisKeyPrefix.value, credentials };
 }
 
@@ -173,7 +173,7 @@ function resolveLoad(flags: CliFlags, cwd: string, persistPath: string, fs: Conf
   if (flags.loadPath !== undefined && flags.loadName === undefined) {
     throw new ConfigError('--loadPath', '--loadPath needs --loadName (the dataset to load from that directory)');
   }
-  if (flags.loadName === undefined) return null;
+  if (flags.loadName === undefined) return undefined;
   if (!isValidDatasetName(flags.loadName)) {
     throw invalid('--loadName', 'must be a dataset name: not empty, not "." or "..", without "/", "\\" or NUL', flags.loadName);
   }
@@ -195,7 +195,7 @@ function resolveTls(merged: Merged, cwd: string, fs: ConfigFs): ResolvedConfig['
     const missing = cert === null ? merged.tlsCert.key : merged.tlsKey.key;
     throw new ConfigError(missing, `${missing} is needed too: TLS takes a certificate and its key`);
   }
-  if (cert === null || key === null) return null;
+  if (cert === null || key === null) return undefined;
   const read = (source: Sourced<string | null>) => {
     const path = resolve(cwd, source.value!);
     try {
@@ -237,8 +237,8 @@ export function resolveFromFlags(flags: CliFlags, input: Omit<ResolveConfigInput
   const cwd = input.cwd ?? process.cwd();
   const env = input.env ?? {};
 
-  const configFile = flags.config === undefined ? null : resolve(cwd, flags.config);
-  const layers = [defaults(), configFile === null ? {} : readConfigFile(configFile, fs.readFile), readEnv(env), readFlags(flags)];
+  const configFile = flags.config === undefined ? undefined : resolve(cwd, flags.config);
+  const layers = [defaults(), configFile === undefined ? {} : readConfigFile(configFile, fs.readFile), readEnv(env), readFlags(flags)];
   // Each layer holds only the settings it sets, so a plain assign gives the highest one per key.
   const merged: Merged = Object.assign({}, ...layers);
 
@@ -257,8 +257,8 @@ export function resolveFromFlags(flags: CliFlags, input: Omit<ResolveConfigInput
   }
 
   // The journal lives in the persist directory, so it needs persistence (and its checks) on.
-  const journal = merged.journal.value === 'off' ? null : merged.journal.value;
-  if (journal !== null && !merged.persistEnabled.value) {
+  const journal = merged.journal.value === 'off' ? undefined : merged.journal.value;
+  if (journal !== undefined && !merged.persistEnabled.value) {
     throw new ConfigError(
       merged.journal.key,
       `${merged.journal.key} needs persistence enabled (persist.enabled, --persist-enabled or NEMESISDB_PERSIST_ENABLED)`,
@@ -276,10 +276,11 @@ export function resolveFromFlags(flags: CliFlags, input: Omit<ResolveConfigInput
     maxPayload: merged.maxPayload.value,
     maxConnections: merged.maxConnections.value,
     maxBufferedBytes: merged.maxBufferedBytes.value,
-    maxDataBytes: merged.maxDataBytes.value,
+    // The settings layer's null ("not set") ends here: the resolved config says absent with undefined.
+    maxDataBytes: merged.maxDataBytes.value ?? undefined,
     authTokens,
     tls,
-    allowedOrigins: merged.allowedOrigins.value,
+    allowedOrigins: merged.allowedOrigins.value ?? undefined,
     console: merged.console.value,
     extensions: merged.extensions.value,
     store,

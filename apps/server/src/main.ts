@@ -36,7 +36,7 @@ async function openStore(config: ResolvedConfig, logger: Logger): Promise<DataSt
   }
   // Whether a login is used, never the password.
   logger.info(
-    { nodes: config.store.nodes, keyPrefix: config.store.keyPrefix, login: login?.username ?? (login === null ? false : 'default') },
+    { nodes: config.store.nodes, keyPrefix: config.store.keyPrefix, login: login?.username ?? (login === undefined ? false : 'default') },
     'connected to the Redis cluster',
   );
   return store;
@@ -59,7 +59,7 @@ export async function run(config: ResolvedConfig, logger: Logger): Promise<Runni
     ...(store === undefined ? {} : { store }),
     persistence,
     extensions: config.extensions,
-    maxDataBytes: config.maxDataBytes ?? undefined,
+    maxDataBytes: config.maxDataBytes,
     // The client sees only status 1000; the reason goes to the log.
     onCommandError: (error, command) => logger.error({ err: error, command }, 'command failed'),
     onMemoryLimit: (reached, usedBytes) =>
@@ -71,9 +71,9 @@ export async function run(config: ResolvedConfig, logger: Logger): Promise<Runni
   let journal: Journal | null = null;
   try {
     // The start-up load happens before the server listens (§11.4): clients never see a partial dataset.
-    if (config.load !== null) await loadAtStartup(engine, config.load, logger);
+    if (config.load !== undefined) await loadAtStartup(engine, config.load, logger);
     // Then the journal: its checkpoint and logs are newer than any dataset.
-    if (config.persist.journal !== null) {
+    if (config.persist.journal !== undefined) {
       const opened = await Journal.open(engine, { directory: join(config.persist.path, 'journal'), fsync: config.persist.journal, logger });
       journal = opened.journal;
       logger.info({ fsync: config.persist.journal, ...opened.report }, 'journal recovered');
@@ -86,8 +86,8 @@ export async function run(config: ResolvedConfig, logger: Logger): Promise<Runni
       maxConnections: config.maxConnections,
       maxBufferedBytes: config.maxBufferedBytes,
       authTokens: config.authTokens,
-      tls: config.tls === null ? undefined : { cert: config.tls.cert, key: config.tls.key },
-      allowedOrigins: config.allowedOrigins ?? undefined,
+      tls: config.tls && { cert: config.tls.cert, key: config.tls.key },
+      allowedOrigins: config.allowedOrigins,
       // Plain GETs only: the WebSocket path never looks at it.
       staticDirectory: config.console ? CONSOLE_DIRECTORY : undefined,
       logger,
@@ -109,12 +109,13 @@ export async function run(config: ResolvedConfig, logger: Logger): Promise<Runni
       // Whether security is on, never the secrets themselves.
       auth: config.authTokens.length > 0,
       tls: config.tls?.certFile ?? false,
-      allowedOrigins: config.allowedOrigins,
-      maxDataBytes: config.maxDataBytes,
+      // JSON says "not set" with null: the line keeps every field, set or not.
+      allowedOrigins: config.allowedOrigins ?? null,
+      maxDataBytes: config.maxDataBytes ?? null,
       store: config.store.type,
       extensions: config.extensions,
-      persist: config.persist,
-      configFile: config.configFile,
+      persist: { ...config.persist, journal: config.persist.journal ?? null },
+      configFile: config.configFile ?? null,
     },
     'listening',
   );
