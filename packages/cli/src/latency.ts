@@ -21,8 +21,10 @@ export interface LatencyOptions {
 const REQUEST = '{"SV_INFO":{}}';
 
 export function formatLatency(stats: LatencyStats): string {
+  // Zeros would read as a very fast server: say there is nothing to show.
+  if (stats.count === 0) return 'no samples: no SV_INFO round trip completed';
   const ms = (value: number) => value.toFixed(3);
-  return `min: ${ms(stats.count === 0 ? 0 : stats.min)}, max: ${ms(stats.max)}, avg: ${ms(stats.mean)}, p99: ${ms(stats.percentile(0.99))} (${stats.count} samples, ms)`;
+  return `min: ${ms(stats.min)}, max: ${ms(stats.max)}, avg: ${ms(stats.mean)}, p99: ${ms(stats.percentile(0.99))} (${stats.count} samples, ms)`;
 }
 
 export async function runLatency(

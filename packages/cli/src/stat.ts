@@ -45,6 +45,8 @@ async function sample(settings: ConnectionSettings, timeoutMs: number): Promise<
   const [health, metrics] = await Promise.all([getText(settings, '/health', timeoutMs), getText(settings, '/metrics', timeoutMs)]);
   if (metrics.status === 401) throw new Error('the server requires a token for /metrics: pass --token or set NEMESISDB_TOKEN');
   if (metrics.status !== 200) throw new Error(`GET /metrics answered HTTP ${metrics.status}`);
+  // Another HTTP server on the port would give a table of blanks: say what is wrong instead.
+  if (!/^nemesisdb_/m.test(metrics.body)) throw new Error('GET /metrics has no nemesisdb_ metrics: is this a NemesisDB server?');
   let h: Record<string, unknown> = {};
   try {
     h = JSON.parse(health.body) as Record<string, unknown>; // small counts: no 64-bit values in /health

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, stopAllApps, type App } from './app-server.test-util.js';
 import { STACK_TRACE, runCli } from './cli-process.test-util.js';
@@ -9,6 +12,27 @@ beforeAll(async () => {
   app = await startApp();
 });
 afterAll(stopAllApps);
+
+/** A server on 127.0.0.1 port 0 that is not NemesisDB; closed after the test. */
+async function otherServer(setup: (server: Server) => void): Promise<string> {
+  const server = createServer((_request, response) => response.end('hello'));
+  setup(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Accepts the WebSocket upgrade, then drops the connection when the first request comes. */
+function dropOnFirstRequest(server: Server): void {
+  server.on('upgrade', (request, socket) => {
+    const key = String(request.headers['sec-websocket-key']);
+    const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
+    socket.on('data', () => socket.destroy());
+  });
+}
 
 describe('--latency', () => {
   it('measures SV_INFO round trips and prints min/max/avg/p99', async () => {
@@ -32,6 +56,15 @@ describe('--latency', () => {
 
   it('exits 3 when the server cannot be reached', async () => {
     expect((await runCli(['--latency', '-n', '3', 'ws://127.0.0.1:1'])).code).toBe(3);
+  });
+
+  it('says there are no samples, not zeros, when the connection drops before the first reply', async () => {
+    const url = await otherServer(dropOnFirstRequest);
+    const result = await runCli(['--latency', '-n', '3', url]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/lost \(close code 1006\) before the reply arrived/);
+    expect(result.stdout).toBe('no samples: no SV_INFO round trip completed\n');
+    expect(result.stderr).not.toMatch(STACK_TRACE);
   });
 
   it('gives up with --timeout when the server stops answering (exit 3, no stack trace)', async () => {
@@ -88,6 +121,14 @@ describe('--stat', () => {
     const result = await runCli(['--stat', '-n', '1', 'ws://127.0.0.1:1']);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('/health');
+  });
+
+  it('exits 3 with a message when the port holds another HTTP server', async () => {
+    const url = await otherServer(() => {});
+    const result = await runCli(['--stat', '-n', '2', '-i', '100', url]);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('GET /metrics has no nemesisdb_ metrics: is this a NemesisDB server?');
   });
 
   it('reads Prometheus text and sizes', () => {
