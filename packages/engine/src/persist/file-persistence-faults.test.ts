@@ -56,7 +56,7 @@ describe('a save on a failing disk', () => {
     }
     const loaded = await previous.load('ds', 'kv');
     expect(loaded.ok && [...(loaded.dataset.kind === 'kv' ? loaded.dataset.keys : [])]).toHaveLength(3);
-  });
+  }, 120_000); // one >10 MiB save per file operation: 30 s was not enough on a loaded 2-core CI machine
 
   it('a later save and removeStaleStaging() remove staging directories a crash left behind', async () => {
     const path = await root();
