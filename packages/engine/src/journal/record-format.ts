@@ -15,37 +15,74 @@ import { crc32 as nativeCrc32 } from 'node:zlib';
  * formatting cost ~600 ns over the plain group encoding — 5–6 % of a journaled write's CPU in a
  * profile; the crc-32 package measured no better. So the group's bytes are encoded once
  * (`Buffer.from` of the joined lines, as before) and each record's checksum is computed over its
- * bytes in place: a table loop up to TABLE_LOOP_MAX_BYTES, `zlib.crc32` on the slice above it
- * (native wins on long input). Measured: +0.19 µs per record over the encoding without checksums,
- * about 2.5 % of the ~7.5 µs of CPU a journaled KV_SET takes.
+ * bytes in place: a slicing-by-8 table loop up to TABLE_LOOP_MAX_BYTES, `zlib.crc32` on the
+ * slice above it (native wins on long input). Measured on groups of 1,024 KV_SET records (60
+ * bytes): 31–52 ns per record to encode without checksums, 98–151 ns with them, so +65–100 ns
+ * per record (it was +190 ns byte by byte) — 1.5–2.5 % of the ~4 µs of CPU the engine spends on a
+ * journaled KV_SET, about 1 % of the ~7 µs the server spends on one.
  */
 export const JOURNAL_HEADER = 'nemesisdb-journal 2';
 const HEADER_LINE = `${JOURNAL_HEADER}\n`;
 /** What a record's line starts with before its checksum is filled in: 8 digits and a space. */
 export const CHECKSUM_PLACEHOLDER = '00000000 ';
 const PREFIX_BYTES = CHECKSUM_PLACEHOLDER.length;
-const TABLE_LOOP_MAX_BYTES = 512;
+const TABLE_LOOP_MAX_BYTES = 352;
 
 /** The first bytes of a new log. */
 export function journalHeader(): string {
   return HEADER_LINE;
 }
 
-const TABLE = (() => {
-  const table = new Int32Array(256);
+/**
+ * Slicing-by-8 tables: TABLES[0] is the classic byte table, TABLES[t][n] the CRC of byte n followed
+ * by t zero bytes, so eight bytes are folded per step with eight lookups instead of eight steps.
+ * Measured on a 64-byte record: 52 ns, against 126 ns byte by byte and 185 ns for `zlib.crc32`
+ * (its call and the slice cost more than the sum on short input; it wins above ~350 bytes).
+ */
+const TABLES = (() => {
+  const tables = Array.from({ length: 8 }, () => new Int32Array(256));
+  const first = tables[0]!;
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c;
+    first[n] = c;
   }
-  return table;
+  for (let t = 1; t < 8; t++) {
+    const previous = tables[t - 1]!;
+    for (let n = 0; n < 256; n++) tables[t]![n] = first[previous[n]! & 0xff]! ^ (previous[n]! >>> 8);
+  }
+  return tables;
 })();
+const [T0, T1, T2, T3, T4, T5, T6, T7] = TABLES as [
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+  Int32Array,
+];
 
 /** CRC-32 of `bytes[start, end)`, the same value as `zlib.crc32` of those bytes. */
 export function crc32Of(bytes: Uint8Array, start: number, end: number): number {
   if (end - start > TABLE_LOOP_MAX_BYTES) return nativeCrc32(bytes.subarray(start, end));
   let crc = -1;
-  for (let i = start; i < end; i++) crc = TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
+  let i = start;
+  for (; i + 8 <= end; i += 8) {
+    const low = crc ^ (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24));
+    const high = bytes[i + 4]! | (bytes[i + 5]! << 8) | (bytes[i + 6]! << 16) | (bytes[i + 7]! << 24);
+    crc =
+      T7[low & 0xff]! ^
+      T6[(low >>> 8) & 0xff]! ^
+      T5[(low >>> 16) & 0xff]! ^
+      T4[low >>> 24]! ^
+      T3[high & 0xff]! ^
+      T2[(high >>> 8) & 0xff]! ^
+      T1[(high >>> 16) & 0xff]! ^
+      T0[high >>> 24]!;
+  }
+  for (; i < end; i++) crc = T0[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
   return (crc ^ -1) >>> 0;
 }
 
