@@ -200,6 +200,23 @@ describe('decode: properties', () => {
     );
   });
 
+  it('reads strings holding slashes, colons and digit runs as the reader does (duplicates, escapes and numbers beside them)', () => {
+    // Characters that send a text to the scan or the reader when they stand outside strings.
+    const tricky = fc.string({ unit: fc.constantFrom('/', ':', '1', '2', '0', '.', 'e', '*', '"', '\\', 'a', ' '), maxLength: 24 });
+    const member = fc.tuple(tricky, fc.oneof(tricky, fc.integer(), fc.constantFrom('12345678901234567890', '60.0', '1e3', '-0')));
+    fc.assert(
+      fc.property(fc.array(member, { maxLength: 8 }), fc.boolean(), fc.nat(), (members, exactNumbers, duplicate) => {
+        const parts = members.map(
+          ([name, value]) => `${JSON.stringify(name)}:${typeof value === 'string' && /^[-\d]/.test(value) ? value : JSON.stringify(value)}`,
+        );
+        if (parts.length > 0 && duplicate % 3 === 0) parts.push(`${JSON.stringify(members[duplicate % members.length]![0])}:"second"`);
+        const text = `{"KV_SET":{"keys":{${parts.join(',')}}}}`;
+        expect(outcome(() => decode(text, { exactNumbers }))).toEqual(outcome(() => parseJson(text, exactNumbers)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('reads texts above the small-text size through the scan as their meaning', () => {
     fc.assert(
       fc.property(fc.array(spelledJson({ comments: true }), { minLength: 8, maxLength: 30 }), (parts) => {

@@ -43,6 +43,21 @@ describe('encode', () => {
     );
   });
 
+  it('writes the members beside a bigint as JSON.stringify does', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (keys, other) => {
+        expect(encode({ SH_SET: { tkn: 16351792548006066062n, keys } })).toBe(
+          `{"SH_SET":{"tkn":16351792548006066062,"keys":${JSON.stringify(keys)}}}`,
+        );
+        expect(encode([other, { deep: [keys, -7n] }])).toBe(`[${JSON.stringify(other)},{"deep":[${JSON.stringify(keys)},-7]}]`);
+      }),
+      { numRuns: 500 },
+    );
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => encode({ tkn: 1n, keys: cycle })).toThrow(TypeError);
+  });
+
   it('writes bigints reached through toJSON', () => {
     expect(encode({ a: { toJSON: () => 12345678901234567890n } })).toBe('{"a":12345678901234567890}');
   });
