@@ -6,68 +6,24 @@
 //
 //   pnpm --filter @nemesisdb/session-store bench    (env: BENCH_SECONDS, BENCH_USERS, BENCH_ROUNDS,
 //   BENCH_NEMESISDB_URL)
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
 import { RedisStore } from 'connect-redis';
 import express from 'express';
 import session, { type Store } from 'express-session';
 import { createClient } from 'redis';
 import { NemesisStore } from '../src/index.js';
+import { startServers } from './servers.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const USERS = Number(process.env.BENCH_USERS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const APP_CLI = fileURLToPath(new URL('../../../apps/server/dist/cli.js', import.meta.url));
 
 declare module 'express-session' {
   interface SessionData {
     count?: number;
     cart?: string[];
   }
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-/** Starts a process and resolves once its output matches `ready`. */
-function start(command: string, args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`${command} did not start: ${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = ready.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        child.stdout!.resume();
-        child.stderr!.resume();
-        resolve({ child, match });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}: ${output}`)));
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** The measured app: every request reads the session and writes it back changed. */
@@ -125,24 +81,8 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const directory = mkdtempSync(join(tmpdir(), 'nemesisdb-session-bench-'));
-  const redisPort = await freePort();
-  const redis = await start(
-    'redis-server',
-    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', directory],
-    /Ready to accept connections/,
-  );
-  // BENCH_NEMESISDB_URL: measure a server you started (e.g. with --cpu-prof) instead of a fresh one.
-  const given = process.env.BENCH_NEMESISDB_URL;
-  const nemesis =
-    given === undefined
-      ? await start(
-          process.execPath,
-          [APP_CLI, '--host', '127.0.0.1', '--port', '0', '--no-console'],
-          /"url":"(ws:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"listening"/,
-        )
-      : undefined;
-  const nemesisUrl = given ?? nemesis!.match[1]!;
+  const servers = await startServers();
+  const { nemesisUrl, redisPort } = servers;
   const redisClient = createClient({ url: `redis://127.0.0.1:${redisPort}` });
   await redisClient.connect();
   const nemesisStore = new NemesisStore({ url: nemesisUrl });
@@ -169,9 +109,7 @@ async function main(): Promise<void> {
     }
     await nemesisStore.close();
     await redisClient.quit();
-    if (nemesis !== undefined) await stop(nemesis.child);
-    await stop(redis.child);
-    rmSync(directory, { recursive: true, force: true });
+    await servers.stop();
   }
 
   console.log(
