@@ -28,6 +28,9 @@ import type { DataStore, StoreStats } from './store/store.js';
 export { MEMORY_FULL_MESSAGE } from './dispatch/reply.js';
 export type { JournalFailure, JournalSink } from './dispatch/journal-sink.js';
 
+/** How requests are read: exact numbers, and the `keys` maps of a body without a prototype (see `requestMaps`). */
+const REQUEST_DECODING = { exactNumbers: true, requestMaps: true } as const;
+
 /** The NemesisDB version whose wire protocol this engine speaks: what SV_INFO reports by default. */
 export const PROTOCOL_VERSION = '0.7.4';
 
@@ -134,7 +137,7 @@ export class Engine {
     this.lastKey = null;
     let request: unknown;
     try {
-      request = decode(text, { exactNumbers: true });
+      request = decode(text, REQUEST_DECODING);
     } catch (error) {
       if (error instanceof JsonDecodeError) return this.write(JSON_INVALID);
       throw error;
@@ -162,7 +165,7 @@ export class Engine {
     if (!this.pipelinesSessions || key === null || key === undefined) return null;
     let request: unknown;
     try {
-      request = decode(text, { exactNumbers: true });
+      request = decode(text, REQUEST_DECODING);
     } catch (error) {
       if (error instanceof JsonDecodeError) return null;
       throw error;

@@ -70,7 +70,7 @@ export function scanLog(data: Buffer): LogScan {
       number--;
     } else if (checked.ok) {
       try {
-        records.push({ number, offset, value: decode(checked.json, { exactNumbers: true }) });
+        records.push({ number, offset, value: decode(checked.json, { exactNumbers: true, requestMaps: true }) });
       } catch {
         damage.push({ number, offset, length: end - offset, reason: 'not valid JSON' });
       }

@@ -217,6 +217,31 @@ describe('decode: properties', () => {
     );
   });
 
+  it('requestMaps: the same values, the members of a command body without a prototype, values inside them with one', () => {
+    const text = '{"KV_SET":{"keys":{"a":{"n":1},"__proto__":{"m":2},"big":18446744073709551615}}}';
+    const request = decode(text, { exactNumbers: true, requestMaps: true }) as { KV_SET: { keys: Record<string, unknown> } };
+    expect(request).toEqual(decode(text, { exactNumbers: true }));
+    expect(Object.getPrototypeOf(request)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(request.KV_SET)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(request.KV_SET.keys)).toBeNull();
+    expect(Object.keys(request.KV_SET.keys)).toEqual(['a', '__proto__', 'big']);
+    expect(Object.getPrototypeOf(request.KV_SET.keys.a)).toBe(Object.prototype);
+    expect(JSON.stringify(request.KV_SET.keys.__proto__)).toBe('{"m":2}');
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          mutatedJson,
+          spelledJson({ comments: true }).map((spelled) => `{"KV_SET":{"keys":${spelled.text}}}`),
+        ),
+        fc.boolean(),
+        (text, exactNumbers) => {
+          expect(outcome(() => decode(text, { exactNumbers, requestMaps: true }))).toEqual(outcome(() => decode(text, { exactNumbers })));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
   it('reads texts above the small-text size through the scan as their meaning', () => {
     fc.assert(
       fc.property(fc.array(spelledJson({ comments: true }), { minLength: 8, maxLength: 30 }), (parts) => {

@@ -14,8 +14,8 @@ import { JsonDouble, type ExactJsonValue } from './json-value.js';
  * - integer literals outside the safe range become `bigint` (exact);
  * - with `exactNumbers`, integral doubles (`60.0`, `1e3`) become {@link JsonDouble}.
  */
-export function parseJson(text: string, exactNumbers: boolean): ExactJsonValue {
-  return new Parser(text, exactNumbers).parseDocument();
+export function parseJson(text: string, exactNumbers: boolean, prototypelessDepth = 0): ExactJsonValue {
+  return new Parser(text, exactNumbers, prototypelessDepth).parseDocument();
 }
 
 const ESCAPES: Record<number, string> = {
@@ -36,6 +36,8 @@ class Parser {
   constructor(
     private readonly text: string,
     private readonly exactNumbers: boolean,
+    /** Objects at this depth (the root is 1) are made without a prototype; 0: none. See `DecodeOptions.requestMaps`. */
+    private readonly prototypelessDepth: number,
   ) {}
 
   parseDocument(): ExactJsonValue {
@@ -102,7 +104,8 @@ class Parser {
   }
 
   private parseObject(): ExactJsonValue {
-    const object: Record<string, ExactJsonValue> = {};
+    const object: Record<string, ExactJsonValue> =
+      this.depth + 1 === this.prototypelessDepth ? (Object.create(null) as Record<string, ExactJsonValue>) : {};
     if (this.enter(Ch.CloseBrace)) return object;
     do {
       if (this.text.charCodeAt(this.pos) !== Ch.Quote) this.fail('expected a member name');
