@@ -199,6 +199,33 @@ describe('durability (a journal synced on every write)', () => {
   });
 });
 
+describe('a journal that stays unwritable', () => {
+  it('closes the connection with 1011 and the reason, never acknowledging the held change', async () => {
+    const engine = new Engine();
+    const failure = new Error('journal failed (ENOSPC: no space left on device) and could not be written for 30 s');
+    let giveUp: (error: Error) => void = () => {};
+    let barrier: Promise<void> | null = null;
+    engine.attachJournal({
+      append: () => {
+        barrier ??= new Promise<void>((_resolve, reject) => (giveUp = reject));
+        barrier.catch(() => {});
+        return barrier;
+      },
+      expired: () => {},
+      durability: () => barrier,
+      compact: () => Promise.resolve(),
+    });
+    const server = await serve({ engine });
+    const c = await client(server.url);
+    c.ws.send('{"KV_SET":{"keys":{"held":1}}}');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(c.waiting()).toBe(0); // held while the journal retries
+    giveUp(failure); // the journal's hold timeout (JournalStalledError) gives up on it
+    expect(await c.closed).toEqual({ code: 1011, reason: failure.message });
+    expect(c.waiting()).toBe(0); // the change was never acknowledged
+  });
+});
+
 describe('connections', () => {
   it('refuses connections beyond maxConnections with HTTP 503', async () => {
     const server = await serve({ maxConnections: 2 });
