@@ -9,7 +9,7 @@ export interface LogCheck {
   format: 1 | 2;
   records: number;
   damage: LogDamage[];
-  /** Only the last record is damaged: the server skips it by itself. */
+  /** Only the last record is damaged, cut short by a crash (see `LogScan.tornTail`): the server skips it by itself. */
   tornTail: boolean;
 }
 

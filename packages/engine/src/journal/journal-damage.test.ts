@@ -125,6 +125,19 @@ describe('a damaged journal', () => {
     expect((await checkJournal(directory)).startable).toBe(true);
   });
 
+  it('a changed byte in the last record, complete with its newline, stops the start: an acknowledged change must not vanish', async () => {
+    const { directory, log } = await crashedJournal(10);
+    const bytes = await readFile(log);
+    const at = bytes.lastIndexOf('"k9"');
+    bytes[at + 2] = bytes[at + 2]! ^ 0x01;
+    await writeFile(log, bytes);
+    await expect(Journal.open(new Engine(), { directory, fsync: 'no' })).rejects.toThrow(JournalDamagedError);
+    expect(await readFile(log)).toEqual(bytes); // kept as it is
+    const check = await checkJournal(directory, { fix: true });
+    expect(check.fixed).toEqual([expect.objectContaining({ path: log, recordsDropped: 1 })]);
+    expect(count(await recover(directory))).toBe(9);
+  });
+
   it('a tail of zeros (a crash after the file grew) is a torn last record', async () => {
     const { directory, log } = await crashedJournal(10);
     await appendFile(log, Buffer.alloc(4096));

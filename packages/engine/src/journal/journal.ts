@@ -39,7 +39,7 @@ export interface RecoveryReport {
   skipped: number;
 }
 
-/** A journal damaged before its last record: the server must not start on part of its data. */
+/** A damaged journal (anything but a last record a crash cut short): the server must not start on part of its data. */
 export class JournalDamagedError extends Error {
   constructor(
     readonly path: string,
@@ -95,7 +95,7 @@ export class Journal {
   /**
    * Recovers the journal in `options.directory` into `engine` (checkpoint, then logs), starts a new
    * log and attaches itself to the engine, which from then on journals every change. Throws
-   * `JournalDamagedError` (changing nothing on disk) when a log is damaged before its last record.
+   * `JournalDamagedError` (changing nothing on disk) when a log is damaged anywhere but in a last record cut short by a crash.
    */
   static async open(engine: Engine, options: JournalOptions): Promise<{ journal: Journal; report: RecoveryReport }> {
     const fs = options.fs ?? nodeFileSystem;

@@ -39,6 +39,35 @@ describe('scanLog', () => {
     );
   });
 
+  it('a changed byte in a complete last record is damage (bit rot of an acknowledged record), not a torn tail', () => {
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 1, maxLength: 20 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (records, at, xor) => {
+        const bytes = log(records);
+        const lastLine = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
+        const index = lastLine + (at % (bytes.length - 1 - lastLine)); // any byte of the line but its newline
+        const damaged = Buffer.from(bytes);
+        damaged[index] = damaged[index]! ^ xor;
+        fc.pre(damaged[index] !== 0x0a && damaged[index] !== 0);
+        const scan = scanLog(damaged);
+        expect(scan.damage).toHaveLength(1);
+        expect(scan.tornTail).toBe(false);
+        expect(scan.goodBytes).toBe(lastLine);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('a last line holding zero bytes (the file grew before its data reached the disk) is torn, even when a newline follows', () => {
+    const bytes = log([
+      { key: 'a', value: 1 },
+      { key: 'b', value: 2 },
+    ]);
+    const lastLine = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
+    const zeroed = Buffer.from(bytes);
+    zeroed.fill(0, lastLine + 4, lastLine + 12);
+    expect(scanLog(zeroed)).toMatchObject({ tornTail: true, goodBytes: lastLine });
+  });
+
   it('cut anywhere: only a torn last record, everything before it intact', () => {
     fc.assert(
       fc.property(fc.array(record, { minLength: 1, maxLength: 20 }), fc.nat(), (records, at) => {

@@ -26,8 +26,10 @@ export interface LogScan {
   readonly records: LogRecord[];
   readonly damage: LogDamage[];
   /**
-   * The only damage is the very last record: what a crash in the middle of a write leaves (a
-   * record cut short, or a tail of zeros). It was never acknowledged with `fsync: "always"`.
+   * The only damage is the very last record, and it looks like what a crash in the middle of a
+   * write leaves: a line never finished (no newline after it) or holding zero bytes (the file grew
+   * before its data reached the disk). It was never acknowledged with `fsync: "always"`. A complete
+   * last line that fails its checksum is bit rot of an acknowledged record: damage, not torn.
    */
   readonly tornTail: boolean;
   /** Where the first damaged record starts (the file's size when there is none): `--fix` cuts here. */
@@ -45,6 +47,8 @@ export function scanLog(data: Buffer): LogScan {
   let offset = 0;
   let number = 0;
   let first = true;
+  /** Whether the first damaged line looks cut short by a crash (see `tornTail`). */
+  let firstDamageCutShort = false;
   while (offset < data.length) {
     let end = data.indexOf(NEWLINE, offset);
     const terminated = end >= 0;
@@ -60,6 +64,7 @@ export function scanLog(data: Buffer): LogScan {
       // A header cut short by a crash right after the log was created: no record behind it.
       if (!terminated && JOURNAL_HEADER.startsWith(line)) {
         damage.push({ number: 0, offset, length: end - offset, reason: 'header cut short' });
+        firstDamageCutShort = true;
         break;
       }
     }
@@ -72,15 +77,17 @@ export function scanLog(data: Buffer): LogScan {
       try {
         records.push({ number, offset, value: decode(checked.json, { exactNumbers: true, requestMaps: true }) });
       } catch {
+        if (damage.length === 0) firstDamageCutShort = !terminated || data.subarray(offset, end).includes(0);
         damage.push({ number, offset, length: end - offset, reason: 'not valid JSON' });
       }
     } else {
+      if (damage.length === 0) firstDamageCutShort = !terminated || data.subarray(offset, end).includes(0);
       damage.push({ number, offset, length: end - offset, reason: checked.reason });
     }
     offset = terminated ? end + 1 : end;
   }
   const firstDamage = damage[0];
   const lastRecord = records.at(-1);
-  const tornTail = damage.length === 1 && (lastRecord === undefined || lastRecord.offset < firstDamage!.offset);
+  const tornTail = damage.length === 1 && firstDamageCutShort && (lastRecord === undefined || lastRecord.offset < firstDamage!.offset);
   return { format, records, damage, tornTail, goodBytes: firstDamage?.offset ?? data.length, bytes: data.length };
 }
