@@ -171,56 +171,63 @@ describe('order and flow', () => {
   });
 });
 
+/**
+ * An engine whose journal holds every change until the test says: `release` makes the held changes
+ * durable (their replies go out), `fail` gives up on them as a journal stalled on a dead disk does.
+ */
+function engineWithHeldJournal() {
+  const engine = new Engine();
+  let settle: { resolve: () => void; reject: (error: Error) => void } | null = null;
+  let barrier: Promise<void> | null = null;
+  engine.attachJournal({
+    append: () => {
+      barrier ??= new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+      barrier.catch(() => {}); // a failure is the connection's to handle
+      return barrier;
+    },
+    expired: () => {},
+    durability: () => barrier,
+    compact: () => Promise.resolve(),
+  });
+  const take = () => {
+    const held = { barrier: barrier!, settle: settle! };
+    barrier = null;
+    settle = null;
+    return held;
+  };
+  return {
+    engine,
+    release: async () => {
+      const held = take();
+      held.settle.resolve();
+      await held.barrier;
+    },
+    fail: (error: Error) => take().settle.reject(error),
+  };
+}
+
 describe('durability (a journal synced on every write)', () => {
   it('holds replies until their changes are durable, then sends them in order', async () => {
-    const engine = new Engine();
-    let release: () => void = () => {};
-    let barrier: Promise<void> | null = null;
-    engine.attachJournal({
-      append: () => {
-        barrier ??= new Promise<void>((resolve) => (release = resolve));
-        return barrier;
-      },
-      expired: () => {},
-      durability: () => barrier,
-      compact: () => Promise.resolve(),
-    });
-    const server = await serve({ engine });
+    const journal = engineWithHeldJournal();
+    const server = await serve({ engine: journal.engine });
     const c = await client(server.url);
     c.ws.send('{"KV_SET":{"keys":{"a":1}}}');
     c.ws.send('{"KV_GET":{"keys":["a"]}}');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(c.waiting()).toBe(0); // both replies held: the GET's reads the SET's change
-    const durable = barrier!;
-    barrier = null;
-    release();
-    await durable;
+    await journal.release();
     expect(await c.replies(2)).toEqual(['{"KV_SET_RSP":{"st":1}}', '{"KV_GET_RSP":{"keys":{"a":1},"st":1}}']);
   });
-});
 
-describe('a journal that stays unwritable', () => {
-  it('closes the connection with 1011 and the reason, never acknowledging the held change', async () => {
-    const engine = new Engine();
-    const failure = new Error('journal failed (ENOSPC: no space left on device) and could not be written for 30 s');
-    let giveUp: (error: Error) => void = () => {};
-    let barrier: Promise<void> | null = null;
-    engine.attachJournal({
-      append: () => {
-        barrier ??= new Promise<void>((_resolve, reject) => (giveUp = reject));
-        barrier.catch(() => {});
-        return barrier;
-      },
-      expired: () => {},
-      durability: () => barrier,
-      compact: () => Promise.resolve(),
-    });
-    const server = await serve({ engine });
+  it('closes the connection with 1011 and the reason when the journal stays unwritable, never acknowledging the held change', async () => {
+    const journal = engineWithHeldJournal();
+    const server = await serve({ engine: journal.engine });
     const c = await client(server.url);
     c.ws.send('{"KV_SET":{"keys":{"held":1}}}');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(c.waiting()).toBe(0); // held while the journal retries
-    giveUp(failure); // the journal's hold timeout (JournalStalledError) gives up on it
+    const failure = new Error('journal failed (ENOSPC: no space left on device) and could not be written for 30 s');
+    journal.fail(failure); // the journal's hold timeout (JournalStalledError) gives up on it
     expect(await c.closed).toEqual({ code: 1011, reason: failure.message });
     expect(c.waiting()).toBe(0); // the change was never acknowledged
   });
