@@ -3,7 +3,7 @@
 // unpacked into a fresh node_modules, as `npm install <tarballs>` lays them out. Their third-party
 // dependencies are linked from the workspace's installed copies instead of being downloaded, so
 // the test needs no registry; a file missing from a tarball, a bin path or shebang that is wrong,
-// or a dependency a package uses but does not declare fails here.
+// or a dependency used but declared by none of these packages fails here.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
