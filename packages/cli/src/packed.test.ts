@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STACK_TRACE, runScript, startScript } from './cli-process.test-util.js';
+import { startApp } from './app-server.test-util.js';
+import { STACK_TRACE, runScript } from './cli-process.test-util.js';
 
 const WORKSPACE = fileURLToPath(new URL('../../../', import.meta.url));
 /** The packages `nemesisdb` and `nemesisdb-cli` install, by their folder in the workspace. */
@@ -93,20 +94,17 @@ describe.skipIf(pnpm === null && !process.env.CI)(`the packed tarballs, installe
     const cli = binOf(root, manifests.get('@nemesisdb/cli')!, 'nemesisdb-cli');
     for (const bin of [server, cli]) expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n'), bin).toBe(true);
 
-    const started = await startScript(server, ['--host', '127.0.0.1', '--port', '0', '--no-console'], {
-      cwd: root,
-      until: /"msg":"listening"/,
-    });
+    // The packed app, started as the workspace's is (test-utils' startApp: stopped by every test run).
+    const app = await startApp({ cli: server });
     try {
-      const url = /"url":"(ws:\/\/[^"]+)"/.exec(started.output())![1]!;
-      const set = await runScript(cli, ['--raw', '-u', url, 'KV_SET', '{"keys":{"packed":18446744073709551615}}'], { cwd: root });
+      const set = await runScript(cli, ['--raw', '-u', app.url, 'KV_SET', '{"keys":{"packed":18446744073709551615}}'], { cwd: root });
       expect(set).toMatchObject({ code: 0, stdout: '{"KV_SET_RSP":{"st":1}}\n' });
-      const get = await runScript(cli, ['--raw', '-u', url, 'KV_GET', '{"keys":["packed"]}'], { cwd: root });
+      const get = await runScript(cli, ['--raw', '-u', app.url, 'KV_GET', '{"keys":["packed"]}'], { cwd: root });
       expect(get.stdout).toBe('{"KV_GET_RSP":{"keys":{"packed":18446744073709551615},"st":1}}\n');
       const version = await runScript(cli, ['--version'], { cwd: root });
       expect(version).toMatchObject({ code: 0, stdout: `${manifests.get('@nemesisdb/cli')!.version}\n` });
     } finally {
-      await started.stop();
+      await app.stop();
     }
     const refused = await runScript(cli, ['-u', 'ws://127.0.0.1:9', 'SV_INFO'], { cwd: root });
     expect(refused.code).not.toBe(0);

@@ -11,6 +11,8 @@ const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
 
 export interface AppOptions {
+  /** The app's `cli.js` to run: the workspace build (APP_CLI) unless a test runs another copy (e.g. one unpacked from its tarball). */
+  cli?: string;
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;
   /** Enables persistence rooted at this directory. */
@@ -85,10 +87,11 @@ const withoutOwnSettings = () => Object.fromEntries(Object.entries(process.env).
 
 /** Starts the app and resolves once its log says it is listening (rejects with `AppExitedError` if it exits first). */
 export async function startApp(options: AppOptions = {}): Promise<App> {
-  if (!existsSync(APP_CLI)) {
-    throw new Error(`the nemesisdb app is not built (${APP_CLI} is missing): run \`pnpm turbo run build --filter=nemesisdb\``);
+  const cli = options.cli ?? APP_CLI;
+  if (!existsSync(cli)) {
+    throw new Error(`the nemesisdb app is not built (${cli} is missing): run \`pnpm turbo run build --filter=nemesisdb\``);
   }
-  const args = [APP_CLI, '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--log-level', 'info'];
+  const args = [cli, '--host', '127.0.0.1', '--port', String(options.port ?? 0), '--log-level', 'info'];
   if (options.persistPath !== undefined) args.push('--persist-enabled', '--persist-path', options.persistPath);
   if (options.console === false) args.push('--no-console');
   args.push(...(options.args ?? []));
