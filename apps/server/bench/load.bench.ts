@@ -21,7 +21,8 @@ import { RedisCluster, findRedis } from '@nemesisdb/store-redis/testing';
 import { LoadConnection } from './load-connection.js';
 import { printReport, kops, type Measurement, type Results } from './report.js';
 import { SESSION_POOL, chosenScenarios, requests, type Scenario } from './scenarios.js';
-import { cpuSeconds, startOurs, startReference, type Target } from './targets.js';
+import { cpuSeconds } from '@nemesisdb/test-utils';
+import { startOurs, startReference, type Target } from './targets.js';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 3);
 const ROUNDS = Number(process.env.LOAD_ROUNDS ?? 3);

@@ -1,13 +1,12 @@
 // The servers the load bench measures, each a separate process whose CPU time it reads: our app
 // and C++ NemesisDB v0.7.4.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APP_CLI, freePort } from '@nemesisdb/test-utils';
 
-const CLK_TCK = 100; // Linux USER_HZ
 const REFERENCE_START_TIMEOUT_MS = 15_000;
 
 export interface Target {
@@ -91,11 +90,4 @@ async function stopChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);
-}
-
-/** CPU seconds the process has used so far, all threads (utime + stime, fields 14 and 15 of /proc/PID/stat). */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }

@@ -1,13 +1,13 @@
 // The two servers the session-store benches measure against, started fresh for a run: our
-// `nemesisdb` app (in-memory store) and a local redis-server, each on a free loopback port.
+// `nemesisdb` app (in-memory store, through test-utils' startApp) and a local redis-server on a
+// free loopback port.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { freePort, startApp } from '@nemesisdb/test-utils';
 
-const APP_CLI = fileURLToPath(new URL('../../../apps/server/dist/cli.js', import.meta.url));
+export { cpuSeconds } from '@nemesisdb/test-utils';
 
 export interface Servers {
   nemesisUrl: string;
@@ -25,66 +25,50 @@ export interface Servers {
 export async function startServers(): Promise<Servers> {
   const directory = mkdtempSync(join(tmpdir(), 'nemesisdb-session-bench-'));
   const redisPort = await freePort();
-  const redis = await start(
-    'redis-server',
-    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', directory],
-    /Ready to accept connections/,
-  );
+  const redis = await startRedis([
+    '--port',
+    String(redisPort),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    directory,
+  ]);
   const given = process.env.BENCH_NEMESISDB_URL;
-  const nemesis =
-    given === undefined
-      ? await start(
-          process.execPath,
-          [APP_CLI, '--host', '127.0.0.1', '--port', '0', '--no-console'],
-          /"url":"(ws:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"listening"/,
-        )
-      : undefined;
+  const nemesis = given === undefined ? await startApp({ console: false }) : undefined;
   return {
-    nemesisUrl: given ?? nemesis!.match[1]!,
+    nemesisUrl: given ?? nemesis!.url,
     redisPort,
     nemesisPid: nemesis?.child.pid,
-    redisPid: redis.child.pid!,
+    redisPid: redis.pid!,
     stop: async () => {
-      if (nemesis !== undefined) await stop(nemesis.child);
-      await stop(redis.child);
+      await nemesis?.stop();
+      await stop(redis);
       rmSync(directory, { recursive: true, force: true });
     },
   };
 }
 
-/** CPU seconds (user + system, all threads) a process has used so far, from /proc (Linux). */
-export function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-/** Starts a process and resolves once its output matches `ready`. */
-function start(command: string, args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts redis-server and resolves once it accepts connections. */
+function startRedis(args: string[]): Promise<ChildProcess> {
+  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`${command} did not start: ${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${output}`)), 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = ready.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        child.stdout!.resume();
-        child.stderr!.resume();
-        resolve({ child, match });
-      }
+      if (!/Ready to accept connections/.test(output)) return;
+      clearTimeout(timer);
+      child.stdout!.resume();
+      child.stderr!.resume();
+      resolve(child);
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}: ${output}`)));
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)));
   });
 }
 
