@@ -47,8 +47,6 @@ export function scanLog(data: Buffer): LogScan {
   let offset = 0;
   let number = 0;
   let first = true;
-  /** Whether the first damaged line looks cut short by a crash (see `tornTail`). */
-  let firstDamageCutShort = false;
   while (offset < data.length) {
     let end = data.indexOf(NEWLINE, offset);
     const terminated = end >= 0;
@@ -64,7 +62,6 @@ export function scanLog(data: Buffer): LogScan {
       // A header cut short by a crash right after the log was created: no record behind it.
       if (!terminated && JOURNAL_HEADER.startsWith(line)) {
         damage.push({ number: 0, offset, length: end - offset, reason: 'header cut short' });
-        firstDamageCutShort = true;
         break;
       }
     }
@@ -77,17 +74,22 @@ export function scanLog(data: Buffer): LogScan {
       try {
         records.push({ number, offset, value: decode(checked.json, { exactNumbers: true, requestMaps: true }) });
       } catch {
-        if (damage.length === 0) firstDamageCutShort = !terminated || data.subarray(offset, end).includes(0);
         damage.push({ number, offset, length: end - offset, reason: 'not valid JSON' });
       }
     } else {
-      if (damage.length === 0) firstDamageCutShort = !terminated || data.subarray(offset, end).includes(0);
       damage.push({ number, offset, length: end - offset, reason: checked.reason });
     }
     offset = terminated ? end + 1 : end;
   }
   const firstDamage = damage[0];
   const lastRecord = records.at(-1);
-  const tornTail = damage.length === 1 && firstDamageCutShort && (lastRecord === undefined || lastRecord.offset < firstDamage!.offset);
+  const tornTail =
+    damage.length === 1 && (lastRecord === undefined || lastRecord.offset < firstDamage!.offset) && cutShort(data, firstDamage!);
   return { format, records, damage, tornTail, goodBytes: firstDamage?.offset ?? data.length, bytes: data.length };
+}
+
+/** Whether a damaged line looks cut short by a crash: no newline after it, or zero bytes in it. */
+function cutShort(data: Buffer, line: LogDamage): boolean {
+  const end = line.offset + line.length;
+  return end === data.length || data.subarray(line.offset, end).includes(0);
 }
