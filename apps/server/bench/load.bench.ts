@@ -14,8 +14,8 @@
 // generator, on raw-websocket.ts), report.ts (the tables).
 // Run with `pnpm bench` (after `pnpm build`); LOAD_SECONDS per measurement (default 3);
 // LOAD_ONLY=session:4:64 runs one row; LOAD_SERVER_NODE_ARGS="--cpu-prof" profiles our server;
-// LOAD_BASELINE_NODE_ARGS="--import ./old-build-loader.mjs" adds our server started with those
-// Node arguments as a "baseline" (e.g. a loader that maps a package to an older build), measured
+// LOAD_BASELINE_NODE_ARGS="--import ./bench/baseline-loader.mjs" adds our server started with those
+// Node arguments as a "baseline" (that loader maps packages to an older build: see its header), measured
 // in the same rounds, to show what a change bought.
 import { RedisCluster, findRedis } from '@nemesisdb/store-redis/testing';
 import { LoadConnection } from './load-connection.js';
