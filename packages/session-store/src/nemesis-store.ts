@@ -9,7 +9,7 @@
 // sid → token and falls back to SH_OPEN when a token stops working (status 100).
 //
 // For all/ids/length/clear the store keeps an index of its sessions as KV keys (session-index.ts).
-import { NemesisClient, NemesisError, type ClientOptions, type KeyValues, type Session } from '@nemesisdb/client';
+import { NemesisClient, NemesisError, type ClientOptions, type FoundValues, type KeyValues, type Session } from '@nemesisdb/client';
 import { SessionIndex } from './session-index.js';
 import { storeBase } from './store-base.js';
 import { cookieExpired, plain, sessionTtl, type StoredSession, type TtlOption } from './stored-session.js';
@@ -41,6 +41,7 @@ export interface NemesisStoreOptions {
 const DEFAULT_PREFIX = 'sess:';
 const DEFAULT_INDEX_PREFIX = 'nemesis-session-store:';
 const SESSION_KEY = 'sess';
+const SESSION_KEYS: readonly string[] = [SESSION_KEY];
 
 /** Whether a call failed because the session is gone (ended, expired): status 100. */
 function isGone(error: unknown): boolean {
@@ -194,20 +195,26 @@ export class NemesisStore extends storeBase() {
     return found;
   }
 
-  private async read(sid: string): Promise<StoredSession | null> {
+  private read(sid: string): Promise<StoredSession | null> {
+    // The steady state, without an async frame of its own: the cached session, one SH_GET.
+    const cached = this.cache.get(sid);
+    if (cached === undefined) return this.readSlowly(sid);
+    return cached.session.get(SESSION_KEYS).then(
+      (values) => this.stored(sid, values),
+      (error: unknown) => {
+        if (!isGone(error)) throw error;
+        if (this.cache.get(sid) === cached) this.cache.delete(sid);
+        return this.readSlowly(sid); // ended or expired behind our back: ask by name
+      },
+    );
+  }
+
+  private async readSlowly(sid: string): Promise<StoredSession | null> {
     for (let attempt = 0; attempt < 2; attempt++) {
       const found = await this.find(sid);
       if (found === undefined) return null;
       try {
-        const values = await found.session.get([SESSION_KEY]);
-        const stored = values[SESSION_KEY] as StoredSession | undefined;
-        if (stored === undefined || stored === null || typeof stored !== 'object') return null;
-        // A cookie past its expiry (a server clock ahead, an absolute expiry) is no session.
-        if (cookieExpired(stored)) {
-          await this.remove(sid);
-          return null;
-        }
-        return stored;
+        return await this.stored(sid, await found.session.get(SESSION_KEYS));
       } catch (error) {
         if (!isGone(error)) throw error;
         this.cache.delete(sid); // ended or expired behind our back: ask by name once more
@@ -216,10 +223,40 @@ export class NemesisStore extends storeBase() {
     return null;
   }
 
-  private async write(sid: string, session: StoredSession): Promise<void> {
+  /** The web session in what SH_GET found, if any. */
+  private stored(sid: string, values: FoundValues): StoredSession | null | Promise<null> {
+    const stored = values[SESSION_KEY] as StoredSession | undefined;
+    if (stored === undefined || stored === null || typeof stored !== 'object') return null;
+    // A cookie past its expiry (a server clock ahead, an absolute expiry) is no session.
+    if (cookieExpired(stored)) return this.remove(sid).then(() => null);
+    return stored;
+  }
+
+  private write(sid: string, session: StoredSession): Promise<void> {
     const ttl = sessionTtl(session, this.ttlOption);
     if (ttl <= 0) return this.remove(sid);
-    const keys = { [SESSION_KEY]: plain(session) } as KeyValues;
+    const cached = this.cache.get(sid);
+    if (cached === undefined || cached.ttl !== ttl) return this.writeSlowly(sid, plain(session), ttl);
+    // The steady state: one SH_SET, which also extends the session (extendOnSetAdd). The SDK
+    // writes the value as JSON.stringify would (toJSON, no undefined or functions), during this
+    // call, so no copy is made first: 1.3 µs of the web app's CPU per write, of ~17 µs for a
+    // get and a set together.
+    return cached.session.set({ [SESSION_KEY]: session }).catch((error: unknown) => {
+      if (!isGone(error)) throw error;
+      if (this.cache.get(sid) === cached) this.cache.delete(sid);
+      // Ended or expired behind our back. express-session no longer changes a session it has
+      // handed to set, so the object still holds what it held then.
+      return this.writeSlowly(sid, plain(session), ttl);
+    });
+  }
+
+  /**
+   * A write that first has to find, learn about or create the NemesisDB session. `value` is a
+   * copy made when the write was asked for, since the round trips before the SH_SET let the app
+   * run meanwhile.
+   */
+  private async writeSlowly(sid: string, value: unknown, ttl: number): Promise<void> {
+    const keys = { [SESSION_KEY]: value } as KeyValues;
     for (let attempt = 0; attempt < 3; attempt++) {
       const found = await this.find(sid);
       if (found !== undefined && found.ttl === 0) {
