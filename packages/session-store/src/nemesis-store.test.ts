@@ -81,7 +81,14 @@ describe('NemesisStore', () => {
       }
     }
     const session = (visits: number) =>
-      ({ cookie: new Cookie(3_600_000), visits, at: new Date(0), gone: undefined, fn: () => 1, list: [undefined, NaN] }) as unknown as StoredSession;
+      ({
+        cookie: new Cookie(3_600_000),
+        visits,
+        at: new Date(0),
+        gone: undefined,
+        fn: () => 1,
+        list: [undefined, NaN],
+      }) as unknown as StoredSession;
     const expected = (visits: number) => ({
       cookie: { originalMaxAge: 3_600_000, path: '/' },
       visits,

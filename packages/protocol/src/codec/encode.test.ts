@@ -61,7 +61,9 @@ describe('encode', () => {
   it('writes bigints reached through toJSON', () => {
     expect(encode({ a: { toJSON: () => 12345678901234567890n } })).toBe('{"a":12345678901234567890}');
     // Deep inside a member beside a token, where no type walk can see it coming.
-    expect(encode({ tkn: 1n, keys: { a: [{ b: { toJSON: () => 2n ** 64n } }] } })).toBe('{"tkn":1,"keys":{"a":[{"b":18446744073709551616}]}}');
+    expect(encode({ tkn: 1n, keys: { a: [{ b: { toJSON: () => 2n ** 64n } }] } })).toBe(
+      '{"tkn":1,"keys":{"a":[{"b":18446744073709551616}]}}',
+    );
   });
 
   it('writes exact numbers deep inside the members beside a token', () => {
