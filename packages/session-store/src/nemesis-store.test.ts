@@ -123,6 +123,16 @@ describe('NemesisStore', () => {
     await plain.set('nocookie', web({}, -1000)); // expired cookie: destroys
     expect(await db.sessions.openShared(`${plain.prefix}nocookie`)).toBeNull();
     expect(await plain.get('nocookie')).toBeNull();
+
+    // A ttl function that throws fails that call (callback and promise), never the caller's stack.
+    const failing = newStore({
+      ttl: () => {
+        throw new Error('no ttl');
+      },
+    });
+    await expect(failing.set('f', web())).rejects.toThrow('no ttl');
+    const viaCallback = await new Promise<unknown>((resolve) => void failing.set('f', web(), resolve));
+    expect(viaCallback).toBeInstanceOf(Error);
   });
 
   it('touch extends the session; without touches it expires ttl after the last set', async () => {

@@ -233,7 +233,12 @@ export class NemesisStore extends storeBase() {
   }
 
   private write(sid: string, session: StoredSession): Promise<void> {
-    const ttl = sessionTtl(session, this.ttlOption);
+    let ttl: number;
+    try {
+      ttl = sessionTtl(session, this.ttlOption); // may run the app's ttl function
+    } catch (error) {
+      return Promise.reject(error as Error); // to the callback, as from any other failure
+    }
     if (ttl <= 0) return this.remove(sid);
     const cached = this.cache.get(sid);
     if (cached === undefined || cached.ttl !== ttl) return this.writeSlowly(sid, plain(session), ttl);
