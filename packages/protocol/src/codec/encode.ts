@@ -76,37 +76,11 @@ function writeValue(input: unknown, key: string, depth: number): string | undefi
   }
 }
 
-/**
- * A member of a value that holds a bigint or a JsonDouble somewhere. Members without one (a
- * request's `keys` beside its token, a reply's values beside `tkn`) are written by JSON.stringify:
- * the writer's concatenations made ~2.6 KB of garbage per SH_SET of a web session, a tenth of all
- * an SDK client allocates per request. A member with a toJSON of its own goes through the writer,
- * which calls it with the member's name as JSON.stringify does; a bigint reached through a nested
- * toJSON makes the native call throw, and the writer takes that member over (cycles too, which it
- * reports).
- */
-function writeMember(value: unknown, key: string, depth: number): string | undefined {
-  if (
-    typeof value === 'object' &&
-    value !== null &&
-    !(value instanceof JsonDouble) &&
-    typeof (value as { toJSON?: unknown }).toJSON !== 'function' &&
-    !holdsExactNumber(value, depth)
-  ) {
-    try {
-      return JSON.stringify(value);
-    } catch {
-      // falls through to the writer
-    }
-  }
-  return writeValue(value, key, depth);
-}
-
 function writeArray(array: unknown[], depth: number): string {
   let out = '[';
   for (let i = 0; i < array.length; i++) {
     if (i > 0) out += ',';
-    out += writeMember(array[i], String(i), depth + 1) ?? 'null';
+    out += writeValue(array[i], String(i), depth + 1) ?? 'null';
   }
   return out + ']';
 }
@@ -115,7 +89,7 @@ function writeObject(object: Record<string, unknown>, depth: number): string {
   let out = '{';
   let first = true;
   for (const key of Object.keys(object)) {
-    const written = writeMember(object[key], key, depth + 1);
+    const written = writeValue(object[key], key, depth + 1);
     if (written === undefined) continue;
     out += (first ? '' : ',') + JSON.stringify(key) + ':' + written;
     first = false;
