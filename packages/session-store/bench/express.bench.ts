@@ -15,6 +15,7 @@ import express from 'express';
 import session, { type Store } from 'express-session';
 import { createClient } from 'redis';
 import { NemesisStore } from '../src/index.js';
+import { total } from './rounds.js';
 import { cpuSeconds, startServers } from './servers.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
@@ -138,12 +139,12 @@ async function main(): Promise<void> {
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const [name] of stores) {
     const rounds = results.get(name)!;
-    const requests = rounds.reduce((sum, r) => sum + r.requests, 0);
-    const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
+    const requests = total(rounds, (r) => r.requests);
+    const seconds = total(rounds, (r) => r.seconds);
     const sorted = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
-    const errors = rounds.reduce((sum, r) => sum + r.errors, 0);
-    const cpu = rounds.reduce((sum, r) => sum + r.cpu, 0);
-    const serverCpu = rounds.reduce((sum, r) => sum + r.serverCpu, 0);
+    const errors = total(rounds, (r) => r.errors);
+    const cpu = total(rounds, (r) => r.cpu);
+    const serverCpu = total(rounds, (r) => r.serverCpu);
     console.log(
       `| ${name} | ${Math.round(requests / seconds)} | ${percentile(sorted, 50).toFixed(2)} | ${percentile(sorted, 99).toFixed(2)} | ${((cpu / requests) * 1e6).toFixed(0)} | ${((serverCpu / requests) * 1e6).toFixed(0)} | ${errors} |`,
     );

@@ -9,6 +9,7 @@ import { RedisStore } from 'connect-redis';
 import type { Store } from 'express-session';
 import { createClient } from 'redis';
 import { NemesisStore, type StoredSession } from '../src/index.js';
+import { total } from './rounds.js';
 import { cpuSeconds, startServers } from './servers.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -100,10 +101,10 @@ async function main(): Promise<void> {
     console.log('|---|---:|---:|---:|');
     for (const [name] of stores) {
       const rounds = results.get(name)!;
-      const calls = rounds.reduce((sum, r) => sum + r.calls, 0);
-      const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
-      const client = rounds.reduce((sum, r) => sum + r.clientCpu, 0);
-      const server = rounds.reduce((sum, r) => sum + r.serverCpu, 0);
+      const calls = total(rounds, (r) => r.calls);
+      const seconds = total(rounds, (r) => r.seconds);
+      const client = total(rounds, (r) => r.clientCpu);
+      const server = total(rounds, (r) => r.serverCpu);
       console.log(
         `| ${name} | ${Math.round(calls / seconds)} | ${((client / calls) * 1e6).toFixed(1)} | ${((server / calls) * 1e6).toFixed(1)} |`,
       );
