@@ -2,10 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { configOf, errorOf, file, withFile } from './config.test-util.js';
 
 describe('the store setting', () => {
-  const redis = (nodes: { host: string; port: number }[], keyPrefix = 'nemesisdb:', credentials: object | undefined = undefined) => ({
+  const redis = (
+    nodes: { host: string; port: number }[],
+    keyPrefix = 'nemesisdb:',
+    credentials: object | undefined = undefined,
+    ordering = 'session',
+  ) => ({
     type: 'redis',
     nodes,
     keyPrefix,
+    ordering,
     credentials,
   });
 
@@ -49,6 +55,23 @@ describe('the store setting', () => {
     });
     expect(configOf(['--config', 'nemesis.json'], world).store).toEqual(redis([{ host: 'e', port: 7000 }], 'file:'));
     expect(configOf(['--config', 'nemesis.json', '--store', 'memory'], world).store).toEqual({ type: 'memory' });
+  });
+
+  it('orders pipelined requests per session by default, per connection when told (file, environment, flag)', () => {
+    const nodes = [{ host: 'r', port: 7000 }];
+    const store = { type: 'redis', nodes: ['r:7000'], ordering: 'connection' };
+    expect(configOf(['--config', 'nemesis.json'], withFile(file({ store }))).store).toEqual(
+      redis(nodes, 'nemesisdb:', undefined, 'connection'),
+    );
+    const env = { NEMESISDB_STORE: 'redis', NEMESISDB_REDIS_NODES: 'r:7000', NEMESISDB_REDIS_ORDERING: 'Connection' };
+    expect(configOf([], { env }).store).toEqual(redis(nodes, 'nemesisdb:', undefined, 'connection'));
+    expect(configOf(['--redis-ordering', 'session'], { env }).store).toEqual(redis(nodes));
+    expect(errorOf(['--store', 'redis', '--redis-nodes', 'r:7000', '--redis-ordering', 'strict'])).toBe(
+      'config error: --redis-ordering must be "session" or "connection" (got "strict")',
+    );
+    expect(errorOf(['--config', 'nemesis.json'], withFile(file({ store: { ...store, ordering: 'strict' } })))).toBe(
+      'config error: store.ordering must be "session" or "connection"',
+    );
   });
 
   it('logs in with a password (and user) from the config file or the environment, never from a flag', () => {

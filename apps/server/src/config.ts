@@ -6,7 +6,7 @@
 import * as nodeFs from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isValidDatasetName, type FsyncPolicy } from '@nemesisdb/engine';
-import type { RedisNode } from '@nemesisdb/store-redis';
+import type { RedisNode, RedisOrdering } from '@nemesisdb/store-redis';
 import { parseArgs, type CliFlags } from './args.js';
 import { readConfigFile } from './settings/config-file.js';
 import { ConfigError, check, invalid, show } from './settings/errors.js';
@@ -68,6 +68,8 @@ export type StoreConfig =
       type: 'redis';
       nodes: readonly RedisNode[];
       keyPrefix: string;
+      /** What keeps the order of a connection's pipelined requests (`RedisStoreOptions.ordering`). */
+      ordering: RedisOrdering;
       /** Login to every node; undefined when the cluster needs none. Never logged. */
       credentials: { username?: string; password: string } | undefined;
     };
@@ -165,7 +167,13 @@ function resolveStore(merged: Merged, journal: FsyncPolicy | undefined): StoreCo
   const password = merged.redisPassword.value;
   const username = merged.redisUsername.value;
   const credentials = password === null ? undefined : username === null ? { password } : { username, password };
-  return { type: 'redis', nodes: merged.redisNodes.value, keyPrefix: merged.redisKeyPrefix.value, credentials };
+  return {
+    type: 'redis',
+    nodes: merged.redisNodes.value,
+    keyPrefix: merged.redisKeyPrefix.value,
+    ordering: merged.redisOrdering.value,
+    credentials,
+  };
 }
 
 /** Upstream's start-up load (§11.4). Upstream crashes on --loadPath without --loadName (§14 D14). */

@@ -27,7 +27,7 @@ async function openStore(config: ResolvedConfig, logger: Logger): Promise<DataSt
   if (config.store.type === 'memory') return undefined;
   const { RedisStore } = await import('@nemesisdb/store-redis');
   const login = config.store.credentials;
-  const store = new RedisStore({ nodes: config.store.nodes, keyPrefix: config.store.keyPrefix, ...login });
+  const store = new RedisStore({ nodes: config.store.nodes, keyPrefix: config.store.keyPrefix, ordering: config.store.ordering, ...login });
   try {
     await store.ready();
   } catch (error) {
@@ -36,7 +36,12 @@ async function openStore(config: ResolvedConfig, logger: Logger): Promise<DataSt
   }
   // Whether a login is used, never the password.
   logger.info(
-    { nodes: config.store.nodes, keyPrefix: config.store.keyPrefix, login: login?.username ?? (login === undefined ? false : 'default') },
+    {
+      nodes: config.store.nodes,
+      keyPrefix: config.store.keyPrefix,
+      ordering: config.store.ordering,
+      login: login?.username ?? (login === undefined ? false : 'default'),
+    },
     'connected to the Redis cluster',
   );
   return store;

@@ -74,6 +74,9 @@ export interface CommandCount {
   count: number;
 }
 
+/** The pipeline key of an SH_NEW: a session no request before it can name. */
+const NEW_SESSION = Symbol('new session');
+
 /**
  * The NemesisDB database: takes a request and returns its response, exactly as docs/reference/protocol.md
  * specifies. Knows nothing of sockets; one engine serves every connection.
@@ -96,6 +99,8 @@ export class Engine {
   private readonly onCommandError: EngineOptions['onCommandError'];
   /** The store keeps the order of one session's calls issued before the previous ones complete. */
   private readonly pipelinesSessions: boolean;
+  /** …and requests on different sessions may be in flight together (`DataStore.pipelinesAcrossSessions`). */
+  private readonly pipelinesAcrossSessions: boolean;
   private lastKey: unknown = null;
 
   constructor(options: EngineOptions = {}) {
@@ -109,6 +114,7 @@ export class Engine {
     };
     this.onCommandError = options.onCommandError;
     this.pipelinesSessions = this.store.pipelinesSessions === true;
+    this.pipelinesAcrossSessions = this.pipelinesSessions && this.store.pipelinesAcrossSessions === true;
     this.memory =
       options.maxDataBytes === undefined
         ? null
@@ -157,9 +163,11 @@ export class Engine {
   /**
    * Executes `text` while requests on the session `key` (a {@link pipelineKey}) are still in
    * flight, if it is a request on that same session that the store orders after them (one store
-   * call on one session, on a store with `pipelinesSessions`); returns null, having done nothing,
-   * for any other request, which must then wait for the ones in flight. Its effects then follow
-   * theirs, as if it had waited; replies must still be sent in request order.
+   * call on one session, on a store with `pipelinesSessions`) or, on a store that
+   * `pipelinesAcrossSessions`, such a request on any session or an SH_NEW of an unshared session;
+   * returns null, having done nothing, for any other request, which must then wait for the ones
+   * in flight. On its session its effects follow theirs, as if it had waited; replies must still
+   * be sent in request order.
    */
   executeAfter(text: string, key: unknown): MaybePromise<string> | null {
     if (!this.pipelinesSessions || key === null || key === undefined) return null;
@@ -275,9 +283,12 @@ export class Engine {
     if (route === undefined) return pipelined ? null : unknownCommand(name, body);
     if (!isJsonObject(body)) return pipelined ? null : routeReply(route, SYNTAX_BODY);
     if (!this.pipelinesSessions) return this.run(route, body);
-    const key = route.definition.sessionScoped ? (body as { tkn?: unknown }).tkn : undefined;
-    const sessionKey = typeof key === 'bigint' || typeof key === 'number' ? key : null;
-    if (pipelined && (sessionKey === null || sessionKey !== after)) return null;
+    const { sessionScoped, createsSession } = route.definition;
+    const key = sessionScoped ? (body as { tkn?: unknown }).tkn : undefined;
+    let sessionKey: unknown = typeof key === 'bigint' || typeof key === 'number' ? key : null;
+    // A shared SH_NEW claims a name an SH_OPEN may be about to look up: it waits its turn.
+    if (createsSession && this.pipelinesAcrossSessions && (body as { shared?: unknown }).shared !== true) sessionKey = NEW_SESSION;
+    if (pipelined && (sessionKey === null || (sessionKey !== after && !this.pipelinesAcrossSessions))) return null;
     const reply = this.run(route, body);
     this.lastKey = isPromise(reply) ? sessionKey : null;
     return reply;

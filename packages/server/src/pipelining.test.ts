@@ -1,6 +1,7 @@
 // The connection with a store whose calls answer later and out of order but take effect in the
 // order they are made (as a Redis Cluster does per session): requests on the session in flight
-// start at once, everything else waits its turn, and the replies leave in request order.
+// start at once (on a store that pipelines across sessions, requests on any session and new
+// sessions too), everything else waits its turn, and the replies leave in request order.
 import { Engine, MemoryStore, type DataStore } from '@nemesisdb/engine';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -10,10 +11,15 @@ interface Stats {
   maxInFlight: number;
   /** Calls started while a call on another session (or a KV call) was in flight. */
   overlaps: number;
+  /** …of which involving a call that is neither on one session nor creating an unshared one. */
+  unorderedOverlaps: number;
 }
 
+/** A call on one session (its token) or creating an unshared session: what may run beside others. */
+const sessionCall = (subject: string) => /^\d+$/.test(subject) || subject === 'sessions.create';
+
 /** MemoryStore's calls, applied at once, answered after a random delay (so out of order). */
-function laggingStore(stats: Stats): DataStore {
+function laggingStore(stats: Stats, pipelinesAcrossSessions = false): DataStore {
   const memory = new MemoryStore();
   let inFlight = 0;
   const bySubject = new Map<string, number>();
@@ -27,7 +33,11 @@ function laggingStore(stats: Stats): DataStore {
             family === 'sessions' && (typeof args[0] === 'bigint' || typeof args[0] === 'number')
               ? String(args[0])
               : `${family}.${String(name)}`;
-          for (const [other, count] of bySubject) if (other !== subject && count > 0) stats.overlaps++;
+          for (const [other, count] of bySubject) {
+            if (other === subject || count === 0) continue;
+            stats.overlaps++;
+            if (!sessionCall(subject) || !sessionCall(other)) stats.unorderedOverlaps++;
+          }
           bySubject.set(subject, (bySubject.get(subject) ?? 0) + 1);
           const result: unknown = (value as (...a: unknown[]) => unknown).apply(object, args);
           stats.maxInFlight = Math.max(stats.maxInFlight, ++inFlight);
@@ -47,6 +57,7 @@ function laggingStore(stats: Stats): DataStore {
     close: () => memory.close(),
     stats: () => memory.stats(),
     pipelinesSessions: true,
+    pipelinesAcrossSessions,
   };
 }
 
@@ -71,9 +82,10 @@ async function connect(url: string) {
 }
 
 /** A server on a lagging store, a client on it, and `sessions` new sessions' tokens (the replies then cleared). */
-async function laggingServerWith(sessions: number) {
-  const stats: Stats = { maxInFlight: 0, overlaps: 0 };
-  const server = await startServer({ engine: new Engine({ store: laggingStore(stats) }), host: '127.0.0.1', port: 0 });
+async function laggingServerWith(sessions: number, pipelinesAcrossSessions = false) {
+  const stats: Stats = { maxInFlight: 0, overlaps: 0, unorderedOverlaps: 0 };
+  const store = laggingStore(stats, pipelinesAcrossSessions);
+  const server = await startServer({ engine: new Engine({ store }), host: '127.0.0.1', port: 0 });
   running.push(server);
   const c = await connect(server.url);
   for (let i = 0; i < sessions; i++) c.ws.send('{"SH_NEW":{}}');
@@ -138,6 +150,40 @@ describe('pipelining on a store that orders one session’s calls', () => {
     await c.until(52);
     expect(c.replies[50]).toBe(`{"SH_END_RSP":{"st":1,"tkn":${a}}}`);
     expect(c.replies[51]).toBe('{"SH_EXISTS_RSP":{"exist":[],"st":1}}');
+    c.ws.close();
+  });
+
+  it('across sessions: requests on many sessions and SH_NEW run side by side, each session in order, replies in request order; KV waits', async () => {
+    const { stats, c, tokens } = await laggingServerWith(6, true);
+    stats.maxInFlight = 0;
+    stats.overlaps = 0;
+    const expected: (string | RegExp)[] = [];
+    const last = new Map<string, number>();
+    for (let i = 0; i < 600; i++) {
+      const tkn = tokens[(i * 7) % tokens.length]!;
+      if (i % 40 === 39) {
+        c.ws.send(`{"KV_SET":{"keys":{"last":${i}}}}`);
+        expected.push('{"KV_SET_RSP":{"st":1}}');
+      } else if (i % 20 === 9) {
+        c.ws.send('{"SH_NEW":{}}');
+        expected.push(/^\{"SH_NEW_RSP":\{"st":1,"tkn":\d+\}\}$/);
+      } else if (i % 2 === 0 || !last.has(tkn)) {
+        c.ws.send(`{"SH_SET":{"tkn":${tkn},"keys":{"k":${i}}}}`);
+        last.set(tkn, i);
+        expected.push('{"SH_SET_RSP":{"st":1}}');
+      } else {
+        c.ws.send(`{"SH_GET":{"tkn":${tkn},"keys":["k"]}}`);
+        expected.push(`{"SH_GET_RSP":{"keys":{"k":${last.get(tkn)}},"st":1}}`);
+      }
+    }
+    await c.until(expected.length);
+    c.replies.forEach((reply, i) =>
+      typeof expected[i] === 'string' ? expect(reply).toBe(expected[i]) : expect(reply).toMatch(expected[i]!),
+    );
+    // Calls on different sessions were in flight together…
+    expect(stats.overlaps).toBeGreaterThan(0);
+    // …but never beside a KV call or anything else that is not one session's.
+    expect(stats.unorderedOverlaps).toBe(0);
     c.ws.close();
   });
 });

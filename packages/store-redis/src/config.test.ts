@@ -28,6 +28,12 @@ describe('redisStoreOptions', () => {
     });
   });
 
+  it('takes the ordering of pipelined requests, "session" or "connection"', () => {
+    for (const ordering of ['session', 'connection'] as const) {
+      expect(redisStoreOptions({ type: 'redis', nodes: ['h:1'], ordering })).toEqual({ nodes: [{ host: 'h', port: 1 }], ordering });
+    }
+  });
+
   it.each([
     [{ type: 'redis', nodes: ['h:1', 'nope'] }, 'store.nodes[1]', 'store.nodes[1] is not a host:port: "nope"'],
     [{ type: 'redis', nodes: [{ host: '', port: 1 }] }, 'store.nodes[0]', 'store.nodes[0] must be'],
@@ -53,6 +59,7 @@ describe('redisStoreOptions', () => {
     [{ type: 'redis', nodes: ['h:1'], keyPrefix: 'a{b}' }, 'store.keyPrefix'],
     [{ type: 'redis', nodes: ['h:1'], password: 5 }, 'store.password must be a non-empty string'],
     [{ type: 'redis', nodes: ['h:1'], username: 'app' }, 'store.username needs store.password'],
+    [{ type: 'redis', nodes: ['h:1'], ordering: 'strict' }, 'store.ordering must be "session" or "connection"'],
   ])('refuses %j', (config, message) => {
     expect(() => redisStoreOptions(config)).toThrow(RedisConfigError);
     expect(() => redisStoreOptions(config)).toThrow(message);

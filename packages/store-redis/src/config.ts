@@ -1,13 +1,13 @@
 // The store's part of the server configuration, as the app reads it:
 //
 //   "store": { "type": "redis", "nodes": [{ "host": "10.0.0.1", "port": 7000 }, "10.0.0.2:7000"],
-//              "keyPrefix": "nemesisdb:" }
+//              "keyPrefix": "nemesisdb:", "ordering": "session" }
 //
 // (flags / environment: a comma-separated node list, see `parseNodes`). Validated here so the app
 // can report a wrong config at startup with the path of the wrong member.
 
 import { KEY_PREFIX_RULE, isValidKeyPrefix } from './keys.js';
-import type { RedisNode } from './store.js';
+import type { RedisNode, RedisOrdering } from './store.js';
 
 export interface RedisStoreConfig {
   type: 'redis';
@@ -18,6 +18,8 @@ export interface RedisStoreConfig {
   username?: string;
   /** `requirepass` or the ACL user's password. */
   password?: string;
+  /** `"session"` (default) or `"connection"`: see `RedisStoreOptions.ordering`. */
+  ordering?: RedisOrdering;
 }
 
 /** A wrong store config member: `path` names it (`store.nodes[1]`), the message says what is wrong. */
@@ -37,6 +39,7 @@ export interface RedisStoreSettings {
   keyPrefix?: string;
   username?: string;
   password?: string;
+  ordering?: RedisOrdering;
 }
 
 /** `"host:port"` (or `"[v6]:port"`) as a node; `path`, the config member it comes from, if any. */
@@ -64,7 +67,7 @@ export function redisStoreOptions(config: unknown, path = 'store'): RedisStoreSe
     throw new RedisConfigError(member, `${member} ${rule}`);
   };
   if (typeof config !== 'object' || config === null || Array.isArray(config)) fail(path, 'must be an object');
-  const { type, nodes, keyPrefix, username, password } = config as Record<string, unknown>;
+  const { type, nodes, keyPrefix, username, password, ordering } = config as Record<string, unknown>;
   if (type !== 'redis') fail(`${path}.type`, 'must be "redis"');
   if (!Array.isArray(nodes) || nodes.length === 0) return fail(`${path}.nodes`, 'must be a non-empty array');
   const nodeRule = 'must be "host:port" or { "host": string, "port": 1-65535 }';
@@ -86,10 +89,13 @@ export function redisStoreOptions(config: unknown, path = 'store'): RedisStoreSe
     if (value !== undefined && (typeof value !== 'string' || value === '')) fail(`${path}.${name}`, 'must be a non-empty string');
   }
   if (username !== undefined && password === undefined) fail(`${path}.username`, `needs ${path}.password`);
+  if (ordering !== undefined && ordering !== 'session' && ordering !== 'connection')
+    fail(`${path}.ordering`, 'must be "session" or "connection"');
   return {
     nodes: parsed,
     ...(keyPrefix === undefined ? {} : { keyPrefix: keyPrefix as string }),
     ...(username === undefined ? {} : { username: username as string }),
     ...(password === undefined ? {} : { password: password as string }),
+    ...(ordering === undefined ? {} : { ordering: ordering as RedisOrdering }),
   };
 }

@@ -2,7 +2,7 @@
 // sessions, session keys and KV keys shared by many stateless NemesisDB servers, with the
 // protocol's semantics and exact expiry.
 
-export { DEFAULT_CLUSTER_OPTIONS, RedisStore, type RedisNode, type RedisStoreOptions } from './store.js';
+export { DEFAULT_CLUSTER_OPTIONS, RedisStore, type RedisNode, type RedisOrdering, type RedisStoreOptions } from './store.js';
 export { RedisSessions } from './sessions.js';
 export { RedisKv } from './kv.js';
 export { DEFAULT_KEY_PREFIX, KEY_PREFIX_RULE, KeyLayout, isValidKeyPrefix } from './keys.js';

@@ -1,16 +1,20 @@
-// Requests of one connection on one session, several in flight at once (the server's pipelining,
-// Engine.executeAfter): on the cluster they must take effect in request order, each one atomic,
-// exactly as if every request had waited for the previous reply.
+// Requests of one connection, several in flight at once (the server's pipelining,
+// Engine.executeAfter): on the cluster those on one session must take effect in request order,
+// each one atomic, exactly as if every request had waited for the previous reply; those on other
+// sessions run beside them unless the store is set to keep the connection's order.
 import { isPromise } from '@nemesisdb/engine/internal';
 import { startServer } from '@nemesisdb/server';
 import { expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { closeAfterTest, describeWithRedis, harness, newStore } from './testing/harness.test-util.js';
 
-describeWithRedis('pipelined requests on one session', (seeds) => {
-  it('the store says it keeps one session’s order', () => {
+describeWithRedis('pipelined requests', (seeds) => {
+  it('the store says it keeps one session’s order, and runs other sessions beside it unless told to keep the connection’s', () => {
     const store = closeAfterTest(newStore(seeds()));
     expect(store.pipelinesSessions).toBe(true);
+    expect(store.pipelinesAcrossSessions).toBe(true);
+    expect(closeAfterTest(newStore(seeds(), { ordering: 'connection' })).pipelinesAcrossSessions).toBe(false);
+    expect(() => newStore(seeds(), { ordering: 'strict' as never })).toThrow('ordering must be "session" or "connection"');
   });
 
   it('take effect in request order: every SH_GET sees the SH_SET just before it, never a later one', async () => {
@@ -31,15 +35,56 @@ describeWithRedis('pipelined requests on one session', (seeds) => {
     for (let i = 1; i < 300; i += 2) expect(texts[i + 1]).toBe(`{"SH_GET_RSP":{"keys":{"k":${i - 1}},"st":1}}`);
   });
 
-  it('refuses what it cannot order: another session, SH_NEW, cluster-wide and KV commands, bad JSON', async () => {
+  it('many sessions at once: each SH_GET sees the SH_SET just before it on its session; new sessions start beside them', async () => {
     const h = harness(closeAfterTest(newStore(seeds())));
+    const tokens = await Promise.all(Array.from({ length: 8 }, () => h.session()));
+    const first = h.engine.execute(`{"SH_SET":{"tkn":${tokens[0]},"keys":{"k":-1}}}`);
+    const key = h.engine.pipelineKey;
+    const replies: Promise<string>[] = [first as Promise<string>];
+    const expected: (string | RegExp)[] = ['{"SH_SET_RSP":{"st":1}}'];
+    const last = new Map<string, number>([[tokens[0]!, -1]]);
+    for (let i = 0; i < 400; i++) {
+      const tkn = tokens[(i * 5) % tokens.length]!;
+      let text: string;
+      if (i % 25 === 24) {
+        text = '{"SH_NEW":{}}';
+        expected.push(/^\{"SH_NEW_RSP":\{"st":1,"tkn":\d+\}\}$/);
+      } else if (i % 3 === 0 || !last.has(tkn)) {
+        text = `{"SH_SET":{"tkn":${tkn},"keys":{"k":${i}}}}`;
+        last.set(tkn, i);
+        expected.push('{"SH_SET_RSP":{"st":1}}');
+      } else {
+        text = `{"SH_GET":{"tkn":${tkn},"keys":["k"]}}`;
+        expected.push(`{"SH_GET_RSP":{"keys":{"k":${last.get(tkn)}},"st":1}}`);
+      }
+      const reply = h.engine.executeAfter(text, key);
+      expect(reply, text).not.toBeNull(); // all issued before any reply came back
+      replies.push(Promise.resolve(reply!));
+    }
+    const texts = await Promise.all(replies);
+    texts.forEach((text, i) => (typeof expected[i] === 'string' ? expect(text).toBe(expected[i]) : expect(text).toMatch(expected[i]!)));
+  });
+
+  it('with ordering "connection", refuses a request on another session and SH_NEW: they wait for the replies', async () => {
+    const h = harness(closeAfterTest(newStore(seeds(), { ordering: 'connection' })));
     const a = await h.session();
     const b = await h.session();
     const pending = h.engine.execute(`{"SH_SET":{"tkn":${a},"keys":{"k":1}}}`);
     const key = h.engine.pipelineKey;
+    for (const text of [`{"SH_GET":{"tkn":${b},"keys":["k"]}}`, '{"SH_NEW":{}}']) expect(h.engine.executeAfter(text, key), text).toBeNull();
+    expect(h.engine.executeAfter(`{"SH_GET":{"tkn":${a},"keys":["k"]}}`, key)).not.toBeNull();
+    await pending;
+  });
+
+  it('refuses what it cannot order: a shared SH_NEW, a command of several steps or over many sessions, KV commands, bad JSON', async () => {
+    const h = harness(closeAfterTest(newStore(seeds())));
+    const a = await h.session();
+    const pending = h.engine.execute(`{"SH_SET":{"tkn":${a},"keys":{"k":1}}}`);
+    const key = h.engine.pipelineKey;
     for (const text of [
-      `{"SH_GET":{"tkn":${b},"keys":["k"]}}`,
-      '{"SH_NEW":{}}',
+      '{"SH_NEW":{"name":"n","shared":true}}',
+      '{"SH_OPEN":{"name":"n"}}',
+      `{"SH_EXISTS":{"tkns":[${a}]}}`,
       `{"SH_END":{"tkn":${a}}}`,
       `{"SH_CLEAR_SET":{"tkn":${a},"keys":{"k":2}}}`,
       '{"SH_INFO_ALL":{}}',

@@ -49,7 +49,22 @@ export interface RedisStoreOptions {
   clusterOptions?: ClusterOptions;
   /** How long `stats()` reuses its last count, in ms (counting scans every master). Default 2000. */
   statsMaxAgeMs?: number;
+  /**
+   * What keeps the order of requests a connection sends without waiting for their replies (replies
+   * always come back in request order):
+   * - `"session"` (default): requests on one session take effect in request order; requests on
+   *   different sessions in flight together take effect in any order among themselves, as
+   *   concurrent requests do (a client that needs one before the other waits for its reply). They
+   *   run side by side on the cluster's masters: several times the throughput of a connection that
+   *   addresses many sessions.
+   * - `"connection"`: every request of a connection takes effect in request order, as on the
+   *   memory store; a request on another session than the ones in flight waits for their replies.
+   */
+  ordering?: RedisOrdering;
 }
+
+/** See `RedisStoreOptions.ordering`. */
+export type RedisOrdering = 'session' | 'connection';
 
 /**
  * ioredis settings for a store. Failover: a command to a master that died is retried every 200 ms
@@ -102,6 +117,8 @@ export class RedisStore implements DataStore {
    * within the same window in which Redis' asynchronous replication may lose acknowledged writes.
    */
   readonly pipelinesSessions = true;
+  /** Unless `ordering` is "connection": calls on different sessions run side by side (see `RedisStoreOptions.ordering`). */
+  readonly pipelinesAcrossSessions: boolean;
   private readonly statsMaxAgeMs: number;
   private statsCache: { at: number; value: Promise<StoreStats> } | undefined;
   private lastError: Error | undefined;
@@ -144,6 +161,10 @@ export class RedisStore implements DataStore {
     this.sessions = new RedisSessions(context);
     this.kv = new RedisKv(context);
     this.statsMaxAgeMs = options.statsMaxAgeMs ?? 2000;
+    const ordering = options.ordering ?? 'session';
+    if (ordering !== 'session' && ordering !== 'connection')
+      throw new RangeError(`ordering must be "session" or "connection" (got ${String(ordering)})`);
+    this.pipelinesAcrossSessions = ordering === 'session';
   }
 
   /**

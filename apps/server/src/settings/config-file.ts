@@ -125,6 +125,7 @@ function storeFromFile(store: { type: StoreType } & Record<string, unknown>): La
       ...sourced('store', 'redis'),
       ...sourced('redisNodes', settings.nodes),
       ...(settings.keyPrefix === undefined ? {} : sourced('redisKeyPrefix', settings.keyPrefix)),
+      ...(settings.ordering === undefined ? {} : sourced('redisOrdering', settings.ordering)),
       ...(settings.password === undefined ? {} : sourced('redisPassword', settings.password)),
       ...(settings.username === undefined ? {} : sourced('redisUsername', settings.username)),
     };

@@ -10,7 +10,7 @@ import {
   DEFAULT_PORT,
   MAX_MAX_PAYLOAD,
 } from '@nemesisdb/server';
-import { DEFAULT_KEY_PREFIX, type RedisNode } from '@nemesisdb/store-redis';
+import { DEFAULT_KEY_PREFIX, type RedisNode, type RedisOrdering } from '@nemesisdb/store-redis';
 import { z } from 'zod';
 import { JOURNAL_POLICIES, LOG_LEVELS, bytes, fromText, integer, quotedChoice, schemas, type LogLevel, type StoreType } from './rules.js';
 
@@ -259,6 +259,16 @@ export const SETTINGS = {
     default: DEFAULT_KEY_PREFIX,
     defaultText: `\`${DEFAULT_KEY_PREFIX}\``,
     help: 'prefix of every Redis key; the servers of one deployment use the same',
+  },
+  redisOrdering: {
+    file: 'store.ordering',
+    env: 'NEMESISDB_REDIS_ORDERING',
+    flag: '--redis-ordering <order>',
+    fromText: fromText.word,
+    schema: schemas.redisOrdering,
+    default: 'session' as RedisOrdering,
+    defaultText: '`session`',
+    help: 'requests a connection pipelines take effect in order per `session` (those on different sessions side by side) or per `connection` (as on the memory store)',
   },
   // The cluster's login comes from the file or the environment, never from a flag (command lines
   // are visible to every user). A layer that sets the password sets the whole login.

@@ -9,6 +9,7 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export const STORE_TYPES = ['memory', 'redis'] as const;
 export type StoreType = (typeof STORE_TYPES)[number];
+export const REDIS_ORDERINGS = ['session', 'connection'] as const;
 export const JOURNAL_POLICIES = ['always', 'everysec', 'no', 'off'] as const;
 
 /** `1048576` → `1 MiB`; a number that is no whole KiB, MiB or GiB stays as it is. */
@@ -60,6 +61,7 @@ export const RULE = {
   storeType: `must be ${quotedChoice(STORE_TYPES)}`,
   redisNodes: 'must be a non-empty list of host:port (e.g. "10.0.0.1:7000,10.0.0.2:7000")',
   redisKeyPrefix: KEY_PREFIX_RULE,
+  redisOrdering: `must be ${quotedChoice(REDIS_ORDERINGS)}`,
   text: 'must be a string',
   logLevel: `must be one of ${LOG_LEVELS.join(', ')}`,
 } as const;
@@ -76,6 +78,7 @@ export const schemas = {
   storeType: z.enum(STORE_TYPES, { error: RULE.storeType }),
   redisNodes: z.array(z.object({ host: z.string(), port: z.int() }), { error: RULE.redisNodes }).min(1, { error: RULE.redisNodes }),
   redisKeyPrefix: z.string({ error: RULE.redisKeyPrefix }).refine(isValidKeyPrefix, { error: RULE.redisKeyPrefix }),
+  redisOrdering: z.enum(REDIS_ORDERINGS, { error: RULE.redisOrdering }),
   text: z.string({ error: RULE.text }),
 };
 

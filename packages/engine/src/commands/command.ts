@@ -36,6 +36,12 @@ export interface CommandDefinition<C extends CommandName = CommandName> {
    * (`DataStore.pipelinesSessions`), several of them on the same session may be in flight.
    */
   readonly sessionScoped?: boolean;
+  /**
+   * Creates a session (SH_NEW) with one store call unless the session is shared: one that no
+   * earlier request can name, so with `DataStore.pipelinesAcrossSessions` it may be in flight
+   * beside requests on other sessions.
+   */
+  readonly createsSession?: boolean;
   run(body: RequestBody<C>, context: CommandContext): MaybePromise<ReplyBody>;
 }
 

@@ -61,6 +61,7 @@ const OPEN_FAILED: ReplyBody = { st: Status.SessionOpenFail, tkn: null };
  */
 export const SH_NEW: CommandDefinition<'SH_NEW'> = {
   ...ADDS,
+  createsSession: true,
   run: (body, { store, extensions }) => {
     const shared = extensions ? sharedSessionName(body) : undefined;
     if (shared === undefined) return chain(store.sessions.create(expirySettings(body)), (tkn) => ({ st: Status.Ok, tkn }));

@@ -23,6 +23,14 @@ export interface DataStore {
    * keep several requests of a connection on one session in flight (`Engine.executeAfter`).
    */
   readonly pipelinesSessions?: boolean;
+  /**
+   * With `pipelinesSessions`: requests of a connection on different sessions may be in flight
+   * together too (each one call on one session, or an SH_NEW of an unshared session, which no
+   * earlier request can name). Their effects then take place in any order among themselves, as
+   * those of concurrent requests do; requests on one session still take effect in request order,
+   * and any other request still waits for every one before it.
+   */
+  readonly pipelinesAcrossSessions?: boolean;
 }
 
 export interface StoreStats {
