@@ -22,6 +22,7 @@
 // written with %.0f because Redis turns a Lua number into text with %.14g, which would round a
 // 16-digit deadline.
 
+import { createHash } from 'node:crypto';
 import type { Cluster } from 'ioredis';
 
 const PRELUDE = `
@@ -256,6 +257,59 @@ return 1`,
 } as const;
 
 export type SessionScript = keyof typeof SESSION_SCRIPTS;
+
+/** Each session script's number in the batch script. */
+export const SESSION_SCRIPT_IDS = Object.fromEntries(Object.keys(SESSION_SCRIPTS).map((name, i) => [name, i + 1])) as Record<
+  SessionScript,
+  number
+>;
+
+/**
+ * Several session calls in one script run (session-batches.ts), on the master that owns their
+ * sessions. No KEYS (they span many slots, which Redis refuses to route); ARGV: for each call its
+ * script's number, its argument count n, its meta and data keys, then its n arguments (ARGV[1] of
+ * its own script first). Each call runs its own script, unchanged, as a function of its KEYS and
+ * ARGV: its own `now`, its own expiry.
+ * - First, EXISTS over the call's two keys asks the master whether it serves them now: a slot that
+ *   moved, or is moving with one key gone, fails there, before anything is changed, and the call
+ *   answers {-2, why} for the caller to send it again through the cluster client.
+ * - A call that raises an error answers {-1, message}; the next ones still run, as separate scripts
+ *   would.
+ * The flag (Redis 7+) lets one run touch the slots of many sessions, all on this master.
+ */
+export const BATCH_LUA = `#!lua flags=allow-cross-slot-keys
+local scripts = {
+${Object.values(SESSION_SCRIPTS)
+  .map((body) => `function(KEYS, ARGV)\n${PRELUDE}\n${body}\nend`)
+  .join(',\n')}
+}
+local out = {}
+local a = 1
+while a <= #ARGV do
+  local id, n = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
+  local keys = { ARGV[a + 2], ARGV[a + 3] }
+  local args = {}
+  for j = 1, n do args[j] = ARGV[a + 3 + j] end
+  a = a + 4 + n
+  local here = redis.pcall('EXISTS', keys[1], keys[2])
+  local reply
+  if type(here) == 'table' and here.err then
+    reply = { -2, tostring(here.err) }
+  else
+    local ok, result = pcall(scripts[id], keys, args)
+    if not ok then
+      reply = { -1, type(result) == 'table' and tostring(result.err) or tostring(result) }
+    elseif result == nil then
+      reply = false
+    else
+      reply = result
+    end
+  end
+  out[#out + 1] = reply
+end
+return out`;
+
+export const BATCH_SHA = createHash('sha1').update(BATCH_LUA).digest('hex');
 export type ScriptArg = string | Buffer | number;
 
 /** What a session script answers: [live 0/1, expiry applied 0/1, …its own results]. */

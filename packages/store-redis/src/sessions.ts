@@ -294,11 +294,8 @@ export class RedisSessions implements SessionStore {
   }
 
   private async run(name: SessionScript, token: bigint, args: readonly ScriptArg[] = [], asBuffers = false): Promise<SessionReply> {
-    const { scripts, layout } = this.context;
-    const meta = layout.sessionMeta(token);
-    const data = layout.sessionData(token);
-    const now = this.context.now();
-    const reply = asBuffers ? await scripts.sessionBuffer(name, meta, data, now, args) : await scripts.session(name, meta, data, now, args);
+    const { batches, layout } = this.context;
+    const reply = await batches.run(name, layout.sessionMeta(token), layout.sessionData(token), this.context.now(), args, asBuffers);
     if (reply[1] === 1) {
       this.expiredCount++;
       this.onExpired?.(token);

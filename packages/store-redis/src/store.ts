@@ -15,6 +15,7 @@ import { clusterWide, mapConcurrent, scanKeys, whenReady, CONCURRENCY } from './
 import { KeyLayout } from './keys.js';
 import { RedisKv } from './kv.js';
 import { Scripts } from './scripts.js';
+import { SessionBatches } from './session-batches.js';
 import type { StoreContext } from './context.js';
 import { RedisSessions } from './sessions.js';
 
@@ -108,13 +109,15 @@ export class RedisStore implements DataStore {
   readonly cluster: Cluster;
   readonly layout: KeyLayout;
   /**
-   * One session's two keys share a slot, so its commands go to one master over one connection,
-   * which runs them in the order they were sent (ioredis keeps that order, auto-pipelined or not,
-   * and on MOVED/ASK redirections and reconnections): requests of a connection on one session may
-   * be in flight together (the server's pipelining, `Engine.executeAfter`) and still take effect
-   * in request order. Each command stays one atomic script. During a failover, a command that
-   * fails and is retried (CLUSTERDOWN, TRYAGAIN) can be overtaken by the next one on the session,
-   * within the same window in which Redis' asynchronous replication may lose acknowledged writes.
+   * One session's two keys share a slot, so its calls go to one master, in batches sent one at a
+   * time over one connection in the order the calls were made (session-batches.ts); calls sent
+   * again through ioredis (a slot that moved, a batch that did not run) settle before the next
+   * batch, and ioredis keeps their order on MOVED/ASK redirections and reconnections. So requests
+   * of a connection on one session may be in flight together (the server's pipelining,
+   * `Engine.executeAfter`) and still take effect in request order. Each command stays one atomic
+   * script. During a failover, a command that fails and is retried (CLUSTERDOWN, TRYAGAIN) can be
+   * overtaken by the next one on the session, within the same window in which Redis'
+   * asynchronous replication may lose acknowledged writes.
    */
   readonly pipelinesSessions = true;
   /** Unless `ordering` is "connection": calls on different sessions run side by side (see `RedisStoreOptions.ordering`). */
@@ -151,10 +154,12 @@ export class RedisStore implements DataStore {
       this.lastNodeError = `${address}: ${error.message}`;
     });
     const clock = options.clock;
+    const scripts = new Scripts(this.cluster);
     const context: StoreContext = {
       cluster: this.cluster,
       layout: this.layout,
-      scripts: new Scripts(this.cluster),
+      scripts,
+      batches: new SessionBatches(this.cluster, scripts),
       tokens: options.tokens ?? new RandomTokens(),
       now: clock === undefined ? () => '' : () => String(Math.floor(clock.now())),
     };

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { RedisStore } from './store.js';
+import { RedisCluster } from './testing/redis-cluster.js';
+import { closeAfterTest, describeWithRedis, freshPrefix, harness, sleep } from './testing/harness.test-util.js';
+
+// Session calls go to their master in batches (session-batches.ts). This file starts its own
+// cluster: it counts the scripts the masters run, flushes their script caches and moves a slot.
+
+describeWithRedis('session calls in batches', (_seeds, tools) => {
+  let cluster: RedisCluster | undefined;
+  beforeAll(async () => {
+    cluster = await RedisCluster.start(tools());
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  const newHarness = () => harness(closeAfterTest(new RedisStore({ nodes: cluster!.seeds, keyPrefix: freshPrefix() })));
+
+  /** Scripts run by the masters so far (EVALSHA and EVAL). */
+  async function scriptsRun(): Promise<number> {
+    let total = 0;
+    for (const port of await cluster!.masters()) {
+      const stats = await cluster!.cli(port, 'info', 'commandstats');
+      for (const match of stats.matchAll(/^cmdstat_eval(?:sha)?:calls=(\d+)/gm)) total += Number(match[1]);
+    }
+    return total;
+  }
+
+  it('many calls in flight share a few scripts per master, and each takes effect in the order it was made', async () => {
+    const h = newHarness();
+    const tokens = await Promise.all(Array.from({ length: 200 }, () => h.session()));
+    const before = await scriptsRun();
+    const calls = 1000;
+    const replies = await Promise.all(
+      Array.from({ length: calls }, (_, i) => h.body('SH_SET', `{"SH_SET":{"tkn":${tokens[i % tokens.length]},"keys":{"v":${i}}}}`)),
+    );
+    const scripts = (await scriptsRun()) - before;
+    expect(replies.every((body) => body.st === 1)).toBe(true);
+    // Not one script per call: the calls of one tick went to each master together.
+    expect(scripts).toBeLessThan(calls / 10);
+    // The last SH_SET made on each session is the one that stays.
+    const values = await Promise.all(tokens.map((tkn) => h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":["v"]}}`)));
+    values.forEach((body, k) => expect(body.keys).toEqual({ v: calls - tokens.length + k }));
+  });
+
+  it('a call that fails inside a batch fails alone: the calls beside it are answered as usual', async () => {
+    const h = newHarness();
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => h.session()));
+    // Someone else wrote a string where a session keeps its keys: HSET on it fails (WRONGTYPE).
+    const broken = tokens[7]!;
+    const dataKey = h.store.layout.sessionData(BigInt(broken));
+    await cluster!.cli(await cluster!.masterOf(dataKey), 'set', dataKey, 'not a hash');
+    const replies = await Promise.all(tokens.map((tkn) => h.body('SH_SET', `{"SH_SET":{"tkn":${tkn},"keys":{"k":1}}}`)));
+    replies.forEach((body, i) => expect(body.st, `session ${i}`).toBe(tokens[i] === broken ? 1000 : 1));
+    const after = await Promise.all(
+      tokens.filter((tkn) => tkn !== broken).map((tkn) => h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":["k"]}}`)),
+    );
+    expect(after.every((body) => body.st === 1 && (body.keys as Record<string, unknown>).k === 1)).toBe(true);
+  });
+
+  it('masters that lost their scripts (SCRIPT FLUSH, a restart, a promoted replica) load them again: no call fails', async () => {
+    const h = newHarness();
+    const tkn = await h.session();
+    expect((await h.body('SH_SET', `{"SH_SET":{"tkn":${tkn},"keys":{"k":1}}}`)).st).toBe(1);
+    for (const port of await cluster!.masters()) await cluster!.cli(port, 'script', 'flush');
+    const replies = await Promise.all([
+      h.body('SH_SET', `{"SH_SET":{"tkn":${tkn},"keys":{"k":2}}}`),
+      h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":["k"]}}`),
+      h.body('SH_NEW', '{"SH_NEW":{}}'),
+    ]);
+    expect(replies.map((body) => body.st)).toEqual([1, 1, 1]);
+    expect(replies[1]!.keys).toEqual({ k: 2 });
+  });
+
+  it('a session whose slot moves to another master while calls on it flow: every call answered, in order', async () => {
+    const redis = cluster!;
+    const h = newHarness();
+    const tkn = await h.session();
+    const meta = h.store.layout.sessionMeta(BigInt(tkn));
+    const source = await redis.masterOf(meta);
+    const target = (await redis.masters()).find((port) => port !== source)!;
+    const slot = (await redis.cli(source, 'cluster', 'keyslot', meta)).trim();
+    const idOf = async (port: number) => (await redis.cli(port, 'cluster', 'myid')).trim();
+    const [sourceId, targetId] = [await idOf(source), await idOf(target)];
+
+    // Pipelined SH_SET / SH_GET pairs on the session, 8 pairs in flight, all through the move.
+    let stop = false;
+    let sent = 0;
+    const problems: string[] = [];
+    const traffic = (async () => {
+      while (!stop) {
+        const first = sent;
+        const round = Array.from({ length: 8 }, (_, j) => {
+          const value = first + j;
+          return Promise.all([
+            h.body('SH_SET', `{"SH_SET":{"tkn":${tkn},"keys":{"v":${value}}}}`),
+            h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":["v"]}}`),
+          ]).then(([set, get]) => {
+            if (set.st !== 1) problems.push(`SH_SET ${value}: st ${String(set.st)}`);
+            // Issued right after its SH_SET, before any later one: it sees that value exactly.
+            if (get.st !== 1 || (get.keys as Record<string, unknown>).v !== value)
+              problems.push(`SH_GET after ${value}: ${JSON.stringify(get)}`);
+          });
+        });
+        sent += 8;
+        await Promise.all(round);
+      }
+    })();
+
+    const keys = [meta, h.store.layout.sessionData(BigInt(tkn))];
+    await sleep(100);
+    await redis.cli(target, 'cluster', 'setslot', slot, 'importing', sourceId);
+    await redis.cli(source, 'cluster', 'setslot', slot, 'migrating', targetId);
+    await sleep(100);
+    const migrated = sent;
+    await redis.cli(source, 'migrate', '127.0.0.1', String(target), '', '0', '5000', 'keys', ...keys);
+    await sleep(100);
+    for (const port of [target, source]) await redis.cli(port, 'cluster', 'setslot', slot, 'node', targetId);
+    await sleep(300);
+    stop = true;
+    await traffic;
+
+    expect(problems).toEqual([]);
+    expect(sent).toBeGreaterThan(migrated); // calls kept coming after the keys moved
+    expect(await redis.masterOf(meta)).toBe(target);
+    expect((await h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":["v"]}}`)).keys).toEqual({ v: sent - 1 });
+  });
+});
