@@ -68,7 +68,8 @@ export class KeyLayout {
   readonly kvPattern: string;
   private readonly kvHead: string;
   private readonly kvHeadBytes: Buffer;
-  private readonly sessionHead: string;
+  /** What every session key starts with: the prefix and the hash tag's opening, `<prefix>{s:`. */
+  readonly sessionHead: string;
 
   constructor(readonly prefix: string = DEFAULT_KEY_PREFIX) {
     // Refused rather than silently losing the spread over the cluster's slots.

@@ -266,10 +266,11 @@ export const SESSION_SCRIPT_IDS = Object.fromEntries(Object.keys(SESSION_SCRIPTS
 
 /**
  * Several session calls in one script run (session-batches.ts), on the master that owns their
- * sessions. No KEYS (they span many slots, which Redis refuses to route); ARGV: for each call its
- * script's number, its argument count n, its meta and data keys, then its n arguments (ARGV[1] of
- * its own script first). Each call runs its own script, unchanged, as a function of its KEYS and
- * ARGV: its own `now`, its own expiry.
+ * sessions. No KEYS (they span many slots, which Redis refuses to route); ARGV: the layout's
+ * session head (`<prefix>{s:`, see keys.ts), then for each call its script's number, its argument
+ * count n, its session's token, then its n arguments (ARGV[1] of its own script first). Each call
+ * runs its own script, unchanged, as a function of its KEYS (built as `KeyLayout` builds them) and
+ * ARGV: its own expiry, and the master's clock read once for the run (or the caller's `now`).
  * - First, EXISTS over the call's two keys asks the master whether it serves them now: a slot that
  *   moved, or is moving with one key gone, fails there, before anything is changed, and the call
  *   answers {-2, why} for the caller to send it again through the cluster client.
@@ -283,14 +284,24 @@ ${Object.values(SESSION_SCRIPTS)
   .map((body) => `function(KEYS, ARGV)\n${PRELUDE}\n${body}\nend`)
   .join(',\n')}
 }
+local head = ARGV[1]
 local out = {}
-local a = 1
+local a = 2
+-- The master's clock, read once: the whole run takes place within it (nothing else runs meanwhile).
+local clock
 while a <= #ARGV do
-  local id, n = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
-  local keys = { ARGV[a + 2], ARGV[a + 3] }
+  local id, n, token = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), ARGV[a + 2]
+  local keys = { head .. token .. '}:meta', head .. token .. '}:data' }
   local args = {}
-  for j = 1, n do args[j] = ARGV[a + 3 + j] end
-  a = a + 4 + n
+  for j = 1, n do args[j] = ARGV[a + 2 + j] end
+  a = a + 3 + n
+  if args[1] == '' then
+    if clock == nil then
+      local t = redis.call('TIME')
+      clock = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+    end
+    args[1] = clock
+  end
   local here = redis.pcall('EXISTS', keys[1], keys[2])
   local reply
   if type(here) == 'table' and here.err then

@@ -8,8 +8,10 @@
 // costs ioredis once; Redis runs one script for many calls.
 //
 // What stays as it was:
-// - Each call is still its own script with its own `now`: atomic, expiry applied first, results
-//   unchanged. A call that fails inside (a Redis error) fails alone, as it did.
+// - Each call is still its own script: atomic, expiry applied first, results unchanged. Its `now`
+//   is the master's clock (TIME) read once per run: nothing else runs on the master meanwhile, so
+//   it is the time every call of the run takes effect at. A call that fails inside (a Redis
+//   error) fails alone, as it did.
 // - One session's calls take effect in the order they are made: its keys share a slot, so they go
 //   to one master; batches to a master go one at a time over one connection, calls in order.
 // - A call whose session the master does not serve now (its slot moved or is moving), and every
@@ -30,6 +32,7 @@ import {
   type SessionReply,
   type SessionScript,
 } from './scripts.js';
+import type { KeyLayout } from './keys.js';
 
 /**
  * A batch holds at most this many calls, and more arguments than this only when it is one call:
@@ -47,8 +50,9 @@ const MAX_IN_FLIGHT = 1;
 
 interface Call {
   readonly name: SessionScript;
+  readonly token: bigint;
+  /** Its meta key: the slot it goes to, and the key a call sent again names. */
   readonly meta: string;
-  readonly data: string;
   readonly now: string;
   readonly args: readonly ScriptArg[];
   readonly asBuffers: boolean;
@@ -75,16 +79,18 @@ export class SessionBatches {
   constructor(
     private readonly cluster: Cluster,
     private readonly scripts: Scripts,
+    private readonly layout: KeyLayout,
   ) {}
 
-  /** Runs a session script on the session of `meta`/`data`; names and values as text, or bytes with `asBuffers`. */
-  run(name: SessionScript, meta: string, data: string, now: string, args: readonly ScriptArg[], asBuffers: boolean): Promise<SessionReply> {
+  /** Runs a session script on the session of `token`; names and values as text, or bytes with `asBuffers`. */
+  run(name: SessionScript, token: bigint, now: string, args: readonly ScriptArg[], asBuffers: boolean): Promise<SessionReply> {
+    const meta = this.layout.sessionMeta(token);
     const node = this.unsupported ? undefined : this.cluster.slots[calculateSlot(meta)]?.[0];
     // Before the slot map is known (or without batches): the cluster client waits for it itself.
-    if (node === undefined) return this.one(name, meta, data, now, args, asBuffers);
+    if (node === undefined) return this.one(name, token, meta, now, args, asBuffers);
     const queue = this.queues.get(node) ?? this.queueOf(node);
     return new Promise<SessionReply>((resolve, reject) => {
-      queue.calls.push({ name, meta, data, now, args, asBuffers, resolve, reject });
+      queue.calls.push({ name, token, meta, now, args, asBuffers, resolve, reject });
       // Calls of the same tick (the requests of one read, of several connections) share a batch.
       if (!queue.scheduled && queue.inFlight < MAX_IN_FLIGHT && !queue.draining) {
         queue.scheduled = true;
@@ -101,12 +107,13 @@ export class SessionBatches {
 
   private one(
     name: SessionScript,
+    token: bigint,
     meta: string,
-    data: string,
     now: string,
     args: readonly ScriptArg[],
     asBuffers: boolean,
   ): Promise<SessionReply> {
+    const data = this.layout.sessionData(token);
     return asBuffers ? this.scripts.sessionBuffer(name, meta, data, now, args) : this.scripts.session(name, meta, data, now, args);
   }
 
@@ -137,9 +144,10 @@ export class SessionBatches {
 
   /** One EVALSHA of the batch script (EVAL once per connection that lacks it). */
   private async send(connection: Redis, calls: readonly Call[]): Promise<unknown[]> {
-    const args: ScriptArg[] = [BATCH_SHA, 0];
+    // The keys are built in the script from the layout's head and each token: half the bytes.
+    const args: ScriptArg[] = [BATCH_SHA, 0, this.layout.sessionHead];
     for (const call of calls) {
-      args.push(SESSION_SCRIPT_IDS[call.name], call.args.length + 1, call.meta, call.data, call.now);
+      args.push(SESSION_SCRIPT_IDS[call.name], call.args.length + 1, String(call.token), call.now);
       for (const arg of call.args) args.push(arg);
     }
     const evalsha = new Command('evalsha', args, { replyEncoding: null });
@@ -180,7 +188,7 @@ export class SessionBatches {
     queue.draining = true;
     // Issued together: the cluster client keeps their order per master, as for the batch.
     await Promise.all(
-      calls.map((call) => this.one(call.name, call.meta, call.data, call.now, call.args, call.asBuffers).then(call.resolve, call.reject)),
+      calls.map((call) => this.one(call.name, call.token, call.meta, call.now, call.args, call.asBuffers).then(call.resolve, call.reject)),
     );
   }
 }

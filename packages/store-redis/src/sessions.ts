@@ -294,8 +294,7 @@ export class RedisSessions implements SessionStore {
   }
 
   private async run(name: SessionScript, token: bigint, args: readonly ScriptArg[] = [], asBuffers = false): Promise<SessionReply> {
-    const { batches, layout } = this.context;
-    const reply = await batches.run(name, layout.sessionMeta(token), layout.sessionData(token), this.context.now(), args, asBuffers);
+    const reply = await this.context.batches.run(name, token, this.context.now(), args, asBuffers);
     if (reply[1] === 1) {
       this.expiredCount++;
       this.onExpired?.(token);

@@ -159,7 +159,7 @@ export class RedisStore implements DataStore {
       cluster: this.cluster,
       layout: this.layout,
       scripts,
-      batches: new SessionBatches(this.cluster, scripts),
+      batches: new SessionBatches(this.cluster, scripts, this.layout),
       tokens: options.tokens ?? new RandomTokens(),
       now: clock === undefined ? () => '' : () => String(Math.floor(clock.now())),
     };
