@@ -25,11 +25,16 @@
 import { createHash } from 'node:crypto';
 import type { Cluster } from 'ioredis';
 
-const PRELUDE = `
+/** What every session script starts with, once per script run. */
+const CONSTANTS = `
 -- Replicate the effects, not the script: it reads TIME, then writes (always so since Redis 7).
 if redis.replicate_commands then redis.replicate_commands() end
 local LATEST = 9007199254740991
 local function fmt(n) return string.format('%.0f', n) end
+`;
+
+/** A session script's state: its clock reading, its keys, whether it applied an expiry. */
+const CALL_STATE = `
 local now
 if ARGV[1] ~= '' then
   now = tonumber(ARGV[1])
@@ -39,7 +44,10 @@ else
 end
 local meta, data = KEYS[1], KEYS[2]
 local expired = 0
+`;
 
+/** The functions session scripts share, over the state above (and ARGV). */
+const HELPERS = `
 local function expire_at(key, s)
   if s.deadline ~= nil and s.deadline < LATEST then redis.call('PEXPIREAT', key, fmt(s.deadline)) end
 end
@@ -118,6 +126,8 @@ local function each_slice(command, from, out)
   return out
 end
 `;
+
+const PRELUDE = CONSTANTS + CALL_STATE + HELPERS;
 
 /**
  * A session script that acts on a live session only: with none (never created, ended, or just
@@ -269,8 +279,8 @@ export const SESSION_SCRIPT_IDS = Object.fromEntries(Object.keys(SESSION_SCRIPTS
  * sessions. No KEYS (they span many slots, which Redis refuses to route); ARGV: the layout's
  * session head (`<prefix>{s:`, see keys.ts), then for each call its script's number, its argument
  * count n, its session's token, then its n arguments (ARGV[1] of its own script first). Each call
- * runs its own script, unchanged, as a function of its KEYS (built as `KeyLayout` builds them) and
- * ARGV: its own expiry, and the master's clock read once for the run (or the caller's `now`).
+ * runs its own script's body, unchanged, with its own state (keys built as `KeyLayout` builds
+ * them, ARGV, expiry) and the master's clock read once for the run (or the caller's `now`).
  * - First, EXISTS over the call's two keys asks the master whether it serves them now: a slot that
  *   moved, or is moving with one key gone, fails there, before anything is changed, and the call
  *   answers {-2, why} for the caller to send it again through the cluster client.
@@ -279,35 +289,44 @@ export const SESSION_SCRIPT_IDS = Object.fromEntries(Object.keys(SESSION_SCRIPTS
  * The flag (Redis 7+) lets one run touch the slots of many sessions, all on this master.
  */
 export const BATCH_LUA = `#!lua flags=allow-cross-slot-keys
+local BATCH = ARGV
+-- Each call's state (CALL_STATE of a script on its own), set before it runs; the helpers and the
+-- calls' scripts are closures over it, made once per run rather than once per call.
+local ARGV, now, meta, data, expired
+${CONSTANTS}
+${HELPERS}
 local scripts = {
 ${Object.values(SESSION_SCRIPTS)
-  .map((body) => `function(KEYS, ARGV)\n${PRELUDE}\n${body}\nend`)
+  .map((body) => `function()\n${body}\nend`)
   .join(',\n')}
 }
-local head = ARGV[1]
+local head = BATCH[1]
 local out = {}
 local a = 2
 -- The master's clock, read once: the whole run takes place within it (nothing else runs meanwhile).
 local clock
-while a <= #ARGV do
-  local id, n, token = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), ARGV[a + 2]
-  local keys = { head .. token .. '}:meta', head .. token .. '}:data' }
+while a <= #BATCH do
+  local id, n, token = tonumber(BATCH[a]), tonumber(BATCH[a + 1]), BATCH[a + 2]
   local args = {}
-  for j = 1, n do args[j] = ARGV[a + 2 + j] end
+  for j = 1, n do args[j] = BATCH[a + 2 + j] end
   a = a + 3 + n
-  if args[1] == '' then
-    if clock == nil then
-      local t = redis.call('TIME')
-      clock = string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
-    end
-    args[1] = clock
-  end
-  local here = redis.pcall('EXISTS', keys[1], keys[2])
+  meta, data = head .. token .. '}:meta', head .. token .. '}:data'
   local reply
+  local here = redis.pcall('EXISTS', meta, data)
   if type(here) == 'table' and here.err then
     reply = { -2, tostring(here.err) }
   else
-    local ok, result = pcall(scripts[id], keys, args)
+    if args[1] ~= '' then
+      now = tonumber(args[1])
+    else
+      if clock == nil then
+        local t = redis.call('TIME')
+        clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      end
+      now = clock
+    end
+    ARGV, expired, name_refresh = args, 0, false
+    local ok, result = pcall(scripts[id])
     if not ok then
       reply = { -1, type(result) == 'table' and tostring(result.err) or tostring(result) }
     elseif result == nil then
