@@ -220,7 +220,10 @@ function asText(value: unknown): unknown {
   return value;
 }
 
-/** A master that cannot run the batch script at all (no script flags before Redis 7). */
+/**
+ * A master that cannot run the batch script at all: before Redis 7 the flags line does not
+ * compile ("ERR Error compiling script …"); a server that does not know the flag says so ("… shebang …").
+ */
 function isScriptRefused(error: unknown): boolean {
-  return error instanceof Error && /^ERR.*(shebang|flag|compil)/i.test(error.message);
+  return error instanceof Error && /^ERR (Error compiling script|.*shebang)/i.test(error.message);
 }
