@@ -2,7 +2,8 @@
 // and each script touches only the two keys of one session, which share a slot (see keys.ts), so
 // it runs on the one master that owns them. Scripts are sent with EVALSHA (ioredis'
 // `defineCommand`, which falls back to EVAL once per node after NOSCRIPT, e.g. on a replica just
-// promoted by a failover: script caches are not replicated).
+// promoted by a failover: script caches are not replicated). Usually they travel in batches: one
+// run of `BATCH_LUA` runs the scripts of many calls on one master in turn (session-batches.ts).
 //
 // Every script starts by applying any expiry that is due (docs/reference/protocol.md §7, exact expiry), so no
 // command can see a session unexpired after its deadline, nor extend it:

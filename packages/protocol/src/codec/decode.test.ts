@@ -188,6 +188,34 @@ describe('decode: properties', () => {
     );
   });
 
+  it('reads a fraction with more digits than a double holds, which rounds to an integer, as a double on every path', () => {
+    // Found by the property below (seed 114592317): JSON.parse's fast path read it as an integer.
+    for (const text of ['45969214787972.9960938', '[45969214787972.9960938]', '{"KV_SET":{"keys":{"k":45969214787972.9960938}}}']) {
+      const value = decode(text, { exactNumbers: true });
+      expect(value).toEqual(parseJson(text, true));
+      expect(encode(value)).toContain('45969214787973.0');
+    }
+    const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...'123456789'),
+        digits(0, 15),
+        digits(1, 17),
+        fc.constantFrom('', '-'),
+        (lead, whole, fraction, sign) => {
+          const literal = `${sign}${lead}${whole}.${fraction}`;
+          for (const text of [literal, `[${literal}]`, `{"a":${literal}}`]) {
+            expect(
+              outcome(() => decode(text, { exactNumbers: true })),
+              text,
+            ).toEqual(outcome(() => parseJson(text, true)));
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
   it('fast paths and full reader agree on every mutated text, valid or not', () => {
     fc.assert(
       fc.property(mutatedJson, fc.boolean(), (text, exactNumbers) => {

@@ -39,7 +39,7 @@ export function decode(text: string, options?: DecodeOptions): ExactJsonValue {
   if (options?.requestMaps === true && text.length <= REQUEST_MAPS_MAX_TEXT && holdsThreeBraces(text)) {
     return parseJson(text, exactNumbers, BODY_MEMBER_DEPTH);
   }
-  if (!(exactNumbers ? NEEDS_SCAN_EXACT : NEEDS_SCAN).test(text)) {
+  if (exactNumbers ? !NEEDS_SCAN_EXACT.test(text) && !holdsLongFraction(text) : !NEEDS_SCAN.test(text)) {
     const value = decodeUnscanned(text);
     if (value !== RETRY) return value;
   }
@@ -91,6 +91,20 @@ const RETRY = Symbol('retry');
  */
 const NEEDS_SCAN = /\/|\d{16}/;
 const NEEDS_SCAN_EXACT = /\/|\d(?:\d{15}|\.0*(?!\d)|[eE])/;
+
+/**
+ * With exactNumbers, the other shape of an integral double: a fraction with more digits than a
+ * double holds (16 or more in all, none 16 in a row), which can round to an integer, as
+ * `45969214787972.9960938` does (to 45969214787973): JSON.parse would give a plain integer where
+ * the reader gives a {@link JsonDouble}. With 15 digits or fewer, a fraction that is not zero
+ * stays one. Only texts with a decimal point pay for the regex.
+ */
+function holdsLongFraction(text: string): boolean {
+  if (!text.includes('.')) return false;
+  for (const [literal] of text.matchAll(FRACTION)) if (literal.length > 16) return true; // 16 digits and the point
+  return false;
+}
+const FRACTION = /\d+\.\d+/g;
 
 /**
  * JSON.parse alone, for texts without comments and number literals to rescue. Two things are left
