@@ -1,10 +1,109 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Cluster, Command } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeyLayout } from './keys.js';
+import { SESSION_SCRIPT_IDS, type Scripts, type SessionReply } from './scripts.js';
+import { SessionBatches } from './session-batches.js';
 import { RedisStore } from './store.js';
 import { RedisCluster } from './testing/redis-cluster.js';
 import { closeAfterTest, describeWithRedis, freshPrefix, harness, sleep } from './testing/harness.test-util.js';
 
-// Session calls go to their master in batches (session-batches.ts). This file starts its own
-// cluster: it counts the scripts the masters run, flushes their script caches and moves a slot.
+// Session calls go to their master in batches (session-batches.ts). The first part drives the
+// batching with a fake master (what a real one cannot be made to do on demand: refuse the batch
+// script, lose its connection mid-batch); the second starts its own cluster: it counts the scripts
+// the masters run, flushes their script caches and moves a slot.
+
+/** A cluster of one master that answers each batch as `answer` says; the calls sent one by one are recorded. */
+function fakeCluster(answer: (command: Command, batch: number) => void) {
+  const batches: string[][] = [];
+  const master = {
+    options: { host: '127.0.0.1', port: 7000 },
+    sendCommand(command: Command) {
+      batches.push(command.args.map(String));
+      answer(command, batches.length);
+    },
+  };
+  const cluster = { slots: Array.from({ length: 16384 }, () => ['127.0.0.1:7000']), nodes: () => [master] } as unknown as Cluster;
+  const oneByOne: string[] = [];
+  let settleOneByOne: () => void = () => {};
+  const scripts = {
+    session: (name: string, meta: string) => {
+      oneByOne.push(`${name} ${meta}`);
+      return new Promise<SessionReply>((resolve) => {
+        const previous = settleOneByOne;
+        settleOneByOne = () => {
+          previous();
+          resolve([1, 0, 'one by one']);
+        };
+      });
+    },
+  } as unknown as Scripts;
+  const batcher = new SessionBatches(cluster, scripts, new KeyLayout('p:'));
+  return { batcher, batches, oneByOne, settleOneByOne: () => settleOneByOne() };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('session calls in batches, against a fake master', () => {
+  it('calls made together go in one batch; the calls made while it is on its way go in the next, in order', async () => {
+    const pending: Command[] = [];
+    const { batcher, batches } = fakeCluster((command) => pending.push(command));
+    const first = [batcher.run('nemesisGet', 1n, '', ['a'], false), batcher.run('nemesisSet', 2n, '', ['b', '1', '0'], false)];
+    await tick();
+    const later = [batcher.run('nemesisGet', 3n, '', ['c'], false)];
+    await tick();
+    expect(batches).toHaveLength(1); // the second waits for the first
+    pending[0]!.resolve([
+      [1, 0, [Buffer.from('va')], null],
+      [1, 0, null],
+    ]);
+    expect(await Promise.all(first)).toEqual([
+      [1, 0, ['va'], null],
+      [1, 0, null],
+    ]);
+    await tick();
+    expect(batches).toHaveLength(2);
+    expect(batches[1]!.slice(2)).toEqual(['p:{s:', String(SESSION_SCRIPT_IDS.nemesisGet), '2', '3', '', 'c']);
+    pending[1]!.resolve([[-1, 'WRONGTYPE Operation against a key holding the wrong kind of value']]);
+    await expect(later[0]).rejects.toThrow('WRONGTYPE');
+  });
+
+  it('a batch that did not run: its calls go one by one, and the next batch waits until they are answered', async () => {
+    const { batcher, batches, oneByOne, settleOneByOne } = fakeCluster((command, batch) => {
+      if (batch === 1) command.reject(new Error('Connection is closed.'));
+      else command.resolve([[1, 0, 'batched']]);
+    });
+    const lost = [batcher.run('nemesisProbe', 1n, '', [], false), batcher.run('nemesisProbe', 2n, '', [], false)];
+    await tick();
+    expect(oneByOne).toEqual(['nemesisProbe p:{s:1}:meta', 'nemesisProbe p:{s:2}:meta']);
+    const next = batcher.run('nemesisProbe', 1n, '', [], false);
+    await tick();
+    expect(batches).toHaveLength(1); // not before the calls sent again are answered
+    settleOneByOne();
+    expect(await Promise.all(lost)).toEqual([
+      [1, 0, 'one by one'],
+      [1, 0, 'one by one'],
+    ]);
+    await tick();
+    expect(batches).toHaveLength(2);
+    expect(await next).toEqual([1, 0, 'batched']);
+  });
+
+  it('a master that refuses the batch script (before Redis 7): that batch and every later call go one by one', async () => {
+    const { batcher, batches, oneByOne, settleOneByOne } = fakeCluster((command) =>
+      command.reject(new Error("ERR Error compiling script (new function): user_script:1: unexpected symbol near '#'")),
+    );
+    const first = batcher.run('nemesisGet', 1n, '', ['a'], false);
+    await tick();
+    settleOneByOne();
+    expect(await first).toEqual([1, 0, 'one by one']);
+    const later = batcher.run('nemesisGet', 2n, '', ['a'], false);
+    await tick();
+    settleOneByOne();
+    expect(await later).toEqual([1, 0, 'one by one']);
+    expect(batches).toHaveLength(1);
+    expect(oneByOne).toHaveLength(2);
+  });
+});
 
 describeWithRedis('session calls in batches', (_seeds, tools) => {
   let cluster: RedisCluster | undefined;
