@@ -88,6 +88,24 @@ describe('session calls in batches, against a fake master', () => {
     expect(await next).toEqual([1, 0, 'batched']);
   });
 
+  it('once a master refused the batch script, a new call still goes after the calls queued before it', async () => {
+    const pending: Command[] = [];
+    const { batcher, oneByOne, settleOneByOne } = fakeCluster((command) => pending.push(command));
+    const calls = [batcher.run('nemesisGet', 1n, '', ['a'], false)];
+    await tick();
+    calls.push(batcher.run('nemesisGet', 2n, '', ['a'], false)); // waits for the batch on its way
+    await tick();
+    pending[0]!.reject(new Error("ERR Error compiling script (new function): user_script:1: unexpected symbol near '#'"));
+    await tick();
+    calls.push(batcher.run('nemesisGet', 3n, '', ['a'], false)); // after the one queued before it
+    await tick();
+    settleOneByOne();
+    await tick();
+    settleOneByOne();
+    await Promise.all(calls);
+    expect(oneByOne).toEqual(['nemesisGet p:{s:1}:meta', 'nemesisGet p:{s:2}:meta', 'nemesisGet p:{s:3}:meta']);
+  });
+
   it('a master that refuses the batch script (before Redis 7): that batch and every later call go one by one', async () => {
     const { batcher, batches, oneByOne, settleOneByOne } = fakeCluster((command) =>
       command.reject(new Error("ERR Error compiling script (new function): user_script:1: unexpected symbol near '#'")),

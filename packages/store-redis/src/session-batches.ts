@@ -85,10 +85,15 @@ export class SessionBatches {
   /** Runs a session script on the session of `token`; names and values as text, or bytes with `asBuffers`. */
   run(name: SessionScript, token: bigint, now: string, args: readonly ScriptArg[], asBuffers: boolean): Promise<SessionReply> {
     const meta = this.layout.sessionMeta(token);
-    const node = this.unsupported ? undefined : this.cluster.slots[calculateSlot(meta)]?.[0];
-    // Before the slot map is known (or without batches): the cluster client waits for it itself.
+    const node = this.cluster.slots[calculateSlot(meta)]?.[0];
+    // Before the slot map is known: the cluster client waits for it itself.
     if (node === undefined) return this.one(name, token, meta, now, args, asBuffers);
-    const queue = this.queues.get(node) ?? this.queueOf(node);
+    const waiting = this.queues.get(node);
+    // Without batches, a call still waits behind the ones queued for its master before it.
+    if (this.unsupported && (waiting === undefined || (waiting.calls.length === 0 && waiting.inFlight === 0))) {
+      return this.one(name, token, meta, now, args, asBuffers);
+    }
+    const queue = waiting ?? this.queueOf(node);
     return new Promise<SessionReply>((resolve, reject) => {
       queue.calls.push({ name, token, meta, now, args, asBuffers, resolve, reject });
       // Calls of the same tick (the requests of one read, of several connections) share a batch.
