@@ -1,4 +1,13 @@
-import { JsonDecodeError, Status, checkRequest, decode, isJsonObject, errorReplyBody, type CommandName } from '@nemesisdb/protocol';
+import {
+  JsonDecodeError,
+  Status,
+  checkRequest,
+  decode,
+  isJsonObject,
+  errorReplyBody,
+  sharedSessionName,
+  type CommandName,
+} from '@nemesisdb/protocol';
 import { createRequire } from 'node:module';
 import type { Clock } from './clock.js';
 import type { CommandContext } from './commands/command.js';
@@ -287,7 +296,7 @@ export class Engine {
     const key = sessionScoped ? (body as { tkn?: unknown }).tkn : undefined;
     let sessionKey: unknown = typeof key === 'bigint' || typeof key === 'number' ? key : null;
     // A shared SH_NEW claims a name an SH_OPEN may be about to look up: it waits its turn.
-    if (createsSession && this.pipelinesAcrossSessions && (body as { shared?: unknown }).shared !== true) sessionKey = NEW_SESSION;
+    if (createsSession && this.pipelinesAcrossSessions && sharedSessionName(body) === undefined) sessionKey = NEW_SESSION;
     if (pipelined && (sessionKey === null || (sessionKey !== after && !this.pipelinesAcrossSessions))) return null;
     const reply = this.run(route, body);
     this.lastKey = isPromise(reply) ? sessionKey : null;
