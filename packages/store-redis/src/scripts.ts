@@ -45,6 +45,8 @@ else
 end
 local meta, data = KEYS[1], KEYS[2]
 local expired = 0
+-- How many of the two keys exist, when the caller already knows (the batch's locality check).
+local present
 `;
 
 /** The functions session scripts share, over the state above (and ARGV). */
@@ -55,6 +57,7 @@ end
 
 -- The session after applying any expiry that is due, or nil when there is none (any more).
 local function live()
+  if present == 0 then return nil end -- neither key exists: no session, and nothing to expire
   local m = redis.call('HMGET', meta, 'sh', 'dl', 'ms', 'del', 'ess', 'eog')
   if not m[1] then return nil end
   local s = { shared = m[1], deadline = tonumber(m[2]), ms = tonumber(m[3]),
@@ -102,17 +105,20 @@ local function extend(s)
 end
 
 -- ARGV[from..] as name, value pairs into the data hash, in slices (Lua's unpack has a limit).
+-- Answers how many names were new to the hash.
 local function write_pairs(from, keep_existing)
   local i = from
+  local added = 0
   while i < #ARGV do
     local last = math.min(i + 999, #ARGV)
     if keep_existing then
-      for j = i, last, 2 do redis.call('HSETNX', data, ARGV[j], ARGV[j + 1]) end
+      for j = i, last, 2 do added = added + redis.call('HSETNX', data, ARGV[j], ARGV[j + 1]) end
     else
-      redis.call('HSET', data, unpack(ARGV, i, last))
+      added = added + redis.call('HSET', data, unpack(ARGV, i, last))
     end
     i = last + 1
   end
+  return added
 end
 
 -- HMGET / HDEL of the names ARGV[from..], in slices.
@@ -145,29 +151,30 @@ const SESSION_SCRIPTS = {
   // semantics, so two servers can never create the same session); a due session in the way is
   // expired first. Answers the key count and, for a named deleteSession:true session, when its
   // name key is to expire.
+  // The meta hash in one HSET, and the key count from HSET's own answers: a new session
+  // whose keys do not exist yet costs its master one command besides the batch's check.
   nemesisCreate: `
 if live() ~= nil then return {0, expired} end
-redis.call('DEL', data)
-redis.call('HSET', meta, 'sh', ARGV[2])
-if ARGV[8] ~= '' then redis.call('HSET', meta, 'nm', ARGV[8]) end
+if present ~= 0 then redis.call('DEL', data) end
+local fields = {'sh', ARGV[2]}
+if ARGV[8] ~= '' then fields[#fields + 1] = 'nm'; fields[#fields + 1] = ARGV[8] end
 local s = {}
 local nx = false
 if ARGV[3] ~= '' then
   s = { ms = tonumber(ARGV[4]), del = ARGV[5] == '1' }
   s.deadline = math.min(now + s.ms, LATEST)
-  redis.call('HSET', meta, 'dur', ARGV[3], 'ms', ARGV[4], 'del', ARGV[5], 'ess', ARGV[6], 'eog', ARGV[7],
-             'dl', fmt(s.deadline), 'arm', fmt(now))
-  if s.del then
-    expire_at(meta, s)
-    if ARGV[8] ~= '' then
-      nx = fmt(name_expiry(s.deadline, s.ms))
-      redis.call('HSET', meta, 'nx', nx)
-    end
+  for _, v in ipairs({'dur', ARGV[3], 'ms', ARGV[4], 'del', ARGV[5], 'ess', ARGV[6], 'eog', ARGV[7],
+                      'dl', fmt(s.deadline), 'arm', fmt(now)}) do fields[#fields + 1] = v end
+  if s.del and ARGV[8] ~= '' then
+    nx = fmt(name_expiry(s.deadline, s.ms))
+    fields[#fields + 1] = 'nx'; fields[#fields + 1] = nx
   end
 end
-write_pairs(9, false)
+redis.call('HSET', meta, unpack(fields))
+if s.del then expire_at(meta, s) end
+local keys = write_pairs(9, false) -- all new: the data hash was empty
 expire_at(data, s)
-return {1, expired, redis.call('HLEN', data), nx}`,
+return {1, expired, keys, nx}`,
 
   // Answers the shared name of the session it ended (false if none), for the name key's release.
   nemesisEnd: onLiveSession(`
@@ -284,7 +291,10 @@ export const SESSION_SCRIPT_IDS = Object.fromEntries(Object.keys(SESSION_SCRIPTS
  * them, ARGV, expiry) and the master's clock read once for the run (or the caller's `now`).
  * - First, EXISTS over the call's two keys asks the master whether it serves them now: a slot that
  *   moved, or is moving with one key gone, fails there, before anything is changed, and the call
- *   answers {-2, why} for the caller to send it again through the cluster client.
+ *   answers {-2, why} for the caller to send it again through the cluster client. Its count of
+ *   the keys that exist is kept (`present`): with neither there is no session to read or expire,
+ *   so a call on one answers at once, and a create on a fresh token writes without reading or
+ *   deleting first (SH_NEW: 2 commands instead of 5; on a lone redis-server, 5.0–6.4 → 4.4 µs of its time per call).
  * - A call that raises an error answers {-1, message}; the next ones still run, as separate scripts
  *   would.
  * The flag (Redis 7+) lets one run touch the slots of many sessions, all on this master.
@@ -293,7 +303,7 @@ export const BATCH_LUA = `#!lua flags=allow-cross-slot-keys
 local BATCH = ARGV
 -- Each call's state (CALL_STATE of a script on its own), set before it runs; the helpers and the
 -- calls' scripts are closures over it, made once per run rather than once per call.
-local ARGV, now, meta, data, expired
+local ARGV, now, meta, data, expired, present
 ${CONSTANTS}
 ${HELPERS}
 local scripts = {
@@ -326,7 +336,7 @@ while a <= #BATCH do
       end
       now = clock
     end
-    ARGV, expired, name_refresh = args, 0, false
+    ARGV, expired, name_refresh, present = args, 0, false, here
     local ok, result = pcall(scripts[id])
     if not ok then
       reply = { -1, type(result) == 'table' and tostring(result.err) or tostring(result) }

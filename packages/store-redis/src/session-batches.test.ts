@@ -176,6 +176,23 @@ describeWithRedis('session calls in batches', (_seeds, tools) => {
     expect(after.every((body) => body.st === 1 && (body.keys as Record<string, unknown>).k === 1)).toBe(true);
   });
 
+  it('a session created where nothing is, or over keys left behind without a session, holds exactly its own keys', async () => {
+    // The batch's locality check also says whether either key exists, which spares a create on a
+    // fresh token its reads and deletes; keys left behind must still be cleared, and counted out.
+    const h = newHarness();
+    const tokens = [BigInt(await h.session()), BigInt(await h.session())];
+    const records = tokens.map((token) => ({ token, shared: false, expiry: undefined, keys: { a: 1, b: 'two' } }));
+    for (const tkn of tokens) expect((await h.body('SH_END', `{"SH_END":{"tkn":${tkn}}}`)).st).toBe(1);
+    const leftover = h.store.layout.sessionData(tokens[1]!);
+    await cluster!.cli(await cluster!.masterOf(leftover), 'hset', leftover, 'stale', '1', 'a', '0');
+    expect(await h.store.sessions.restore(records)).toEqual({ sessions: 2, keys: 4 });
+    for (const tkn of tokens) {
+      const keys = await h.body('SH_KEYS', `{"SH_KEYS":{"tkn":${tkn}}}`);
+      expect((keys.keys as string[]).sort()).toEqual(['a', 'b']);
+      expect((await h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":["a"]}}`)).keys).toEqual({ a: 1 });
+    }
+  });
+
   it('masters that lost their scripts (SCRIPT FLUSH, a restart, a promoted replica) load them again: no call fails', async () => {
     const h = newHarness();
     const tkn = await h.session();
