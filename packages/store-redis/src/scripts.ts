@@ -316,6 +316,16 @@ local out = {}
 local a = 2
 -- The master's clock, read once: the whole run takes place within it (nothing else runs meanwhile).
 local clock
+-- A batch that does not parse is refused whole, before any call runs: read out of step, a count
+-- could be any number, and hold the master in the loop below for good.
+while a <= #BATCH do
+  local id, n = tonumber(BATCH[a]), tonumber(BATCH[a + 1])
+  if scripts[id] == nil or n == nil or n < 0 or n % 1 ~= 0 or a + 2 + n > #BATCH then
+    return redis.error_reply('ERR malformed session batch at argument ' .. a)
+  end
+  a = a + 3 + n
+end
+a = 2
 while a <= #BATCH do
   local id, n, token = tonumber(BATCH[a]), tonumber(BATCH[a + 1]), BATCH[a + 2]
   local args = {}

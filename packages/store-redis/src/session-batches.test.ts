@@ -1,7 +1,7 @@
 import type { Cluster, Command } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyLayout } from './keys.js';
-import { SESSION_SCRIPT_IDS, type Scripts, type SessionReply } from './scripts.js';
+import { BATCH_LUA, SESSION_SCRIPT_IDS, type Scripts, type SessionReply } from './scripts.js';
 import { SessionBatches } from './session-batches.js';
 import { RedisStore } from './store.js';
 import { RedisCluster } from './testing/redis-cluster.js';
@@ -191,6 +191,25 @@ describeWithRedis('session calls in batches', (_seeds, tools) => {
       expect((keys.keys as string[]).sort()).toEqual(['a', 'b']);
       expect((await h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":["a"]}}`)).keys).toEqual({ a: 1 });
     }
+  });
+
+  it('a batch that does not parse is refused whole, and its master goes on serving', async () => {
+    const port = await cluster!.masterOf('p:{s:1}:data'); // the master of the calls' session
+    const set = String(SESSION_SCRIPT_IDS.nemesisSet);
+    const create = String(SESSION_SCRIPT_IDS.nemesisCreate);
+    const malformed = [
+      [set, '9', '1', '', '1', 'a', 'v'], // counts more arguments than the batch has
+      ['99', '1', '1', ''], // no such script
+      [set, 'x', '1', ''], // a count that is not a number
+      [create, '8', '1', '', '0', '', '', '', '', '', '', set, '-1', '2'], // a create, then a call out of step
+    ];
+    for (const batch of malformed) {
+      const out = await cluster!.cli(port, 'eval', BATCH_LUA, '0', 'p:{s:', ...batch);
+      expect(out, batch.join(' ')).toMatch(/malformed session batch/);
+    }
+    expect((await cluster!.cli(port, 'ping')).trim()).toBe('PONG');
+    // Refused whole: the create before the call out of step did not run either.
+    expect((await cluster!.cli(port, 'exists', 'p:{s:1}:meta')).trim()).toBe('0');
   });
 
   it('masters that lost their scripts (SCRIPT FLUSH, a restart, a promoted replica) load them again: no call fails', async () => {
