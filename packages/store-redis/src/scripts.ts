@@ -49,6 +49,9 @@ local expired = 0
 local present
 -- Set when an expiry set by this call may have made Redis delete a key at once (see expire_at).
 local gone_now = false
+-- The session's settings when the caller already read them (in the batch, an earlier call of the
+-- run on the same session), and those live() found, for the caller to keep.
+local known, seen
 `;
 
 /** The functions session scripts share, over the state above (and ARGV). */
@@ -65,11 +68,17 @@ end
 -- The session after applying any expiry that is due, or nil when there is none (any more).
 local function live()
   if present == 0 then return nil end -- neither key exists: no session, and nothing to expire
-  local m = redis.call('HMGET', meta, 'sh', 'dl', 'ms', 'del', 'ess', 'eog')
-  if not m[1] then return nil end
-  local s = { shared = m[1], deadline = tonumber(m[2]), ms = tonumber(m[3]),
-              del = m[4] == '1', ess = m[5] == '1', eog = m[6] == '1' }
-  if s.deadline == nil or now <= s.deadline then return s end
+  local s = known
+  if s == nil then
+    local m = redis.call('HMGET', meta, 'sh', 'dl', 'ms', 'del', 'ess', 'eog')
+    if not m[1] then return nil end
+    s = { shared = m[1], deadline = tonumber(m[2]), ms = tonumber(m[3]),
+          del = m[4] == '1', ess = m[5] == '1', eog = m[6] == '1' }
+  end
+  if s.deadline == nil or now <= s.deadline then
+    seen = s
+    return s
+  end
   expired = 1
   if s.del then
     redis.call('DEL', meta, data)
@@ -326,7 +335,7 @@ export const BATCH_LUA = `#!lua flags=allow-cross-slot-keys
 local BATCH = ARGV
 -- Each call's state (CALL_STATE of a script on its own), set before it runs; the helpers and the
 -- calls' scripts are closures over it, made once per run rather than once per call.
-local ARGV, now, meta, data, expired, present, gone_now
+local ARGV, now, meta, data, expired, present, gone_now, known, seen
 ${CONSTANTS}
 ${HELPERS}
 local scripts = {
@@ -341,8 +350,9 @@ local keeps_keys = { ${KEEPS_KEYS.map((name) => `[${SESSION_SCRIPT_IDS[name]}] =
 -- Sessions whose keys this run has found served here, by token, with the count EXISTS gave: a
 -- slot cannot move during a run, so a later call on the session needs no check of its own as
 -- long as no call since could have deleted one of its keys (own-session traffic: one EXISTS per
--- session and batch instead of one per call).
-local served = {}
+-- session and batch instead of one per call). With them, the settings live() read (\`settings\`):
+-- only this run's calls change them meanwhile, and extend() keeps the table it changes in step.
+local served, settings = {}, {}
 local a = 2
 -- The master's clock, read once: the whole run takes place within it (nothing else runs meanwhile).
 local clock
@@ -378,12 +388,13 @@ while a <= #BATCH do
       now = clock
     end
     ARGV, expired, name_refresh, present, gone_now = args, 0, false, here, false
+    known, seen = settings[token], nil
     local ok, result = pcall(scripts[id])
     -- Remembered only on the master's clock: a caller's clock may be anywhere beside Redis' own.
     if ok and expired == 0 and not gone_now and keeps_keys[id] and args[1] == '' then
-      served[token] = here
+      served[token], settings[token] = here, seen
     else
-      served[token] = nil
+      served[token], settings[token] = nil, nil
     end
     if not ok then
       reply = { -1, type(result) == 'table' and tostring(result.err) or tostring(result) }

@@ -184,6 +184,21 @@ describeWithRedis('session calls in batches', (_seeds, tools) => {
     expect(after.map((body) => body.st)).toEqual([1, 1, 100, 100]);
   });
 
+  it('a call that extends a session moves the deadline every later call of the batch writes with', async () => {
+    // Later calls on the session in the same batch reuse the settings the first one read: an
+    // SH_SET after an extending SH_GET must give the keys the extended deadline, not the old one.
+    const h = newHarness();
+    const tkn = await h.session({ duration: 2, deleteSession: false, extendOnGet: true, extendOnSetAdd: false });
+    await sleep(1200);
+    const batch = await Promise.all([
+      h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":[]}}`), // extends to now + 2 s
+      h.body('SH_SET', `{"SH_SET":{"tkn":${tkn},"keys":{"k":1}}}`), // its keys expire with the session
+    ]);
+    expect(batch.map((body) => body.st)).toEqual([1, 1]);
+    await sleep(1200); // past the first deadline, well before the extended one
+    expect((await h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":["k"]}}`)).keys).toEqual({ k: 1 });
+  });
+
   it('while its slot is migrating, a call after one that deleted the session checks again: it is sent on, not failed', async () => {
     // In a migrating slot a missing key is the target's (ASK): a call that skipped the check
     // after an SH_END in the same run would fail on it inside the script instead of going there.
