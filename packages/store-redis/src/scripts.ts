@@ -298,27 +298,6 @@ export const SESSION_SCRIPT_IDS = Object.fromEntries(Object.keys(SESSION_SCRIPTS
   number
 >;
 
-/**
- * Several session calls in one script run (session-batches.ts), on the master that owns their
- * sessions. No KEYS (they span many slots, which Redis refuses to route); ARGV: the layout's
- * session head (`<prefix>{s:`, see keys.ts), then for each call its script's number, its argument
- * count n, its session's token, then its n arguments (ARGV[1] of its own script first). Each call
- * runs its own script's body, unchanged, with its own state (keys built as `KeyLayout` builds
- * them, ARGV, expiry) and the master's clock read once for the run (or the caller's `now`).
- * - First, EXISTS over the call's two keys asks the master whether it serves them now: a slot that
- *   moved, or is moving with one key gone, fails there, before anything is changed, and the call
- *   answers {-2, why} for the caller to send it again through the cluster client. Its count of
- *   the keys that exist is kept (`present`): with neither there is no session to read or expire,
- *   so a call on one answers at once, and a create on a fresh token writes without reading or
- *   deleting first (SH_NEW: 2 commands instead of 5; on a lone redis-server, 5.0–6.4 → 4.4 µs of its time per call).
- *   A later call on the same session in the same run reuses that answer (a slot cannot move
- *   during a run) unless a call since may have deleted one of its keys: one check per session and
- *   batch under own-session traffic (lone redis-server, 40 calls on 5 sessions per batch: SH_SET
- *   5.0–5.9 → 4.2–4.4 µs, SH_GET 5.5–6.7 → 5.2–5.3 µs of its time per call).
- * - A call that raises an error answers {-1, message}; the next ones still run, as separate scripts
- *   would.
- * The flag (Redis 7+) lets one run touch the slots of many sessions, all on this master.
- */
 /** Scripts that delete no key of their session, but for an expiry (see `served` in `BATCH_LUA`). */
 const KEEPS_KEYS: readonly SessionScript[] = [
   'nemesisOwns',
@@ -331,6 +310,29 @@ const KEEPS_KEYS: readonly SessionScript[] = [
   'nemesisDump',
 ];
 
+/**
+ * Several session calls in one script run (session-batches.ts), on the master that owns their
+ * sessions. No KEYS (they span many slots, which Redis refuses to route); ARGV: the layout's
+ * session head (`<prefix>{s:`, see keys.ts), then for each call its script's number, its argument
+ * count n, its session's token, then its n arguments (ARGV[1] of its own script first). Each call
+ * runs its own script's body, unchanged, with its own state (keys built as `KeyLayout` builds
+ * them, ARGV, expiry) and the master's clock read once for the run (or the caller's `now`).
+ * - First, EXISTS over the call's two keys asks the master whether it serves them now: a slot that
+ *   moved, or is moving with one key gone, fails there, before anything is changed, and the call
+ *   answers {-2, why} for the caller to send it again through the cluster client. Its count of
+ *   the keys that exist is kept (`present`): with neither there is no session to read or expire,
+ *   so a call on one answers at once, and a create on a fresh token writes without reading or
+ *   deleting first (SH_NEW: 2 commands instead of 5; on a lone redis-server, 5.0–6.4 → 4.4 µs
+ *   of its time per call).
+ *   A later call on the same session in the same run reuses that answer and the settings the
+ *   first one read (a slot cannot move during a run) unless a call since may have deleted one of
+ *   its keys: one check and one read of the settings per session and batch under own-session
+ *   traffic (the check alone, on a lone redis-server, 40 calls on 5 sessions per batch: SH_SET
+ *   5.0–5.9 → 4.2–4.4 µs, SH_GET 5.5–6.7 → 5.2–5.3 µs of its time per call).
+ * - A call that raises an error answers {-1, message}; the next ones still run, as separate scripts
+ *   would.
+ * The flag (Redis 7+) lets one run touch the slots of many sessions, all on this master.
+ */
 export const BATCH_LUA = `#!lua flags=allow-cross-slot-keys
 local BATCH = ARGV
 -- Each call's state (CALL_STATE of a script on its own), set before it runs; the helpers and the

@@ -188,14 +188,14 @@ describeWithRedis('session calls in batches', (_seeds, tools) => {
     // Later calls on the session in the same batch reuse the settings the first one read: an
     // SH_SET after an extending SH_GET must give the keys the extended deadline, not the old one.
     const h = newHarness();
-    const tkn = await h.session({ duration: 2, deleteSession: false, extendOnGet: true, extendOnSetAdd: false });
-    await sleep(1200);
+    const tkn = await h.session({ duration: 3, deleteSession: false, extendOnGet: true, extendOnSetAdd: false });
+    await sleep(1500);
     const batch = await Promise.all([
-      h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":[]}}`), // extends to now + 2 s
+      h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":[]}}`), // extends to now + 3 s
       h.body('SH_SET', `{"SH_SET":{"tkn":${tkn},"keys":{"k":1}}}`), // its keys expire with the session
     ]);
     expect(batch.map((body) => body.st)).toEqual([1, 1]);
-    await sleep(1200); // past the first deadline, well before the extended one
+    await sleep(1800); // past the first deadline, 1.2 s before the extended one
     expect((await h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":["k"]}}`)).keys).toEqual({ k: 1 });
   });
 
