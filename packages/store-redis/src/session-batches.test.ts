@@ -144,6 +144,16 @@ describeWithRedis('session calls in batches', (_seeds, tools) => {
     return total;
   }
 
+  /** Where a key's slot is (source) and another master it could move to (target), with their ids. */
+  async function moveOf(meta: string) {
+    const redis = cluster!;
+    const source = await redis.masterOf(meta);
+    const target = (await redis.masters()).find((port) => port !== source)!;
+    const slot = (await redis.cli(source, 'cluster', 'keyslot', meta)).trim();
+    const idOf = async (port: number) => (await redis.cli(port, 'cluster', 'myid')).trim();
+    return { meta, source, target, slot, sourceId: await idOf(source), targetId: await idOf(target) };
+  }
+
   /** Scripts run by the masters so far (EVALSHA and EVAL). */
   const scriptsRun = () => commandCalls('eval|evalsha');
 
@@ -206,12 +216,7 @@ describeWithRedis('session calls in batches', (_seeds, tools) => {
     const h = newHarness();
     const tkn = await h.session();
     expect((await h.body('SH_SET', `{"SH_SET":{"tkn":${tkn},"keys":{"w":0}}}`)).st).toBe(1); // both keys exist
-    const meta = h.store.layout.sessionMeta(BigInt(tkn));
-    const source = await redis.masterOf(meta);
-    const target = (await redis.masters()).find((port) => port !== source)!;
-    const slot = (await redis.cli(source, 'cluster', 'keyslot', meta)).trim();
-    const idOf = async (port: number) => (await redis.cli(port, 'cluster', 'myid')).trim();
-    const [sourceId, targetId] = [await idOf(source), await idOf(target)];
+    const { source, target, slot, sourceId, targetId } = await moveOf(h.store.layout.sessionMeta(BigInt(tkn)));
     await redis.cli(target, 'cluster', 'setslot', slot, 'importing', sourceId);
     await redis.cli(source, 'cluster', 'setslot', slot, 'migrating', targetId);
     try {
@@ -296,12 +301,7 @@ describeWithRedis('session calls in batches', (_seeds, tools) => {
     const redis = cluster!;
     const h = newHarness();
     const tkn = await h.session();
-    const meta = h.store.layout.sessionMeta(BigInt(tkn));
-    const source = await redis.masterOf(meta);
-    const target = (await redis.masters()).find((port) => port !== source)!;
-    const slot = (await redis.cli(source, 'cluster', 'keyslot', meta)).trim();
-    const idOf = async (port: number) => (await redis.cli(port, 'cluster', 'myid')).trim();
-    const [sourceId, targetId] = [await idOf(source), await idOf(target)];
+    const { meta, source, target, slot, sourceId, targetId } = await moveOf(h.store.layout.sessionMeta(BigInt(tkn)));
 
     // Pipelined SH_SET / SH_GET pairs on the session, 8 pairs in flight, all through the move.
     let stop = false;
