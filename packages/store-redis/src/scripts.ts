@@ -46,6 +46,7 @@ end
 local meta, data = KEYS[1], KEYS[2]
 local expired = 0
 -- How many of the two keys exist, when the caller already knows (the batch's locality check).
+-- Only 0 is acted on: a count reused from an earlier call of the run may be low by the data key.
 local present
 -- Set when an expiry set by this call may have made Redis delete a key at once (see expire_at).
 local gone_now = false
