@@ -131,6 +131,28 @@ describe('decode: the dialect of docs/reference/protocol.md §2.1', () => {
     }
   });
 
+  it('reads member names as they are written, whatever names it read before (the reader keeps recent ones)', () => {
+    // Few letters and short names: names of one length that share a cache slot, escaped spellings
+    // of names read before, and names that are prefixes of others, all in a row.
+    const letter = fc.constantFrom('a', 'b', 'é', '\u0000', '"', 'ab');
+    const name = fc.array(letter, { maxLength: 4 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(name, fc.boolean()), { minLength: 1, maxLength: 6 }), (members) => {
+        // Escaped with \u where asked (an unescaped spelling of the same name may be cached).
+        const spell = (text: string, escaped: boolean) =>
+          escaped ? `"${[...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"` : JSON.stringify(text);
+        const text = `{${members.map(([key, escaped], i) => `${spell(key, escaped)}:${i}`).join(',')}}`;
+        const expected: Record<string, number> = {};
+        members.forEach(([key], i) => {
+          if (!Object.hasOwn(expected, key)) expected[key] = i; // the first of duplicates
+        });
+        expect(parseJson(text, false)).toEqual(expected);
+        expect(Object.keys(parseJson(`/**/${text}`, false) as object)).toEqual(Object.keys(expected));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('keeps "__proto__" as an own member without touching the prototype', () => {
     for (const text of ['{"__proto__":{"polluted":1}}', '/**/{"__proto__":{"polluted":1}}', '{"__proto__":{"polluted":1},"__proto__":2}']) {
       const value = decode(text) as Record<string, unknown>;

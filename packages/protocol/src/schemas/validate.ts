@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import { TOKEN_COMMANDS, commands, type CommandName, type RequestBody } from './commands.js';
 import { protocolIssueParams } from './issues.js';
+import { PLAIN_BODIES } from './plain-bodies.js';
 import { Status } from '../status.js';
+import { isJsonObject } from '../codec/json-value.js';
 
 /** The `m` upstream sends with ParamMissing (26). */
 export const MISSING_PARAMETER = 'Missing parameter';
@@ -26,6 +28,8 @@ export type RequestCheck<C extends CommandName> = { ok: true; body: RequestBody<
  * - for session commands, `tkn` is checked last and any problem with it is 100 (SessionNotExist).
  */
 export function checkRequest<C extends CommandName>(command: C, body: unknown): RequestCheck<C> {
+  const plain = PLAIN_BODIES[command];
+  if (plain !== undefined && isJsonObject(body) && plain(body)) return { ok: true, body: body as RequestBody<C> };
   const schema = commands[command].request;
   const result = schema.safeParse(body);
   if (result.success) return { ok: true, body: result.data as RequestBody<C> };
