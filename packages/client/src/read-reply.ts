@@ -27,7 +27,7 @@ export function readReply(pending: Pending, text: string | undefined): ReplyOutc
   if (responseName === undefined) return { ok: true, value: text }; // raw: the caller reads the text itself
   let reply: unknown;
   try {
-    reply = decode(text);
+    reply = decode(text, { fromServer: true });
   } catch (error) {
     // Still one message for one request, so the order holds: only this request fails.
     return { ok: false, error: new ProtocolError(`unreadable reply to ${command}: ${preview(text)}`, command, error), breaksLink: false };

@@ -292,6 +292,33 @@ describe('decode: properties', () => {
     );
   });
 
+  it('fromServer: reads what a writer wrote as its value, exact integers included', () => {
+    fc.assert(
+      fc.property(exactJsonValue, (value) => {
+        const text = encode(value);
+        expect(decode(text, { fromServer: true })).toEqual(decode(text));
+        expect(decode(`{"SH_GET_RSP":{"keys":{"k":${text}},"st":1}}`, { fromServer: true })).toEqual({
+          SH_GET_RSP: { keys: { k: value }, st: 1 },
+        });
+      }),
+      { numRuns: 3000 },
+    );
+    const session = '{"cookie":{"expires":"2026-12-08T07:58:00.000Z","path":"/"},"big":18446744073709551615,"n":9007199254740993}';
+    expect(decode(session, { fromServer: true })).toEqual({
+      cookie: { expires: '2026-12-08T07:58:00.000Z', path: '/' },
+      big: 18446744073709551615n,
+      n: 9007199254740993n,
+    });
+  });
+
+  it('fromServer: still reads a text JSON.parse refuses (a comment) and refuses what is not JSON', () => {
+    expect(decode('{"a":1 /* note */}', { fromServer: true })).toEqual({ a: 1 });
+    for (const text of ['{"a":1', '{"a":01}', '', '{"a":1}}']) {
+      expect(outcome(() => decode(text, { fromServer: true }))).toEqual(outcome(() => decode(text)));
+      expect(outcome(() => decode(text, { fromServer: true }))).toHaveProperty('failure');
+    }
+  });
+
   it('reads texts above the small-text size through the scan as their meaning', () => {
     fc.assert(
       fc.property(fc.array(spelledJson({ comments: true }), { minLength: 8, maxLength: 30 }), (parts) => {
