@@ -29,9 +29,13 @@ const ESCAPES: Record<number, string> = {
   0x74: '\t',
 };
 
-/** Slots of the member-name cache (a power of two), and the longest name it keeps. */
+/** Slots of the member-name cache (a power of two). */
 const NAME_CACHE_SIZE = 512;
-const NAME_CACHE_LONGEST = 32;
+/**
+ * The longest name the cache keeps. V8 copies a slice shorter than 13 characters, but makes a
+ * longer one a view of the text it came from: kept here, it would keep a whole request alive.
+ */
+const NAME_CACHE_LONGEST = 12;
 /** Recently read member names without escapes, by a hash of their characters (see `parseMemberName`). */
 const NAME_CACHE: (string | undefined)[] = new Array<string | undefined>(NAME_CACHE_SIZE).fill(undefined);
 
