@@ -67,6 +67,12 @@ export class Connection {
   private readonly held: { text: string; group: number }[] = [];
   private lastBarrier: Promise<void> | null = null;
   private lastGroup = 0;
+  /**
+   * When the last request of the current read ended (-1: none yet). Requests of one read run back
+   * to back, so the next one starts then: the latency histogram costs one clock read per request
+   * instead of two (the clock was ~3 % of the server's CPU at 4 × 64).
+   */
+  private runClock = -1;
 
   constructor(
     readonly ws: WebSocket,
@@ -78,8 +84,14 @@ export class Connection {
     readonly remote: string,
   ) {
     // Small text frames are parsed straight from the socket; ws emits everything else (fast-receiver.ts).
-    installFastReceiver(ws, limits.maxPayload, (text) => this.onMessage(text, false));
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.onMessage(data, isBinary));
+    installFastReceiver(ws, limits.maxPayload, (text, firstOfRead) => {
+      if (firstOfRead) this.runClock = -1;
+      this.onMessage(text, false);
+    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      this.runClock = -1;
+      this.onMessage(data, isBinary);
+    });
     ws.on('pong', () => {
       this.idleSweeps = 0;
     });
@@ -125,7 +137,7 @@ export class Connection {
 
   private execute(data: Buffer | string, isBinary: boolean): void {
     if (isBinary) return this.emit(BINARY_REPLY);
-    const started = performance.now();
+    const started = this.runClock >= 0 ? this.runClock : performance.now();
     let reply: string | Promise<string>;
     try {
       // The text is valid UTF-8: checked by ws (else it closed with 1007) or by the fast path.
@@ -135,9 +147,12 @@ export class Connection {
       reply = FAILED_REPLY;
     }
     if (!isPromise(reply)) {
-      this.latency.observe((performance.now() - started) / 1000);
+      const done = performance.now();
+      this.runClock = done;
+      this.latency.observe((done - started) / 1000);
       return this.emit(reply);
     }
+    this.runClock = -1;
     this.pipelineKey = this.engine.pipelineKey;
     this.track(reply, started);
   }
@@ -182,6 +197,7 @@ export class Connection {
 
   /** An asynchronous reply is ready: send the replies ready in order, then run the requests that waited. */
   private finish(): void {
+    this.runClock = -1; // a later task than the read: requests from the backlog read the clock
     const pending = this.pending;
     while (pending.length > 0 && pending[0]!.text !== null) this.emit(pending.shift()!.text!);
     if (pending.length === 0) this.pipelineKey = null;

@@ -31,7 +31,7 @@ const FAST_PATH_MAX_PAYLOAD = 0xffff;
  * the listener, which then decodes it. For a read holding N complete, masked, unfragmented text
  * frames of at most `min(maxPayload, 65535)` bytes, this parser unmasks each in place, checks it is
  * UTF-8 (free when every byte is ASCII, which is checked while unmasking) and hands the text to
- * `onText`, in order.
+ * `onText`, in order, saying which is the read's first (the others follow it at once).
  *
  * Everything else is given to ws exactly as it arrived, from the first frame that is not plain:
  * a control frame (ping, pong, close), a fragment, a binary frame, a frame over the limit, an
@@ -45,7 +45,7 @@ const FAST_PATH_MAX_PAYLOAD = 0xffff;
  * Returns false (and changes nothing) when ws's receiver does not look as expected, e.g. after a
  * ws upgrade that renamed its internals: every frame then goes through ws, as before.
  */
-export function installFastReceiver(ws: WebSocket, maxPayload: number, onText: (text: string) => void): boolean {
+export function installFastReceiver(ws: WebSocket, maxPayload: number, onText: (text: string, firstOfRead: boolean) => void): boolean {
   const receiver = (ws as unknown as { _receiver?: Partial<ReceiverInternals> })._receiver;
   if (!looksLikeWsReceiver(receiver)) return false;
   const wsWrite = receiver.write.bind(receiver);
@@ -73,6 +73,7 @@ export function installFastReceiver(ws: WebSocket, maxPayload: number, onText: (
     let at = 0;
     // Set when the loop stops at a plain frame that the read cut short: kept for the next read.
     let cut = false;
+    let firstOfRead = true;
     while (ws.readyState === OPEN && at < end) {
       const available = end - at;
       if (chunk[at] !== FINAL_TEXT) break;
@@ -133,7 +134,8 @@ export function installFastReceiver(ws: WebSocket, maxPayload: number, onText: (
         break;
       }
       at = stop;
-      onText(text);
+      onText(text, firstOfRead);
+      firstOfRead = false;
     }
     if (at === end) return true;
     // A frame still incomplete after being carried once goes to ws, which buffers reads in a list:

@@ -4,7 +4,7 @@ import { decode } from '@nemesisdb/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ServerOptions } from './options.js';
-import { maskedFrame, rawClient as rawClientOf } from './raw-client.test-util.js';
+import { maskedFrame, rawClient as rawClientOf, serverFrames } from './raw-client.test-util.js';
 import { startServer, type NemesisServer } from './server.js';
 
 const rawClient = (port: number) => rawClientOf(port, clients as Socket[]);
@@ -322,6 +322,29 @@ describe('HTTP on the same port', () => {
     expect(text).toMatch(/nemesisdb_request_duration_seconds_bucket\{le="\+Inf"\} 3/);
     expect(text).toContain('nemesisdb_expired_sessions_total 0');
     expect(text).toContain('nemesisdb_process_cpu_seconds_total');
+  });
+
+  it('times each request from the read that brought it: the wait before a read is in no latency', async () => {
+    const server = await serve();
+    const socket = await rawClient(server.port);
+    const frames = serverFrames(socket);
+    const replies = async (count: number) => {
+      while (frames.length < count) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    const sent = performance.now();
+    socket.write(Buffer.concat(Array.from({ length: 50 }, (_, i) => maskedFrame(`{"KV_SET":{"keys":{"k${i}":${i}}}}`))));
+    await replies(50);
+    const runSeconds = (performance.now() - sent) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    socket.write(maskedFrame('{"KV_GET":{"keys":["k1"]}}'));
+    await replies(51);
+    const text = await (await fetch(server.url.replace('ws:', 'http:') + '/metrics')).text();
+    expect(text).toMatch(/nemesisdb_request_duration_seconds_count 51\n/);
+    // The 50 requests of one read run back to back, each timed from the end of the one before:
+    // together at most the read's span. The last one came 300 ms later, in a read of its own.
+    const sum = Number(/nemesisdb_request_duration_seconds_sum (\S+)/.exec(text)![1]);
+    expect(sum).toBeGreaterThan(0);
+    expect(sum).toBeLessThan(runSeconds + 0.1);
   });
 
   it('answers other plain HTTP requests with 426 (GET) or 404', async () => {
