@@ -1,5 +1,5 @@
 import { ERR, Status, encode, isJsonObject, errEnvelopeOf, errorReplyBody } from '@nemesisdb/protocol';
-import { CONSTANT_BODIES, type Envelope, type ReplyBody } from '../replies.js';
+import { CONSTANT_BODIES, KeysBody, type Envelope, type ReplyBody } from '../replies.js';
 import type { Route } from './routes.js';
 
 /** The reply to a command that would add data while `maxDataBytes` is reached. */
@@ -77,7 +77,28 @@ for (const body of [
 }
 
 function encodeBody(body: ReplyBody): string {
+  if (body instanceof KeysBody) return encodeKeysBody(body);
   return CONSTANT_TEXT.get(body) ?? encode(body);
+}
+
+/**
+ * `{"keys":{…},"st":1}` with a prototype-less `keys` (names from users) written member by member:
+ * `encode` would walk the whole body for exact numbers and then hand it to `JSON.stringify`, which
+ * takes its slow path on a dictionary object (SH_GET of two keys: ~550 → ~300 ns). The same text:
+ * members in their own order, absent ones left out, each value as `encode` writes it.
+ */
+function encodeKeysBody(body: KeysBody): string {
+  const keys = body.keys as Record<string, unknown>;
+  if (typeof keys !== 'object' || keys === null || Object.getPrototypeOf(keys) !== null) return encode(body);
+  let text = '{"keys":{';
+  let first = true;
+  for (const name in keys) {
+    const value = keys[name];
+    if (value === undefined) continue;
+    text += (first ? '' : ',') + JSON.stringify(name) + ':' + encode(value);
+    first = false;
+  }
+  return text + '},"st":' + body.st + '}';
 }
 
 /** The answer to a name that is no command (or one switched off with the extensions). */
