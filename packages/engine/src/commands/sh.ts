@@ -1,6 +1,6 @@
 import { Status, readToken, sharedSessionName, errorReplyBody, type RequestBody } from '@nemesisdb/protocol';
 import { chain } from '../maybe-promise.js';
-import type { ReplyBody } from '../replies.js';
+import { TokenBody, type ReplyBody } from '../replies.js';
 import { NO_SESSION, type ExpirySettings, type SessionInfo } from '../store/store.js';
 import { containing, counted, inSession, keyList, ok } from './answers.js';
 import type { CommandDefinition } from './command.js';
@@ -64,7 +64,7 @@ export const SH_NEW: CommandDefinition<'SH_NEW'> = {
   createsSession: true,
   run: (body, { store, extensions }) => {
     const shared = extensions ? sharedSessionName(body) : undefined;
-    if (shared === undefined) return chain(store.sessions.create(expirySettings(body)), (tkn) => ({ st: Status.Ok, tkn }));
+    if (shared === undefined) return chain(store.sessions.create(expirySettings(body)), (tkn) => new TokenBody(Status.Ok, tkn));
     if (typeof shared !== 'string') return errorReplyBody(shared.st, shared.m);
     return chain(store.sessions.createShared!(shared, expirySettings(body)), ({ token, created }) => ({
       name: shared,
@@ -79,12 +79,12 @@ export const SH_OPEN: CommandDefinition<'SH_OPEN'> = {
   ...READS,
   extension: true,
   run: ({ name }, { store }) =>
-    chain(store.sessions.openShared!(name), (tkn) => (tkn === undefined ? OPEN_FAILED : { st: Status.Ok, tkn })),
+    chain(store.sessions.openShared!(name), (tkn) => (tkn === undefined ? OPEN_FAILED : new TokenBody(Status.Ok, tkn))),
 };
 
 export const SH_END: CommandDefinition<'SH_END'> = {
   ...CHANGES,
-  run: ({ tkn }, { store }) => chain(store.sessions.end(tkn), (ended) => ({ st: ended ? Status.Ok : Status.SessionNotExist, tkn })),
+  run: ({ tkn }, { store }) => chain(store.sessions.end(tkn), (ended) => new TokenBody(ended ? Status.Ok : Status.SessionNotExist, tkn)),
 };
 
 export const SH_END_ALL: CommandDefinition<'SH_END_ALL'> = {

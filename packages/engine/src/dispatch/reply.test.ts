@@ -2,7 +2,7 @@ import { JsonDouble, decode, encode } from '@nemesisdb/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMembers } from '../objects.js';
-import { KeysBody } from '../replies.js';
+import { KeysBody, TokenBody } from '../replies.js';
 import { Reply } from './reply.js';
 
 /** Values as a store holds them: what requests decode to (exact integers, JsonDouble), nested. */
@@ -41,6 +41,18 @@ describe('the text of a keys reply (SH_GET, KV_GET)', () => {
     (keys as Record<string, unknown>).gone = undefined;
     expect(new Reply('KV_GET_RSP', new KeysBody(keys), 'KV_GET').text()).toBe('{"KV_GET_RSP":{"keys":{"a":1},"st":1}}');
     expect(new Reply('SH_KEYS_RSP', new KeysBody(['a', 'b']), 'SH_KEYS').text()).toBe('{"SH_KEYS_RSP":{"keys":["a","b"],"st":1}}');
-    expect(new Reply('KV_GET_RSP', new KeysBody({ a: 2n ** 64n - 1n }), 'KV_GET').text()).toBe('{"KV_GET_RSP":{"keys":{"a":18446744073709551615},"st":1}}');
+    expect(new Reply('KV_GET_RSP', new KeysBody({ a: 2n ** 64n - 1n }), 'KV_GET').text()).toBe(
+      '{"KV_GET_RSP":{"keys":{"a":18446744073709551615},"st":1}}',
+    );
+  });
+});
+
+describe('the text of a token reply (SH_NEW, SH_OPEN, SH_END)', () => {
+  it('is what encode writes for the same body', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(1, 100), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), (st, tkn) => {
+        expect(new Reply('SH_NEW_RSP', new TokenBody(st, tkn), 'SH_NEW').text()).toBe(`{"SH_NEW_RSP":${encode({ st, tkn })}}`);
+      }),
+    );
   });
 });

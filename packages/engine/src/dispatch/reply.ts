@@ -1,5 +1,5 @@
 import { ERR, Status, encode, isJsonObject, errEnvelopeOf, errorReplyBody } from '@nemesisdb/protocol';
-import { CONSTANT_BODIES, KeysBody, type Envelope, type ReplyBody } from '../replies.js';
+import { CONSTANT_BODIES, KeysBody, TokenBody, type Envelope, type ReplyBody } from '../replies.js';
 import type { Route } from './routes.js';
 
 /** The reply to a command that would add data while `maxDataBytes` is reached. */
@@ -78,6 +78,7 @@ for (const body of [
 
 function encodeBody(body: ReplyBody): string {
   if (body instanceof KeysBody) return encodeKeysBody(body);
+  if (body instanceof TokenBody) return `{"st":${body.st},"tkn":${body.tkn}}`;
   return CONSTANT_TEXT.get(body) ?? encode(body);
 }
 
