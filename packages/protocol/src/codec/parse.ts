@@ -39,6 +39,14 @@ const NAME_CACHE_LONGEST = 12;
 /** Recently read member names without escapes, by a hash of their characters (see `parseMemberName`). */
 const NAME_CACHE: (string | undefined)[] = new Array<string | undefined>(NAME_CACHE_SIZE).fill(undefined);
 
+/**
+ * Whether whitespace or a comment may start with this character: compact JSON has neither, so the
+ * reader checks this inline before it calls `skipSpace` (a call per token otherwise).
+ */
+function mayBeSpace(c: number): boolean {
+  return c <= Ch.Space || c === Ch.Slash;
+}
+
 /** Whether `text` holds `name`'s characters at `start`. */
 function sameChars(text: string, start: number, name: string): boolean {
   for (let i = 0; i < name.length; i++) if (text.charCodeAt(start + i) !== name.charCodeAt(i)) return false;
@@ -96,7 +104,7 @@ class Parser {
       throw new JsonDecodeError('depth', `nesting deeper than ${MAX_NESTING_DEPTH}`, this.pos);
     }
     this.pos++;
-    this.skipSpace(true);
+    if (mayBeSpace(this.text.charCodeAt(this.pos))) this.skipSpace(true);
     if (this.text.charCodeAt(this.pos) !== close) return false;
     this.pos++;
     this.depth--;
@@ -108,14 +116,14 @@ class Parser {
    * container's `close` (returns true, the depth restored).
    */
   private leaveAfterItem(close: Ch): boolean {
-    this.skipSpace(true);
+    if (mayBeSpace(this.text.charCodeAt(this.pos))) this.skipSpace(true);
     const c = this.text.charCodeAt(this.pos++);
     if (c === close) {
       this.depth--;
       return true;
     }
     if (c !== Ch.Comma) this.fail(`expected ',' or '${String.fromCharCode(close)}'`, this.pos - 1);
-    this.skipSpace(true);
+    if (mayBeSpace(this.text.charCodeAt(this.pos))) this.skipSpace(true);
     return false;
   }
 
@@ -127,10 +135,10 @@ class Parser {
     do {
       if (this.text.charCodeAt(this.pos) !== Ch.Quote) this.fail('expected a member name');
       const key = this.parseMemberName();
-      this.skipSpace(true);
+      if (mayBeSpace(this.text.charCodeAt(this.pos))) this.skipSpace(true);
       if (this.text.charCodeAt(this.pos) !== Ch.Colon) this.fail("expected ':'");
       this.pos++;
-      this.skipSpace(true);
+      if (mayBeSpace(this.text.charCodeAt(this.pos))) this.skipSpace(true);
       const value = this.parseValue();
       // The first member cannot be a duplicate: no lookup.
       if (first || !Object.hasOwn(object, key)) {
