@@ -53,6 +53,13 @@ function infoBody(token: bigint, info: SessionInfo): ReplyBody {
 /** SH_OPEN's answer when no live shared session has the name (upstream v0.6's shape). */
 const OPEN_FAILED: ReplyBody = { st: Status.SessionOpenFail, tkn: null };
 
+// A session command's answer, or 100 without a (live) session: made once here, since
+// `inSession` makes a closure and these run on every request.
+const okInSession = inSession(ok);
+const keysInSession = inSession(keyList);
+const countInSession = inSession(counted);
+const containingInSession = inSession(containing);
+
 /**
  * SH_NEW. With `shared: true` (and extensions on) the session is shared: named, found by SH_OPEN,
  * and the reply carries the name (upstream v0.6's shape); a live shared session with that name
@@ -120,45 +127,45 @@ export const SH_INFO_ALL: CommandDefinition<'SH_INFO_ALL'> = {
 
 export const SH_SET: CommandDefinition<'SH_SET'> = {
   ...ADDS_SESSION,
-  run: ({ tkn, keys }, { store }) => chain(store.sessions.set(tkn, keys, true), inSession(ok)),
+  run: ({ tkn, keys }, { store }) => chain(store.sessions.set(tkn, keys, true), okInSession),
 };
 
 export const SH_ADD: CommandDefinition<'SH_ADD'> = {
   ...ADDS_SESSION,
-  run: ({ tkn, keys }, { store }) => chain(store.sessions.set(tkn, keys, false), inSession(ok)),
+  run: ({ tkn, keys }, { store }) => chain(store.sessions.set(tkn, keys, false), okInSession),
 };
 
 export const SH_GET: CommandDefinition<'SH_GET'> = {
   ...READS_SESSION,
-  run: ({ tkn, keys }, { store }) => chain(store.sessions.get(tkn, keys), inSession(keyList)),
+  run: ({ tkn, keys }, { store }) => chain(store.sessions.get(tkn, keys), keysInSession),
 };
 
 export const SH_RMV: CommandDefinition<'SH_RMV'> = {
   ...CHANGES_SESSION,
-  run: ({ tkn, keys }, { store }) => chain(store.sessions.remove(tkn, keys), inSession(ok)),
+  run: ({ tkn, keys }, { store }) => chain(store.sessions.remove(tkn, keys), okInSession),
 };
 
 export const SH_CLEAR: CommandDefinition<'SH_CLEAR'> = {
   ...CHANGES_SESSION,
-  run: ({ tkn }, { store }) => chain(store.sessions.clear(tkn), inSession(counted)),
+  run: ({ tkn }, { store }) => chain(store.sessions.clear(tkn), countInSession),
 };
 
 export const SH_COUNT: CommandDefinition<'SH_COUNT'> = {
   ...READS_SESSION,
-  run: ({ tkn }, { store }) => chain(store.sessions.count(tkn), inSession(counted)),
+  run: ({ tkn }, { store }) => chain(store.sessions.count(tkn), countInSession),
 };
 
 export const SH_CONTAINS: CommandDefinition<'SH_CONTAINS'> = {
   ...READS_SESSION,
-  run: ({ tkn, keys }, { store }) => chain(store.sessions.contains(tkn, keys), inSession(containing)),
+  run: ({ tkn, keys }, { store }) => chain(store.sessions.contains(tkn, keys), containingInSession),
 };
 
 export const SH_KEYS: CommandDefinition<'SH_KEYS'> = {
   ...READS_SESSION,
-  run: ({ tkn }, { store }) => chain(store.sessions.keys(tkn), inSession(keyList)),
+  run: ({ tkn }, { store }) => chain(store.sessions.keys(tkn), keysInSession),
 };
 
 export const SH_CLEAR_SET: CommandDefinition<'SH_CLEAR_SET'> = {
   ...ADDS,
-  run: ({ tkn, keys }, { store }) => chain(store.sessions.clearSet(tkn, keys), inSession(counted)),
+  run: ({ tkn, keys }, { store }) => chain(store.sessions.clearSet(tkn, keys), countInSession),
 };
