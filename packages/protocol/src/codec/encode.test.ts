@@ -43,6 +43,21 @@ describe('encode', () => {
     );
   });
 
+  it('writes any string beside a bigint as JSON.stringify does: escapes, surrogates, short and long', () => {
+    // Every UTF-16 code unit (lone surrogates too), at lengths on both sides of the writer's own scan.
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 80 }),
+      fc.string({ unit: fc.constantFrom('"', '\\', '\n', '\u001f', '\u007f', '\u2028', 'é', '\ud83d', '\ude00', 'a'), maxLength: 60 }),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(text, fc.oneof(text, fc.array(text, { maxLength: 3 }))), text, (keys, other) => {
+        // The same object with the number 1 for the bigint: the text JSON.stringify gives.
+        expect(encode({ SH_SET: { tkn: 1n, keys }, [other]: other })).toBe(JSON.stringify({ SH_SET: { tkn: 1, keys }, [other]: other }));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('writes the members beside a bigint as JSON.stringify does', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.jsonValue(), (keys, other) => {

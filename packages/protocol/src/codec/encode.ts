@@ -56,7 +56,7 @@ function writeValue(input: unknown, key: string, depth: number): string | undefi
   }
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quote(value);
     case 'number':
       return Number.isFinite(value) ? String(value) : 'null';
     case 'bigint':
@@ -91,11 +91,30 @@ function writeObject(object: Record<string, unknown>, depth: number): string {
   for (const key of Object.keys(object)) {
     const written = writeValue(object[key], key, depth + 1);
     if (written === undefined) continue;
-    out += (first ? '' : ',') + JSON.stringify(key) + ':' + written;
+    out += (first ? '' : ',') + quote(key) + ':' + written;
     first = false;
   }
   return out + '}';
 }
+
+/**
+ * A string as JSON.stringify writes it. Most member names and values need no escape, and for
+ * those a scan and two concatenations cost ~25 ns against JSON.stringify's ~50 (a call into the
+ * runtime): the SDK's SH_GET request is written in ~280 ns instead of ~410. Anything to escape —
+ * a control character, `"`, a backslash, or a surrogate (paired or not: JSON.stringify escapes the
+ * lone ones) — and strings longer than QUOTE_SCAN_LIMIT go to JSON.stringify.
+ */
+function quote(text: string): string {
+  if (text.length > QUOTE_SCAN_LIMIT) return JSON.stringify(text);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text);
+  }
+  return '"' + text + '"';
+}
+
+/** Past ~40 characters the runtime's scan wins (64: 132 against 115 ns; 32: 72 against 89). */
+const QUOTE_SCAN_LIMIT = 40;
 
 function cyclic(): TypeError {
   return new TypeError(`cannot encode a cyclic value (or one nested deeper than ${MAX_ENCODE_DEPTH})`);
