@@ -84,7 +84,12 @@ export class KeyLayout {
   }
 
   sessionMeta(token: bigint): string {
-    return `${this.sessionHead}${token}}:meta`;
+    return this.sessionMetaOf(String(token));
+  }
+
+  /** The meta key of the session whose token is written `digits`. */
+  sessionMetaOf(digits: string): string {
+    return `${this.sessionHead}${digits}}:meta`;
   }
 
   sessionData(token: bigint): string {

@@ -22,7 +22,6 @@
 //   flags) makes every later call go that way.
 
 import { Command, type Cluster, type Redis } from 'ioredis';
-import calculateSlot from 'cluster-key-slot';
 import {
   BATCH_LUA,
   BATCH_SHA,
@@ -33,6 +32,7 @@ import {
   type SessionScript,
 } from './scripts.js';
 import type { KeyLayout } from './keys.js';
+import { sessionSlot } from './slots.js';
 
 /**
  * A batch holds at most this many calls, and more arguments than this only when it is one call:
@@ -44,7 +44,9 @@ const MAX_ARGS = 16_384;
 interface Call {
   readonly name: SessionScript;
   readonly token: bigint;
-  /** Its meta key: the slot it goes to, and the key a call sent again names. */
+  /** The token's digits, written once per call (the batch names sessions by them). */
+  readonly digits: string;
+  /** Its meta key: the key a call sent again names. */
   readonly meta: string;
   readonly now: string;
   readonly args: readonly ScriptArg[];
@@ -79,8 +81,9 @@ export class SessionBatches {
 
   /** Runs a session script on the session of `token`; names and values as text, or bytes with `asBuffers`. */
   run(name: SessionScript, token: bigint, now: string, args: readonly ScriptArg[], asBuffers: boolean): Promise<SessionReply> {
-    const meta = this.layout.sessionMeta(token);
-    const node = this.cluster.slots[calculateSlot(meta)]?.[0];
+    const digits = String(token);
+    const meta = this.layout.sessionMetaOf(digits);
+    const node = this.cluster.slots[sessionSlot(digits)]?.[0];
     // Before the slot map is known: the cluster client waits for it itself.
     if (node === undefined) return this.one(name, token, meta, now, args, asBuffers);
     const waiting = this.queues.get(node);
@@ -90,7 +93,7 @@ export class SessionBatches {
     }
     const queue = waiting ?? this.queueOf(node);
     return new Promise<SessionReply>((resolve, reject) => {
-      queue.calls.push({ name, token, meta, now, args, asBuffers, resolve, reject });
+      queue.calls.push({ name, token, digits, meta, now, args, asBuffers, resolve, reject });
       // Calls of the same tick (the requests of one read, of several connections) share a batch.
       if (!queue.scheduled && !queue.busy) {
         queue.scheduled = true;
@@ -147,7 +150,7 @@ export class SessionBatches {
     // The keys are built in the script from the layout's head and each token: half the bytes.
     const args: ScriptArg[] = [BATCH_SHA, 0, this.layout.sessionHead];
     for (const call of calls) {
-      args.push(SESSION_SCRIPT_IDS[call.name], call.args.length + 1, String(call.token), call.now);
+      args.push(SESSION_SCRIPT_IDS[call.name], call.args.length + 1, call.digits, call.now);
       for (const arg of call.args) args.push(arg);
     }
     try {
