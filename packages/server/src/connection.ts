@@ -6,6 +6,7 @@ import type { WebSocket } from 'ws';
 import { installFastReceiver } from './fast-receiver.js';
 import type { LatencyHistogram } from './metrics.js';
 import type { Logger } from './options.js';
+import { replyFrames } from './reply-frames.js';
 
 /** Replies the transport itself produces (docs/reference/protocol.md §1, §3). */
 const BINARY_REPLY = encode(errEnvelopeOf(Status.OpCodeInvalid));
@@ -274,16 +275,7 @@ export class Connection {
       outgoing.length = 0;
       return;
     }
-    const lengths = this.lengths;
-    let size = 0;
-    for (let i = 0; i < outgoing.length; i++) {
-      const bytes = Buffer.byteLength(outgoing[i]!);
-      lengths[i] = bytes;
-      size += bytes + (bytes < 126 ? 2 : bytes < 65536 ? 4 : 10);
-    }
-    const buffer = Buffer.allocUnsafe(size);
-    let offset = 0;
-    for (let i = 0; i < outgoing.length; i++) offset = writeTextFrame(buffer, offset, outgoing[i]!, lengths[i]!);
+    const buffer = replyFrames(outgoing, this.lengths);
     outgoing.length = 0;
     this.socket.write(buffer);
     if (!this.pausedForDrain && this.ws.bufferedAmount > this.limits.maxBufferedBytes) this.pauseForDrain();
@@ -310,24 +302,6 @@ export class Connection {
     this.pausedForDrain = false;
     if (!this.pausedForBacklog) this.ws.resume();
   };
-}
-
-/** Writes `text` as one unmasked, final text frame (RFC 6455 §5.2) at `offset`; returns the end. */
-function writeTextFrame(buffer: Buffer, offset: number, text: string, bytes: number): number {
-  buffer[offset++] = 0x81; // FIN + text
-  if (bytes < 126) {
-    buffer[offset++] = bytes;
-  } else if (bytes < 65536) {
-    buffer[offset++] = 126;
-    buffer.writeUInt16BE(bytes, offset);
-    offset += 2;
-  } else {
-    buffer[offset++] = 127;
-    buffer.writeUInt32BE(Math.floor(bytes / 2 ** 32), offset);
-    buffer.writeUInt32BE(bytes >>> 0, offset + 4);
-    offset += 8;
-  }
-  return offset + buffer.write(text, offset, 'utf8');
 }
 
 /** A close reason fits in 123 bytes (RFC 6455 §5.5: control frames carry at most 125). */
