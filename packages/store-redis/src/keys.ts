@@ -93,7 +93,12 @@ export class KeyLayout {
   }
 
   sessionData(token: bigint): string {
-    return `${this.sessionHead}${token}}:data`;
+    return this.sessionDataOf(String(token));
+  }
+
+  /** The data key of the session whose token is written `digits`. */
+  sessionDataOf(digits: string): string {
+    return `${this.sessionHead}${digits}}:data`;
   }
 
   /** The token named by a session's meta key (from a SCAN), or undefined for any other key. */

@@ -43,11 +43,8 @@ const MAX_ARGS = 16_384;
 
 interface Call {
   readonly name: SessionScript;
-  readonly token: bigint;
-  /** The token's digits, written once per call (the batch names sessions by them). */
+  /** The token's digits, written once per call: the batch names sessions by them, and the keys of a call sent again are built from them. */
   readonly digits: string;
-  /** Its meta key: the key a call sent again names. */
-  readonly meta: string;
   readonly now: string;
   readonly args: readonly ScriptArg[];
   readonly asBuffers: boolean;
@@ -82,18 +79,17 @@ export class SessionBatches {
   /** Runs a session script on the session of `token`; names and values as text, or bytes with `asBuffers`. */
   run(name: SessionScript, token: bigint, now: string, args: readonly ScriptArg[], asBuffers: boolean): Promise<SessionReply> {
     const digits = String(token);
-    const meta = this.layout.sessionMetaOf(digits);
     const node = this.cluster.slots[sessionSlot(digits)]?.[0];
     // Before the slot map is known: the cluster client waits for it itself.
-    if (node === undefined) return this.one(name, token, meta, now, args, asBuffers);
+    if (node === undefined) return this.one(name, digits, now, args, asBuffers);
     const waiting = this.queues.get(node);
     // Without batches, a call still waits behind the ones queued for its master before it.
     if (this.unsupported && (waiting === undefined || (waiting.calls.length === 0 && !waiting.busy))) {
-      return this.one(name, token, meta, now, args, asBuffers);
+      return this.one(name, digits, now, args, asBuffers);
     }
     const queue = waiting ?? this.queueOf(node);
     return new Promise<SessionReply>((resolve, reject) => {
-      queue.calls.push({ name, token, digits, meta, now, args, asBuffers, resolve, reject });
+      queue.calls.push({ name, digits, now, args, asBuffers, resolve, reject });
       // Calls of the same tick (the requests of one read, of several connections) share a batch.
       if (!queue.scheduled && !queue.busy) {
         queue.scheduled = true;
@@ -108,15 +104,10 @@ export class SessionBatches {
     return queue;
   }
 
-  private one(
-    name: SessionScript,
-    token: bigint,
-    meta: string,
-    now: string,
-    args: readonly ScriptArg[],
-    asBuffers: boolean,
-  ): Promise<SessionReply> {
-    const data = this.layout.sessionData(token);
+  /** One call on its own, through the cluster client (which routes it by its keys). */
+  private one(name: SessionScript, digits: string, now: string, args: readonly ScriptArg[], asBuffers: boolean): Promise<SessionReply> {
+    const meta = this.layout.sessionMetaOf(digits);
+    const data = this.layout.sessionDataOf(digits);
     return asBuffers ? this.scripts.sessionBuffer(name, meta, data, now, args) : this.scripts.session(name, meta, data, now, args);
   }
 
@@ -186,7 +177,7 @@ export class SessionBatches {
   private async sendAgain(calls: readonly Call[]): Promise<void> {
     // Issued together: the cluster client keeps their order per master, as for the batch.
     await Promise.all(
-      calls.map((call) => this.one(call.name, call.token, call.meta, call.now, call.args, call.asBuffers).then(call.resolve, call.reject)),
+      calls.map((call) => this.one(call.name, call.digits, call.now, call.args, call.asBuffers).then(call.resolve, call.reject)),
     );
   }
 }
