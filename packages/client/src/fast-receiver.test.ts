@@ -1,0 +1,280 @@
+// The client's fast receive path against ws's own parser: whatever mix of frames a server sends,
+// cut anywhere, every message reaches the listener once, in order, with ws's result; and every
+// frame the fast path must not take (control, fragments, binary, 64-bit lengths, protocol errors)
+// ends as ws ends it.
+import { createHash } from 'node:crypto';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { installFastReceiver } from './fast-receiver.js';
+
+interface Received {
+  /** Messages in arrival order, and which parser delivered each. */
+  messages: { text: string; binary: boolean; via: 'fast' | 'ws' }[];
+  closeCode: number | null;
+}
+
+interface FrameShape {
+  fin?: boolean;
+  rsv?: number;
+  /** Servers must not mask; true builds the protocol violation. */
+  masked?: boolean;
+  /** A 16-bit length even for a short payload. */
+  long?: boolean;
+  /** A 64-bit length whatever the payload. */
+  huge?: boolean;
+}
+
+/** A server frame (RFC 6455 §5.2), unmasked unless told. */
+function serverFrame(
+  opcode: number,
+  payload: Buffer | string,
+  { fin = true, rsv = 0, masked = false, long = false, huge = false }: FrameShape = {},
+): Buffer {
+  const bytes = Buffer.from(payload);
+  const first = (fin ? 0x80 : 0) | rsv | opcode;
+  const maskBit = masked ? 0x80 : 0;
+  let header: Buffer;
+  if (huge || bytes.length > 0xffff) {
+    header = Buffer.alloc(10);
+    header[0] = first;
+    header[1] = maskBit | 127;
+    header.writeBigUInt64BE(BigInt(bytes.length), 2);
+  } else if (long || bytes.length > 125) {
+    header = Buffer.from([first, maskBit | 126, bytes.length >> 8, bytes.length & 0xff]);
+  } else {
+    header = Buffer.from([first, maskBit | bytes.length]);
+  }
+  return Buffer.concat([header, ...(masked ? [Buffer.from([0, 0, 0, 0])] : []), bytes]);
+}
+
+/** The client's (masked) frames as they arrive on the server's socket. */
+function clientFrames(socket: Socket): { opcode: number; payload: Buffer }[] {
+  const frames: { opcode: number; payload: Buffer }[] = [];
+  let pending = Buffer.alloc(0);
+  socket.on('data', (chunk: Buffer) => {
+    pending = Buffer.concat([pending, chunk]);
+    while (pending.length >= 6) {
+      const short = pending[1]! & 0x7f;
+      const [at, size] = short === 126 ? [4, pending.length >= 4 ? pending.readUInt16BE(2) : Infinity] : [2, short];
+      if (pending.length < at + 4 + size) return;
+      const mask = pending.subarray(at, at + 4);
+      const payload = Buffer.from(pending.subarray(at + 4, at + 4 + size)).map((b, i) => b ^ mask[i & 3]!);
+      frames.push({ opcode: pending[0]! & 0x0f, payload: Buffer.from(payload) });
+      pending = pending.subarray(at + 4 + size);
+    }
+  });
+  return frames;
+}
+
+const servers: Server[] = [];
+const clients: WebSocket[] = [];
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.terminate();
+  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+/**
+ * A hand-written WebSocket server (it sends only what the test says) and a ws client on it with
+ * the fast path installed at open, as the SDK does.
+ */
+async function connect(): Promise<{
+  socket: Socket;
+  fromClient: { opcode: number; payload: Buffer }[];
+  received: Received;
+  installed: boolean;
+}> {
+  let accept!: (socket: Socket) => void;
+  const accepted = new Promise<Socket>((resolve) => (accept = resolve));
+  const server = createServer((socket) => {
+    socket.on('error', () => {});
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString('latin1');
+      if (!seen.includes('\r\n\r\n')) return;
+      socket.off('data', onData);
+      const key = /sec-websocket-key: *(\S+)/i.exec(seen)![1]!;
+      const answer = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      socket.write(
+        `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${answer}\r\n\r\n`,
+      );
+      accept(socket);
+    };
+    socket.on('data', onData);
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const received: Received = { messages: [], closeCode: null };
+  const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`, { perMessageDeflate: false });
+  clients.push(client);
+  client.on('error', () => {});
+  client.on('message', (data: Buffer, isBinary: boolean) =>
+    received.messages.push({ text: isBinary ? data.toString('hex') : data.toString(), binary: isBinary, via: 'ws' }),
+  );
+  client.on('close', (code) => (received.closeCode = code));
+  const installed = await new Promise<boolean>((resolve) =>
+    client.once('open', () => resolve(installFastReceiver(client, (text) => received.messages.push({ text, binary: false, via: 'fast' })))),
+  );
+  const socket = await accepted;
+  return { socket, fromClient: clientFrames(socket), received, installed };
+}
+
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** Writes `bytes` in pieces cut at `cuts`, letting each piece arrive as its own read where it can. */
+async function writeInPieces(socket: Socket, bytes: Buffer, cuts: number[]): Promise<void> {
+  let last = 0;
+  for (const cut of [...new Set(cuts.map((c) => Math.min(c, bytes.length)))].sort((a, b) => a - b)) {
+    if (cut <= last) continue;
+    socket.write(bytes.subarray(last, cut));
+    last = cut;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (last < bytes.length) socket.write(bytes.subarray(last));
+}
+
+/** One message of a generated stream, with the frames that carry it and what must arrive. */
+interface Message {
+  frames: Buffer[];
+  expect: { text: string; binary: boolean } | null;
+}
+
+const text = (frames: Buffer[], value: string): Message => ({ frames, expect: { text: value, binary: false } });
+
+const messageArbitrary: fc.Arbitrary<Message> = fc.oneof(
+  // Plain text: ASCII, any Unicode (multi-byte UTF-8), 7-bit and 16-bit lengths, empty.
+  fc.string({ maxLength: 200 }).map((value) => text([serverFrame(0x1, value)], value)),
+  fc.string({ unit: 'grapheme', maxLength: 60 }).map((value) => text([serverFrame(0x1, value)], value)),
+  fc.string({ minLength: 126, maxLength: 1500 }).map((value) => text([serverFrame(0x1, value)], value)),
+  fc.string({ maxLength: 20 }).map((value) => text([serverFrame(0x1, value, { long: true })], value)),
+  // A 64-bit length (ws reads it).
+  fc.string({ maxLength: 20 }).map((value) => text([serverFrame(0x1, value, { huge: true })], value)),
+  // Fragmented text (ws reassembles it), with a ping between the fragments.
+  fc.tuple(fc.string({ minLength: 2, maxLength: 100 }), fc.boolean()).map(([value, ping]) => {
+    const bytes = Buffer.from(value);
+    const cut = bytes.length >> 1;
+    const frames = [serverFrame(0x1, bytes.subarray(0, cut), { fin: false })];
+    if (ping) frames.push(serverFrame(0x9, 'p'));
+    frames.push(serverFrame(0x0, bytes.subarray(cut)));
+    return text(frames, value);
+  }),
+  fc.uint8Array({ maxLength: 100 }).map((bytes) => ({
+    frames: [serverFrame(0x2, Buffer.from(bytes))],
+    expect: { text: Buffer.from(bytes).toString('hex'), binary: true },
+  })),
+  fc.constant<Message>({ frames: [serverFrame(0x9, 'ping')], expect: null }),
+  fc.constant<Message>({ frames: [serverFrame(0xa, 'unsolicited pong')], expect: null }),
+);
+
+describe('client fast receive path', () => {
+  it('is installed on the ws version in use (a ws upgrade that moves its internals must be noticed)', async () => {
+    const { socket, received, installed } = await connect();
+    expect(installed).toBe(true);
+    socket.write(Buffer.concat([serverFrame(0x1, '{"a":1}'), serverFrame(0x1, 'é€𝄞')]));
+    await until(() => received.messages.length === 2);
+    expect(received.messages).toEqual([
+      { text: '{"a":1}', binary: false, via: 'fast' },
+      { text: 'é€𝄞', binary: false, via: 'fast' },
+    ]);
+  });
+
+  it('delivers any mix of frames, cut anywhere, once each and in order, as ws alone would', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(messageArbitrary, { minLength: 1, maxLength: 25 }),
+        fc.array(fc.nat({ max: 20_000 }), { maxLength: 8 }),
+        async (messages, cuts) => {
+          const { socket, fromClient, received } = await connect();
+          await writeInPieces(socket, Buffer.concat(messages.flatMap((m) => m.frames)), cuts);
+          const expected = messages.flatMap((m) => (m.expect ? [m.expect] : []));
+          const pings = messages.flatMap((m) => m.frames).filter((f) => (f[0]! & 0x0f) === 0x9).length;
+          await until(() => received.messages.length >= expected.length && fromClient.filter((f) => f.opcode === 0xa).length >= pings);
+          expect(received.messages.map(({ text: value, binary }) => ({ text: value, binary }))).toEqual(expected);
+          expect(received.closeCode).toBeNull();
+          clients.pop()!.terminate();
+          servers.pop()!.close();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it.each([
+    ['invalid UTF-8', serverFrame(0x1, Buffer.from([0x7b, 0xc3, 0x28, 0x7d])), 1007],
+    [
+      'invalid UTF-8 in a 16-bit-length frame',
+      serverFrame(0x1, Buffer.concat([Buffer.alloc(300, 0x41), Buffer.from([0xed, 0xa0, 0x80])])),
+      1007,
+    ],
+    ['a masked frame', serverFrame(0x1, '{}', { masked: true }), 1002],
+    ['RSV1 set', serverFrame(0x1, '{}', { rsv: 0x40 }), 1002],
+    ['an unknown opcode', serverFrame(0x3, 'x'), 1002],
+    ['a continuation with no message to continue', serverFrame(0x0, 'x'), 1002],
+    ['a text frame inside a fragmented message', Buffer.concat([serverFrame(0x1, 'a', { fin: false }), serverFrame(0x1, 'b')]), 1002],
+    ['a close frame', serverFrame(0x8, Buffer.from([0x03, 0xe8])), 1000],
+  ])('after good frames in the same read, %s ends the connection as ws does', async (_name, bad, code) => {
+    const { socket, fromClient, received } = await connect();
+    // Anything after the bad frame must not be delivered.
+    socket.write(Buffer.concat([serverFrame(0x1, 'one'), serverFrame(0x1, 'two'), bad, serverFrame(0x1, 'after')]));
+    await until(() => fromClient.some((f) => f.opcode === 0x8));
+    expect(received.messages.map((m) => m.text)).toEqual(['one', 'two']);
+    expect(fromClient.find((f) => f.opcode === 0x8)!.payload.readUInt16BE(0)).toBe(code);
+  });
+
+  it('takes a frame of 65,535 bytes, and leaves a longer one (a 64-bit length) to ws', async () => {
+    const { socket, received } = await connect();
+    const longest = 'x'.repeat(0xffff);
+    socket.write(Buffer.concat([serverFrame(0x1, longest), serverFrame(0x1, `${longest}y`)]));
+    await until(() => received.messages.length === 2);
+    expect(received.messages).toEqual([
+      { text: longest, binary: false, via: 'fast' },
+      { text: `${longest}y`, binary: false, via: 'ws' },
+    ]);
+  });
+
+  it('completes a frame cut by the end of a read; one cut again is left to ws, then the fast path takes over again', async () => {
+    const { socket, received } = await connect();
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
+    const once = serverFrame(0x1, 'cut once');
+    socket.write(once.subarray(0, 5));
+    await pause();
+    socket.write(once.subarray(5));
+    await until(() => received.messages.length === 1);
+    const twice = serverFrame(0x1, 'cut twice, so ws buffers it');
+    for (const [from, to] of [
+      [0, 1],
+      [1, 12],
+      [12, twice.length],
+    ] as const) {
+      socket.write(twice.subarray(from, to));
+      await pause();
+    }
+    await until(() => received.messages.length === 2);
+    socket.write(serverFrame(0x1, 'next'));
+    await until(() => received.messages.length === 3);
+    expect(received.messages).toEqual([
+      { text: 'cut once', binary: false, via: 'fast' },
+      { text: 'cut twice, so ws buffers it', binary: false, via: 'ws' },
+      { text: 'next', binary: false, via: 'fast' },
+    ]);
+  });
+
+  it('reads a frame sent one byte at a time', async () => {
+    const { socket, received } = await connect();
+    const value = `{"KV_GET_RSP":{"keys":{"k":"${'€'.repeat(100)}"}}}`;
+    const bytes = serverFrame(0x1, value);
+    for (let i = 0; i < bytes.length; i++) {
+      socket.write(bytes.subarray(i, i + 1));
+      if (i % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await until(() => received.messages.length === 1);
+    expect(received.messages[0]!.text).toBe(value);
+  });
+});
