@@ -1,6 +1,6 @@
+import { installFastReceiver } from '@nemesisdb/protocol/ws-fast-receiver';
 import type { WebSocket as WsWebSocket } from 'ws';
 import { ConnectionError } from './errors.js';
-import { installFastReceiver } from './fast-receiver.js';
 import { maskedTextFrame } from './masked-frame.js';
 import { standardWireFactory, type AccessOptions, type WebSocketConstructor, type WireFactory } from './wire.js';
 
@@ -49,8 +49,8 @@ function wsWireFactory(WebSocket: WsClass, access: AccessOptions): WireFactory {
       ...access.tls,
     });
     socket.on('open', () => {
-      // Small replies are parsed straight from the socket; ws emits everything else (fast-receiver.ts).
-      installFastReceiver(socket, (text) => handlers.message(text));
+      // Small replies are parsed straight from the socket; ws emits everything else.
+      installFastReceiver(socket, { from: 'server', onText: (text) => handlers.message(text) });
       handlers.open();
     });
     socket.on('message', (data, isBinary) => {

@@ -6,4 +6,6 @@ import { describe, it } from 'vitest';
 describe('@nemesisdb/protocol public API', () => {
   it('index', () => expectPublicApi(new URL('./index.ts', import.meta.url), new URL('../api/index.txt', import.meta.url)));
   it('codec', () => expectPublicApi(new URL('./codec.ts', import.meta.url), new URL('../api/codec.txt', import.meta.url)));
+  it('ws-fast-receiver', () =>
+    expectPublicApi(new URL('./ws-fast-receiver.ts', import.meta.url), new URL('../api/ws-fast-receiver.txt', import.meta.url)));
 });

@@ -1,12 +1,12 @@
 // The receive path alone, in one process: CPU time per small text message through ws's Receiver
-// and through the fast path (fast-receiver.ts), interleaved over several rounds. A raw client
+// and through the fast path (@nemesisdb/protocol/ws-fast-receiver), interleaved over several rounds. A raw client
 // writes bursts of 64 masked frames (what a pipelining client sends) and the server side only
 // counts messages, so the figure is the cost of getting a message from the socket to the listener
 // as a string. Run: node --import tsx bench/receive.bench.ts (from packages/server).
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { installFastReceiver } from '../src/fast-receiver.js';
+import { installFastReceiver } from '@nemesisdb/protocol/ws-fast-receiver';
 
 const MESSAGES = Number(process.env.RECEIVE_MESSAGES ?? 400_000);
 const ROUNDS = Number(process.env.RECEIVE_ROUNDS ?? 5);
@@ -35,7 +35,7 @@ async function run(fast: boolean): Promise<number> {
     if (++received === MESSAGES) done();
   };
   wss.on('connection', (ws: WebSocket) => {
-    if (fast) installFastReceiver(ws, 1024 * 1024, (text) => text.length >= 0 && count());
+    if (fast) installFastReceiver(ws, { from: 'client', maxPayload: 1024 * 1024, onText: (text) => text.length >= 0 && count() });
     ws.on('message', (data: Buffer) => data.toString().length >= 0 && count());
   });
   const socket = connect((wss.address() as AddressInfo).port, '127.0.0.1');

@@ -2,8 +2,8 @@ import type { Socket } from 'node:net';
 import type { Engine } from '@nemesisdb/engine';
 import { isPromise } from '@nemesisdb/engine/internal';
 import { Status, encode, errEnvelopeOf } from '@nemesisdb/protocol';
+import { installFastReceiver } from '@nemesisdb/protocol/ws-fast-receiver';
 import type { WebSocket } from 'ws';
-import { installFastReceiver } from './fast-receiver.js';
 import type { LatencyHistogram } from './metrics.js';
 import type { Logger } from './options.js';
 import { replyFrames } from './reply-frames.js';
@@ -84,10 +84,14 @@ export class Connection {
     private readonly logger: Logger | undefined,
     readonly remote: string,
   ) {
-    // Small text frames are parsed straight from the socket; ws emits everything else (fast-receiver.ts).
-    installFastReceiver(ws, limits.maxPayload, (text, firstOfRead) => {
-      if (firstOfRead) this.runClock = -1;
-      this.onMessage(text, false);
+    // Small text frames are parsed straight from the socket; ws emits everything else (@nemesisdb/protocol/ws-fast-receiver).
+    installFastReceiver(ws, {
+      from: 'client',
+      maxPayload: limits.maxPayload,
+      onText: (text, firstOfRead) => {
+        if (firstOfRead) this.runClock = -1;
+        this.onMessage(text, false);
+      },
     });
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       this.runClock = -1;

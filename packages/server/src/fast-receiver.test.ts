@@ -5,7 +5,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { installFastReceiver } from './fast-receiver.js';
+import { installFastReceiver } from '@nemesisdb/protocol/ws-fast-receiver';
+import { until } from '@nemesisdb/test-utils';
 import { clientFrame, rawClient as rawClientOf, serverFrames } from './raw-client.test-util.js';
 
 interface Received {
@@ -30,7 +31,13 @@ async function serve(maxPayload: number): Promise<{ port: number; received: Rece
   let resolveInstalled!: (value: boolean) => void;
   const installed = new Promise<boolean>((resolve) => (resolveInstalled = resolve));
   wss.on('connection', (ws: WebSocket) => {
-    resolveInstalled(installFastReceiver(ws, maxPayload, (text) => received.messages.push({ text, binary: false, via: 'fast' })));
+    resolveInstalled(
+      installFastReceiver(ws, {
+        from: 'client',
+        maxPayload,
+        onText: (text) => received.messages.push({ text, binary: false, via: 'fast' }),
+      }),
+    );
     ws.on('message', (data: Buffer, isBinary: boolean) =>
       received.messages.push({ text: isBinary ? data.toString('hex') : data.toString(), binary: isBinary, via: 'ws' }),
     );
@@ -46,14 +53,6 @@ async function rawClient(port: number) {
   const socket = await rawClientOf(port, sockets);
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   return { socket, frames: serverFrames(socket), closed };
-}
-
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
 }
 
 /** Writes `bytes` in pieces cut at `cuts`, letting each piece arrive as its own read where it can. */

@@ -2,6 +2,7 @@
 // client beside it keeps being served.
 import type { Socket } from 'node:net';
 import { Engine } from '@nemesisdb/engine';
+import { until } from '@nemesisdb/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { Logger, ServerOptions } from './options.js';
@@ -51,14 +52,6 @@ const frame = (text: string) => maskedFrame(text);
 
 const COUNT = '{"KV_COUNT_RSP":{"cnt":0,"st":1}}';
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 describe('hostile clients', () => {
   it('many connections opening and closing', async () => {
     const { server } = await serve();
@@ -66,7 +59,7 @@ describe('hostile clients', () => {
       const batch = await Promise.all(Array.from({ length: 50 }, () => rawClient(server.port)));
       for (const socket of batch) socket.destroy();
     }
-    await until(() => server.connections === 0);
+    await until(() => server.connections === 0, { timeoutMs: 10_000 });
     expect(await wellBehaved(server.url)).toBe(COUNT);
   });
 
@@ -99,8 +92,10 @@ describe('hostile clients', () => {
         if (!socket.write(burst)) await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
-    await until(() => logger.lines.some((line) => line.message === 'closing a connection that does not read its replies'));
-    await until(() => server.connections === 0);
+    await until(() => logger.lines.some((line) => line.message === 'closing a connection that does not read its replies'), {
+      timeoutMs: 10_000,
+    });
+    await until(() => server.connections === 0, { timeoutMs: 10_000 });
     socket.destroy();
     await sendUntilClosed;
     expect(await wellBehaved(server.url)).toBe(COUNT);
@@ -147,7 +142,7 @@ describe('hostile clients', () => {
       socket.write(stream.subarray(at, at + 7));
       if (at % 700 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    await until(() => replies.length === 3);
+    await until(() => replies.length === 3, { timeoutMs: 10_000 });
     expect(replies).toEqual(['{"KV_COUNT_RSP":{"cnt":0,"st":1}}', '{"KV_SET_RSP":{"st":1}}', '{"KV_COUNT_RSP":{"cnt":1,"st":1}}']);
     expect(await wellBehaved(server.url)).toBe('{"KV_COUNT_RSP":{"cnt":1,"st":1}}');
   });
@@ -161,7 +156,7 @@ describe('hostile clients', () => {
     const midReplies = await rawClient(server.port);
     midReplies.write(Buffer.concat(Array.from({ length: 500 }, () => frame('{"KV_KEYS":{}}'))));
     midReplies.destroy();
-    await until(() => server.connections === 0);
+    await until(() => server.connections === 0, { timeoutMs: 10_000 });
     expect(logger.lines.filter((line) => line.message === 'connection closed')).toHaveLength(2);
     expect(await wellBehaved(server.url)).toBe(COUNT); // and the half request changed nothing
   });

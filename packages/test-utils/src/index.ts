@@ -13,4 +13,5 @@ export { freePort } from './free-port.js';
 export { cpuSeconds } from './process-cpu.js';
 export { testCertificate, type TestCertificate } from './certificate.js';
 export { secureAppFiles, type SecureAppFiles } from './secure-app.js';
+export { until } from './until.js';
 export { wsReceiver, type WsReceiver, type WsReceiverOptions } from './ws-receiver.js';

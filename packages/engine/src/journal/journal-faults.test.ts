@@ -2,6 +2,7 @@
 // recovers by itself once the disk works again.
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { until } from '@nemesisdb/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../engine.js';
 import { FaultyFileSystem, type Fault } from '../files/faulty-file-system.test-util.js';
@@ -22,14 +23,6 @@ async function journalDirectory(): Promise<string> {
   return join(await temporaryRoot(), 'journal');
 }
 
-async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 async function openJournal(directory: string, fsync: FsyncPolicy, fs?: FaultyFileSystem, holdTimeoutMs?: number) {
   const engine = new Engine();
   const { journal, report } = await Journal.open(engine, { directory, fsync, fs, holdTimeoutMs });
@@ -45,7 +38,7 @@ async function onFaultyDisk(fsync: FsyncPolicy, fs = new FaultyFileSystem(), hol
 
 /** Waits until the journal refuses changes (`failing`) or accepts them again. */
 function journalFailing(engine: Engine, failing: boolean, what: string, timeoutMs?: number): Promise<void> {
-  return until(() => (engine.journalFailure() !== null) === failing, what, timeoutMs);
+  return until(() => (engine.journalFailure() !== null) === failing, { what, timeoutMs });
 }
 
 /** What a server restarted after a crash sees: a fresh engine recovering the same directory. */
