@@ -7,65 +7,12 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { installFastReceiver } from '@nemesisdb/protocol/ws-fast-receiver';
-import { until } from '@nemesisdb/test-utils';
+import { collectFrames, until, wsFrame } from '@nemesisdb/test-utils';
 
 interface Received {
   /** Messages in arrival order, and which parser delivered each. */
   messages: { text: string; binary: boolean; via: 'fast' | 'ws' }[];
   closeCode: number | null;
-}
-
-interface FrameShape {
-  fin?: boolean;
-  rsv?: number;
-  /** Servers must not mask; true builds the protocol violation. */
-  masked?: boolean;
-  /** A 16-bit length even for a short payload. */
-  long?: boolean;
-  /** A 64-bit length whatever the payload. */
-  huge?: boolean;
-}
-
-/** A server frame (RFC 6455 §5.2), unmasked unless told. */
-function serverFrame(
-  opcode: number,
-  payload: Buffer | string,
-  { fin = true, rsv = 0, masked = false, long = false, huge = false }: FrameShape = {},
-): Buffer {
-  const bytes = Buffer.from(payload);
-  const first = (fin ? 0x80 : 0) | rsv | opcode;
-  const maskBit = masked ? 0x80 : 0;
-  let header: Buffer;
-  if (huge || bytes.length > 0xffff) {
-    header = Buffer.alloc(10);
-    header[0] = first;
-    header[1] = maskBit | 127;
-    header.writeBigUInt64BE(BigInt(bytes.length), 2);
-  } else if (long || bytes.length > 125) {
-    header = Buffer.from([first, maskBit | 126, bytes.length >> 8, bytes.length & 0xff]);
-  } else {
-    header = Buffer.from([first, maskBit | bytes.length]);
-  }
-  return Buffer.concat([header, ...(masked ? [Buffer.from([0, 0, 0, 0])] : []), bytes]);
-}
-
-/** The client's (masked) frames as they arrive on the server's socket. */
-function clientFrames(socket: Socket): { opcode: number; payload: Buffer }[] {
-  const frames: { opcode: number; payload: Buffer }[] = [];
-  let pending = Buffer.alloc(0);
-  socket.on('data', (chunk: Buffer) => {
-    pending = Buffer.concat([pending, chunk]);
-    while (pending.length >= 6) {
-      const short = pending[1]! & 0x7f;
-      const [at, size] = short === 126 ? [4, pending.length >= 4 ? pending.readUInt16BE(2) : Infinity] : [2, short];
-      if (pending.length < at + 4 + size) return;
-      const mask = pending.subarray(at, at + 4);
-      const payload = Buffer.from(pending.subarray(at + 4, at + 4 + size)).map((b, i) => b ^ mask[i & 3]!);
-      frames.push({ opcode: pending[0]! & 0x0f, payload: Buffer.from(payload) });
-      pending = pending.subarray(at + 4 + size);
-    }
-  });
-  return frames;
 }
 
 const servers: Server[] = [];
@@ -121,14 +68,14 @@ async function connect(): Promise<{
     ),
   );
   const socket = await accepted;
-  return { socket, fromClient: clientFrames(socket), received, installed };
+  return { socket, fromClient: collectFrames(socket), received, installed };
 }
 
 describe('client fast receive path', () => {
   it('is installed on the ws version in use (a ws upgrade that moves its internals must be noticed)', async () => {
     const { socket, received, installed } = await connect();
     expect(installed).toBe(true);
-    socket.write(Buffer.concat([serverFrame(0x1, '{"a":1}'), serverFrame(0x1, 'é€𝄞')]));
+    socket.write(Buffer.concat([wsFrame('server', 0x1, '{"a":1}'), wsFrame('server', 0x1, 'é€𝄞')]));
     await until(() => received.messages.length === 2);
     expect(received.messages).toEqual([
       { text: '{"a":1}', binary: false, via: 'fast' },
@@ -137,22 +84,26 @@ describe('client fast receive path', () => {
   });
 
   it.each([
-    ['invalid UTF-8', serverFrame(0x1, Buffer.from([0x7b, 0xc3, 0x28, 0x7d])), 1007],
+    ['invalid UTF-8', wsFrame('server', 0x1, Buffer.from([0x7b, 0xc3, 0x28, 0x7d])), 1007],
     [
       'invalid UTF-8 in a 16-bit-length frame',
-      serverFrame(0x1, Buffer.concat([Buffer.alloc(300, 0x41), Buffer.from([0xed, 0xa0, 0x80])])),
+      wsFrame('server', 0x1, Buffer.concat([Buffer.alloc(300, 0x41), Buffer.from([0xed, 0xa0, 0x80])])),
       1007,
     ],
-    ['a masked frame', serverFrame(0x1, '{}', { masked: true }), 1002],
-    ['RSV1 set', serverFrame(0x1, '{}', { rsv: 0x40 }), 1002],
-    ['an unknown opcode', serverFrame(0x3, 'x'), 1002],
-    ['a continuation with no message to continue', serverFrame(0x0, 'x'), 1002],
-    ['a text frame inside a fragmented message', Buffer.concat([serverFrame(0x1, 'a', { fin: false }), serverFrame(0x1, 'b')]), 1002],
-    ['a close frame', serverFrame(0x8, Buffer.from([0x03, 0xe8])), 1000],
+    ['a masked frame', wsFrame('server', 0x1, '{}', { wrongMask: true }), 1002],
+    ['RSV1 set', wsFrame('server', 0x1, '{}', { rsv: 0x40 }), 1002],
+    ['an unknown opcode', wsFrame('server', 0x3, 'x'), 1002],
+    ['a continuation with no message to continue', wsFrame('server', 0x0, 'x'), 1002],
+    [
+      'a text frame inside a fragmented message',
+      Buffer.concat([wsFrame('server', 0x1, 'a', { fin: false }), wsFrame('server', 0x1, 'b')]),
+      1002,
+    ],
+    ['a close frame', wsFrame('server', 0x8, Buffer.from([0x03, 0xe8])), 1000],
   ])('after good frames in the same read, %s ends the connection as ws does', async (_name, bad, code) => {
     const { socket, fromClient, received } = await connect();
     // Anything after the bad frame must not be delivered.
-    socket.write(Buffer.concat([serverFrame(0x1, 'one'), serverFrame(0x1, 'two'), bad, serverFrame(0x1, 'after')]));
+    socket.write(Buffer.concat([wsFrame('server', 0x1, 'one'), wsFrame('server', 0x1, 'two'), bad, wsFrame('server', 0x1, 'after')]));
     await until(() => fromClient.some((f) => f.opcode === 0x8));
     expect(received.messages.map((m) => m.text)).toEqual(['one', 'two']);
     expect(fromClient.find((f) => f.opcode === 0x8)!.payload.readUInt16BE(0)).toBe(code);
@@ -161,7 +112,7 @@ describe('client fast receive path', () => {
   it('takes a frame of 65,535 bytes, and leaves a longer one (a 64-bit length) to ws', async () => {
     const { socket, received } = await connect();
     const longest = 'x'.repeat(0xffff);
-    socket.write(Buffer.concat([serverFrame(0x1, longest), serverFrame(0x1, `${longest}y`)]));
+    socket.write(Buffer.concat([wsFrame('server', 0x1, longest), wsFrame('server', 0x1, `${longest}y`)]));
     await until(() => received.messages.length === 2);
     expect(received.messages).toEqual([
       { text: longest, binary: false, via: 'fast' },
@@ -172,12 +123,12 @@ describe('client fast receive path', () => {
   it('completes a frame cut by the end of a read; one cut again is left to ws, then the fast path takes over again', async () => {
     const { socket, received } = await connect();
     const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
-    const once = serverFrame(0x1, 'cut once');
+    const once = wsFrame('server', 0x1, 'cut once');
     socket.write(once.subarray(0, 5));
     await pause();
     socket.write(once.subarray(5));
     await until(() => received.messages.length === 1);
-    const twice = serverFrame(0x1, 'cut twice, so ws buffers it');
+    const twice = wsFrame('server', 0x1, 'cut twice, so ws buffers it');
     for (const [from, to] of [
       [0, 1],
       [1, 12],
@@ -187,7 +138,7 @@ describe('client fast receive path', () => {
       await pause();
     }
     await until(() => received.messages.length === 2);
-    socket.write(serverFrame(0x1, 'next'));
+    socket.write(wsFrame('server', 0x1, 'next'));
     await until(() => received.messages.length === 3);
     expect(received.messages).toEqual([
       { text: 'cut once', binary: false, via: 'fast' },
@@ -199,7 +150,7 @@ describe('client fast receive path', () => {
   it('reads a frame sent one byte at a time', async () => {
     const { socket, received } = await connect();
     const value = `{"KV_GET_RSP":{"keys":{"k":"${'€'.repeat(100)}"}}}`;
-    const bytes = serverFrame(0x1, value);
+    const bytes = wsFrame('server', 0x1, value);
     for (let i = 0; i < bytes.length; i++) {
       socket.write(bytes.subarray(i, i + 1));
       if (i % 16 === 0) await new Promise((resolve) => setImmediate(resolve));

@@ -3,47 +3,11 @@
 // Receiver alone, in the same order. The server and the SDK test it over real sockets as well
 // (packages/server and packages/client, fast-receiver.test.ts).
 import fc from 'fast-check';
-import { wsReceiver } from '@nemesisdb/test-utils';
+import { TEST_MASK, wsFrame, wsReceiver, type FrameSender } from '@nemesisdb/test-utils';
 import { describe, expect, it } from 'vitest';
 import { installFastReceiver } from './ws-fast-receiver.js';
 
-type From = 'client' | 'server';
-
-interface Shape {
-  fin?: boolean;
-  rsv?: number;
-  /** Masked the other way than `from` says (a protocol error). */
-  wrongMask?: boolean;
-  /** A 16-bit length even for a short payload. */
-  long?: boolean;
-  /** A 64-bit length whatever the payload. */
-  huge?: boolean;
-}
-
-/** High bits in two bytes: masking twice can turn invalid UTF-8 into valid text (see badFrames). */
-const MASK = [0x92, 0x34, 0xd6, 0x78];
 const MAX_PAYLOAD = 2048;
-
-/** A frame (RFC 6455 §5.2) as `from` sends it: a client's masked, a server's not. */
-function frame(from: From, opcode: number, payload: Buffer | string, shape: Shape = {}): Buffer {
-  const bytes = Buffer.from(payload);
-  const masked = (from === 'client') !== (shape.wrongMask ?? false);
-  const first = (shape.fin === false ? 0 : 0x80) | (shape.rsv ?? 0) | opcode;
-  const maskBit = masked ? 0x80 : 0;
-  let header: Buffer;
-  if (shape.huge || bytes.length > 0xffff) {
-    header = Buffer.alloc(10);
-    header[0] = first;
-    header[1] = maskBit | 127;
-    header.writeBigUInt64BE(BigInt(bytes.length), 2);
-  } else if (shape.long || bytes.length > 125) {
-    header = Buffer.from([first, maskBit | 126, bytes.length >> 8, bytes.length & 0xff]);
-  } else {
-    header = Buffer.from([first, maskBit | bytes.length]);
-  }
-  if (masked) for (let i = 0; i < bytes.length; i++) bytes[i]! ^= MASK[i & 3]!;
-  return Buffer.concat([header, ...(masked ? [Buffer.from(MASK)] : []), bytes]);
-}
 
 interface Outcome {
   messages: { text: string; binary: boolean }[];
@@ -58,7 +22,7 @@ interface Outcome {
  * the fast path. As a WebSocket does, nothing more is written to it after an error (which the
  * receiver reports on the next tick).
  */
-async function receive(from: From, bytes: Buffer, cuts: number[], fast: boolean): Promise<Outcome> {
+async function receive(from: FrameSender, bytes: Buffer, cuts: number[], fast: boolean): Promise<Outcome> {
   const receiver = wsReceiver({ isServer: from === 'client', maxPayload: MAX_PAYLOAD });
   const socket = { readyState: 1, OPEN: 1, _receiver: receiver };
   const outcome: Outcome = { messages: [], error: null, fast: 0 };
@@ -92,49 +56,49 @@ async function receive(from: From, bytes: Buffer, cuts: number[], fast: boolean)
   return outcome;
 }
 
-function frames(from: From): fc.Arbitrary<Buffer[]> {
+function frames(from: FrameSender): fc.Arbitrary<Buffer[]> {
   const one: fc.Arbitrary<Buffer[]> = fc.oneof(
-    fc.string({ maxLength: 200 }).map((text) => [frame(from, 0x1, text)]),
-    fc.string({ unit: 'grapheme', maxLength: 60 }).map((text) => [frame(from, 0x1, text)]),
-    fc.string({ minLength: 126, maxLength: 1500 }).map((text) => [frame(from, 0x1, text)]),
-    fc.string({ maxLength: 20 }).map((text) => [frame(from, 0x1, text, { long: true })]),
-    fc.string({ maxLength: 20 }).map((text) => [frame(from, 0x1, text, { huge: true })]),
+    fc.string({ maxLength: 200 }).map((text) => [wsFrame(from, 0x1, text)]),
+    fc.string({ unit: 'grapheme', maxLength: 60 }).map((text) => [wsFrame(from, 0x1, text)]),
+    fc.string({ minLength: 126, maxLength: 1500 }).map((text) => [wsFrame(from, 0x1, text)]),
+    fc.string({ maxLength: 20 }).map((text) => [wsFrame(from, 0x1, text, { long: true })]),
+    fc.string({ maxLength: 20 }).map((text) => [wsFrame(from, 0x1, text, { huge: true })]),
     fc.tuple(fc.string({ minLength: 2, maxLength: 100 }), fc.boolean()).map(([text, ping]) => {
       const bytes = Buffer.from(text);
       const cut = bytes.length >> 1;
       return [
-        frame(from, 0x1, bytes.subarray(0, cut), { fin: false }),
-        ...(ping ? [frame(from, 0x9, 'p')] : []),
-        frame(from, 0x0, bytes.subarray(cut)),
+        wsFrame(from, 0x1, bytes.subarray(0, cut), { fin: false }),
+        ...(ping ? [wsFrame(from, 0x9, 'p')] : []),
+        wsFrame(from, 0x0, bytes.subarray(cut)),
       ];
     }),
-    fc.uint8Array({ maxLength: 100 }).map((bytes) => [frame(from, 0x2, Buffer.from(bytes))]),
-    fc.constant<Buffer[]>([frame(from, 0x9, 'ping')]),
-    fc.constant<Buffer[]>([frame(from, 0xa, 'pong')]),
+    fc.uint8Array({ maxLength: 100 }).map((bytes) => [wsFrame(from, 0x2, Buffer.from(bytes))]),
+    fc.constant<Buffer[]>([wsFrame(from, 0x9, 'ping')]),
+    fc.constant<Buffer[]>([wsFrame(from, 0xa, 'pong')]),
   );
   return fc.array(one, { minLength: 1, maxLength: 25 }).map((list) => list.flat());
 }
 
 /** Frames that break the protocol, each ending the stream where ws ends it. */
-function badFrames(from: From): [string, Buffer][] {
+function badFrames(from: FrameSender): [string, Buffer][] {
   return [
-    ['invalid UTF-8', frame(from, 0x1, Buffer.from([0x7b, 0xc3, 0x28, 0x7d]))],
+    ['invalid UTF-8', wsFrame(from, 0x1, Buffer.from([0x7b, 0xc3, 0x28, 0x7d]))],
     // Masked again by the fast path before ws reads it: left unmasked, ws would read "AB".
-    ['invalid UTF-8 that masking twice would make valid', frame(from, 0x1, Buffer.from([MASK[0]! ^ 0x41, MASK[1]! ^ 0x42]))],
-    ['invalid UTF-8 after 300 ASCII bytes', frame(from, 0x1, Buffer.concat([Buffer.alloc(300, 0x41), Buffer.from([0xed, 0xa0, 0x80])]))],
-    ['a frame masked the wrong way', frame(from, 0x1, '{}', { wrongMask: true })],
-    ['RSV1 set', frame(from, 0x1, '{}', { rsv: 0x40 })],
-    ['an unknown opcode', frame(from, 0x3, 'x')],
-    ['a continuation with no message to continue', frame(from, 0x0, 'x')],
-    ['a frame over maxPayload', frame(from, 0x1, Buffer.alloc(MAX_PAYLOAD + 1, 0x20))],
-    ['a text frame inside a fragmented message', Buffer.concat([frame(from, 0x1, 'a', { fin: false }), frame(from, 0x1, 'b')])],
+    ['invalid UTF-8 that masking twice would make valid', wsFrame(from, 0x1, Buffer.from([TEST_MASK[0]! ^ 0x41, TEST_MASK[1]! ^ 0x42]))],
+    ['invalid UTF-8 after 300 ASCII bytes', wsFrame(from, 0x1, Buffer.concat([Buffer.alloc(300, 0x41), Buffer.from([0xed, 0xa0, 0x80])]))],
+    ['a frame masked the wrong way', wsFrame(from, 0x1, '{}', { wrongMask: true })],
+    ['RSV1 set', wsFrame(from, 0x1, '{}', { rsv: 0x40 })],
+    ['an unknown opcode', wsFrame(from, 0x3, 'x')],
+    ['a continuation with no message to continue', wsFrame(from, 0x0, 'x')],
+    ['a frame over maxPayload', wsFrame(from, 0x1, Buffer.alloc(MAX_PAYLOAD + 1, 0x20))],
+    ['a text frame inside a fragmented message', Buffer.concat([wsFrame(from, 0x1, 'a', { fin: false }), wsFrame(from, 0x1, 'b')])],
   ];
 }
 
 describe.each(['client', 'server'] as const)('fast receive path, reading frames from a %s', (from) => {
   it('takes plain text frames (7- and 16-bit lengths, any Unicode) itself', async () => {
     const texts = ['{"a":1}', 'é€𝄞', 'x'.repeat(MAX_PAYLOAD)];
-    const outcome = await receive(from, Buffer.concat(texts.map((text) => frame(from, 0x1, text))), [], true);
+    const outcome = await receive(from, Buffer.concat(texts.map((text) => wsFrame(from, 0x1, text))), [], true);
     expect(outcome).toEqual({ messages: texts.map((text) => ({ text, binary: false })), error: null, fast: 3 });
   });
 
@@ -155,7 +119,7 @@ describe.each(['client', 'server'] as const)('fast receive path, reading frames 
   it.each(badFrames(from))('stops at %s after good frames, as ws does, and delivers nothing after it', async (_name, bad) => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.nat({ max: 2_500 }), { maxLength: 4 }), async (cuts) => {
-        const bytes = Buffer.concat([frame(from, 0x1, 'one'), frame(from, 0x1, 'two'), bad, frame(from, 0x1, 'after')]);
+        const bytes = Buffer.concat([wsFrame(from, 0x1, 'one'), wsFrame(from, 0x1, 'two'), bad, wsFrame(from, 0x1, 'after')]);
         const alone = await receive(from, bytes, cuts, false);
         const withFast = await receive(from, bytes, cuts, true);
         expect(alone.error).not.toBeNull();

@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { installFastReceiver } from '@nemesisdb/protocol/ws-fast-receiver';
-import { until } from '@nemesisdb/test-utils';
-import { clientFrame, rawClient as rawClientOf, serverFrames } from './raw-client.test-util.js';
+import { collectFrames, until } from '@nemesisdb/test-utils';
+import { clientFrame, rawClient as rawClientOf } from './raw-client.test-util.js';
 
 interface Received {
   /** Messages in arrival order, and which parser delivered each. */
@@ -52,7 +52,7 @@ async function serve(maxPayload: number): Promise<{ port: number; received: Rece
 async function rawClient(port: number) {
   const socket = await rawClientOf(port, sockets);
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-  return { socket, frames: serverFrames(socket), closed };
+  return { socket, frames: collectFrames(socket), closed };
 }
 
 /** Writes `bytes` in pieces cut at `cuts`, letting each piece arrive as its own read where it can. */

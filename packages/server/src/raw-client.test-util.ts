@@ -64,21 +64,3 @@ export function clientFrame(opcode: number, payload: Buffer | string, shape: Fra
 export function maskedFrame(payload: Buffer | string): Buffer {
   return clientFrame(0x1, payload);
 }
-
-/** The server's frames on `socket` as they arrive (servers send short frames unmasked: 7- and 16-bit lengths). */
-export function serverFrames(socket: Socket): { opcode: number; payload: Buffer }[] {
-  const frames: { opcode: number; payload: Buffer }[] = [];
-  let pending = Buffer.alloc(0);
-  socket.on('data', (chunk: Buffer) => {
-    pending = Buffer.concat([pending, chunk]);
-    while (pending.length >= 2) {
-      const short = pending[1]! & 0x7f;
-      if (short === 126 && pending.length < 4) return;
-      const [start, size] = short === 126 ? [4, pending.readUInt16BE(2)] : [2, short];
-      if (pending.length < start + size) return;
-      frames.push({ opcode: pending[0]! & 0x0f, payload: pending.subarray(start, start + size) });
-      pending = pending.subarray(start + size);
-    }
-  });
-  return frames;
-}

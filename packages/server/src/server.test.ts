@@ -1,10 +1,11 @@
 import type { Socket } from 'node:net';
 import { Engine, MemoryStore } from '@nemesisdb/engine';
 import { decode } from '@nemesisdb/protocol';
+import { collectFrames } from '@nemesisdb/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ServerOptions } from './options.js';
-import { maskedFrame, rawClient as rawClientOf, serverFrames } from './raw-client.test-util.js';
+import { maskedFrame, rawClient as rawClientOf } from './raw-client.test-util.js';
 import { startServer, type NemesisServer } from './server.js';
 
 const rawClient = (port: number) => rawClientOf(port, clients as Socket[]);
@@ -327,7 +328,7 @@ describe('HTTP on the same port', () => {
   it('times each request from the read that brought it: the wait before a read is in no latency', async () => {
     const server = await serve();
     const socket = await rawClient(server.port);
-    const frames = serverFrames(socket);
+    const frames = collectFrames(socket);
     const replies = async (count: number) => {
       while (frames.length < count) await new Promise((resolve) => setTimeout(resolve, 5));
     };
