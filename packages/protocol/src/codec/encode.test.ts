@@ -73,6 +73,44 @@ describe('encode', () => {
     expect(() => encode({ tkn: 1n, keys: cycle })).toThrow(TypeError);
   });
 
+  it('writes Dates beside a bigint as JSON.stringify does: any time value, invalid ones, and Dates whose conversions were replaced', () => {
+    // Any time value a Date can hold (±8.64e15 ms: years −271821 to 275760), and beyond (invalid).
+    const time = fc.oneof(fc.integer({ min: -8.64e15, max: 8.64e15 }), fc.constantFrom(-8.64e15 - 1, 8.64e15 + 1, Number.NaN), fc.double());
+    fc.assert(
+      fc.property(fc.array(time, { maxLength: 4 }), (times) => {
+        const keys = { sess: { cookie: { expires: times.map((t) => new Date(t)) } } };
+        expect(encode({ SH_SET: { tkn: 1n, keys } })).toBe(JSON.stringify({ SH_SET: { tkn: 1, keys } }));
+      }),
+      { numRuns: 1000 },
+    );
+    class LocalDate extends Date {
+      override toISOString(): string {
+        return 'local';
+      }
+    }
+    const ownToJSON = Object.assign(new Date(0), { toJSON: () => 'own toJSON' });
+    const ownIso = Object.assign(new Date(0), { toISOString: () => 'own "toISOString"' });
+    const numberIso = Object.assign(new Date(0), { toISOString: () => 42 });
+    const ownValueOf = Object.assign(new Date(0), { valueOf: () => Number.NaN }); // toJSON then answers null
+    // Date.prototype's @@toPrimitive is not writable: an own one is defined.
+    const ownPrimitive = Object.defineProperty(new Date(0), Symbol.toPrimitive, { value: () => Infinity });
+    const replaced = [ownToJSON, ownIso, numberIso, ownValueOf, ownPrimitive, new LocalDate(0), new Date(0)];
+    expect(encode({ tkn: 1n, replaced })).toBe(`{"tkn":1,"replaced":${JSON.stringify(replaced)}}`);
+    expect(JSON.parse(encode({ tkn: 1n, replaced })).replaced).toEqual([
+      'own toJSON',
+      'own "toISOString"',
+      42,
+      null,
+      null,
+      'local',
+      '1970-01-01T00:00:00.000Z',
+    ]);
+    // Not a Date at all, though it inherits from one: toJSON throws, and so does the writer.
+    const impostor = Object.create(Date.prototype) as Date;
+    expect(() => JSON.stringify(impostor)).toThrow(TypeError);
+    expect(() => encode({ tkn: 1n, impostor })).toThrow(TypeError);
+  });
+
   it('writes bigints reached through toJSON', () => {
     expect(encode({ a: { toJSON: () => 12345678901234567890n } })).toBe('{"a":12345678901234567890}');
     // Deep inside a member beside a token, where no type walk can see it coming.

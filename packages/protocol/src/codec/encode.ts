@@ -52,6 +52,7 @@ function writeValue(input: unknown, key: string, depth: number): string | undefi
   let value = input;
   if (typeof value === 'object' && value !== null && !(value instanceof JsonDouble)) {
     const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (toJSON === DATE_TO_JSON && isPlainDate(value)) return writeDate(value);
     if (typeof toJSON === 'function') value = toJSON.call(value, key);
   }
   switch (typeof value) {
@@ -74,6 +75,31 @@ function writeValue(input: unknown, key: string, depth: number): string | undefi
     default:
       return undefined; // undefined, function, symbol
   }
+}
+
+// Dates: `Date.prototype.toJSON` is a slow builtin in V8 (a generic ToPrimitive, then a lookup
+// and call of toISOString): ~850 ns a call on the reference VM, against ~430 ns for
+// `toISOString` itself. An express-session carries one Date (its cookie's expiry) in every write.
+// What toJSON does, done directly, for Dates whose conversions are all Date.prototype's own.
+const DATE_TO_JSON = Date.prototype.toJSON;
+const DATE_TO_ISO_STRING = Date.prototype.toISOString;
+const DATE_VALUE_OF = Date.prototype.valueOf;
+const DATE_TO_PRIMITIVE = Date.prototype[Symbol.toPrimitive];
+
+/** Whether toJSON would read the Date's time and format it with Date.prototype's own methods. */
+function isPlainDate(value: object): value is Date {
+  const date = value as Date;
+  return (
+    value instanceof Date &&
+    date[Symbol.toPrimitive] === DATE_TO_PRIMITIVE &&
+    date.valueOf === DATE_VALUE_OF &&
+    date.toISOString === DATE_TO_ISO_STRING
+  );
+}
+
+/** Date.prototype.toJSON's text: `null` for an invalid date, else the ISO string (nothing in it to escape). */
+function writeDate(date: Date): string {
+  return Number.isFinite(date.getTime()) ? '"' + date.toISOString() + '"' : 'null';
 }
 
 function writeArray(array: unknown[], depth: number): string {
