@@ -292,6 +292,28 @@ describe('decode: properties', () => {
     );
   });
 
+  it("requestMaps: the names of a command body's array (SH_GET keys) read as any other string, read once or again", () => {
+    // Short names come from the reader's name cache (see parseArray): same text, however spelled.
+    const name = fc.oneof(
+      fc.string({ maxLength: 14 }),
+      fc.string({ unit: fc.constantFrom('a', 'b', '"', '\\', '\n', 'é', '\ud83d', '\ude00'), maxLength: 14 }),
+      fc.constantFrom('sess', '__proto__', 'constructor', ''),
+    );
+    const item = fc.oneof(
+      name.map((n) => JSON.stringify(n)),
+      fc.constantFrom('1', 'null', '{"a":"sess"}', '["sess"]', ' "sess" ', '"s\\u0065ss"'),
+    );
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 6 }), (items) => {
+        const text = `{"SH_GET":{"tkn":18446744073709551615,"keys":[${items.join(',')}]}}`;
+        const expected = outcome(() => decode(text, { exactNumbers: true }));
+        expect(outcome(() => decode(text, { exactNumbers: true, requestMaps: true }))).toEqual(expected);
+        expect(outcome(() => decode(text, { exactNumbers: true, requestMaps: true }))).toEqual(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('fromServer: reads what a writer wrote as its value, exact integers included', () => {
     fc.assert(
       fc.property(exactJsonValue, (value) => {
