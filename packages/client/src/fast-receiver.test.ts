@@ -7,7 +7,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { installFastReceiver } from '@nemesisdb/protocol/ws-fast-receiver';
-import { collectFrames, until, wsFrame } from '@nemesisdb/test-utils';
+import { collectFrames, until, writeByteByByte, writeInPieces, wsFrame } from '@nemesisdb/test-utils';
 
 interface Received {
   /** Messages in arrival order, and which parser delivered each. */
@@ -122,21 +122,9 @@ describe('client fast receive path', () => {
 
   it('completes a frame cut by the end of a read; one cut again is left to ws, then the fast path takes over again', async () => {
     const { socket, received } = await connect();
-    const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
-    const once = wsFrame('server', 0x1, 'cut once');
-    socket.write(once.subarray(0, 5));
-    await pause();
-    socket.write(once.subarray(5));
+    await writeInPieces(socket, wsFrame('server', 0x1, 'cut once'), [5]);
     await until(() => received.messages.length === 1);
-    const twice = wsFrame('server', 0x1, 'cut twice, so ws buffers it');
-    for (const [from, to] of [
-      [0, 1],
-      [1, 12],
-      [12, twice.length],
-    ] as const) {
-      socket.write(twice.subarray(from, to));
-      await pause();
-    }
+    await writeInPieces(socket, wsFrame('server', 0x1, 'cut twice, so ws buffers it'), [1, 12]);
     await until(() => received.messages.length === 2);
     socket.write(wsFrame('server', 0x1, 'next'));
     await until(() => received.messages.length === 3);
@@ -151,10 +139,7 @@ describe('client fast receive path', () => {
     const { socket, received } = await connect();
     const value = `{"KV_GET_RSP":{"keys":{"k":"${'€'.repeat(100)}"}}}`;
     const bytes = wsFrame('server', 0x1, value);
-    for (let i = 0; i < bytes.length; i++) {
-      socket.write(bytes.subarray(i, i + 1));
-      if (i % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
+    await writeByteByByte(socket, bytes);
     await until(() => received.messages.length === 1);
     expect(received.messages[0]!.text).toBe(value);
   });

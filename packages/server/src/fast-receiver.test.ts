@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { installFastReceiver } from '@nemesisdb/protocol/ws-fast-receiver';
-import { collectFrames, until } from '@nemesisdb/test-utils';
+import { collectFrames, until, writeByteByByte, writeInPieces } from '@nemesisdb/test-utils';
 import { clientFrame, rawClient as rawClientOf } from './raw-client.test-util.js';
 
 interface Received {
@@ -53,18 +53,6 @@ async function rawClient(port: number) {
   const socket = await rawClientOf(port, sockets);
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   return { socket, frames: collectFrames(socket), closed };
-}
-
-/** Writes `bytes` in pieces cut at `cuts`, letting each piece arrive as its own read where it can. */
-async function writeInPieces(socket: Socket, bytes: Buffer, cuts: number[]): Promise<void> {
-  let last = 0;
-  for (const cut of [...new Set(cuts.map((c) => Math.min(c, bytes.length)))].sort((a, b) => a - b)) {
-    if (cut <= last) continue;
-    socket.write(bytes.subarray(last, cut));
-    last = cut;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  if (last < bytes.length) socket.write(bytes.subarray(last));
 }
 
 /** One message of a generated stream, with the frames that carry it and what must arrive. */
@@ -126,7 +114,7 @@ describe('fast receive path', () => {
           const { port, received } = await serve(MAX_PAYLOAD);
           const client = await rawClient(port);
           const bytes = Buffer.concat(messages.flatMap((m) => m.frames));
-          await writeInPieces(client.socket, bytes, cuts);
+          await writeInPieces(client.socket, bytes, cuts, 0);
           const expected = messages.flatMap((m) => (m.expect ? [m.expect] : []));
           const pings = messages.flatMap((m) => m.frames).filter((f) => (f[0]! & 0x0f) === 0x9).length;
           await until(() => received.messages.length >= expected.length && client.frames.filter((f) => f.opcode === 0xa).length >= pings);
@@ -183,21 +171,9 @@ describe('fast receive path', () => {
   it('completes a frame cut by the end of a read; one cut again is left to ws, then the fast path takes over again', async () => {
     const { port, received } = await serve(MAX_PAYLOAD);
     const client = await rawClient(port);
-    const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
-    const once = clientFrame(0x1, Buffer.from('cut once'));
-    client.socket.write(once.subarray(0, 5));
-    await pause();
-    client.socket.write(once.subarray(5));
+    await writeInPieces(client.socket, clientFrame(0x1, Buffer.from('cut once')), [5]);
     await until(() => received.messages.length === 1);
-    const twice = clientFrame(0x1, Buffer.from('cut twice, so ws buffers it'));
-    for (const [from, to] of [
-      [0, 1],
-      [1, 12],
-      [12, twice.length],
-    ] as const) {
-      client.socket.write(twice.subarray(from, to));
-      await pause();
-    }
+    await writeInPieces(client.socket, clientFrame(0x1, Buffer.from('cut twice, so ws buffers it')), [1, 12]);
     await until(() => received.messages.length === 2);
     client.socket.write(clientFrame(0x1, Buffer.from('next')));
     await until(() => received.messages.length === 3);
@@ -213,10 +189,7 @@ describe('fast receive path', () => {
     const client = await rawClient(port);
     const text = `{"KV_SET":{"keys":{"k":"${'€'.repeat(100)}"}}}`;
     const bytes = clientFrame(0x1, Buffer.from(text));
-    for (let i = 0; i < bytes.length; i++) {
-      client.socket.write(bytes.subarray(i, i + 1));
-      if (i % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
+    await writeByteByByte(client.socket, bytes);
     await until(() => received.messages.length === 1);
     expect(received.messages[0]!.text).toBe(text);
   });

@@ -14,5 +14,5 @@ export { cpuSeconds } from './process-cpu.js';
 export { testCertificate, type TestCertificate } from './certificate.js';
 export { secureAppFiles, type SecureAppFiles } from './secure-app.js';
 export { until } from './until.js';
-export { TEST_MASK, collectFrames, wsFrame, type FrameSender, type FrameShape } from './ws-frames.js';
+export { TEST_MASK, collectFrames, writeByteByByte, writeInPieces, wsFrame, type FrameSender, type FrameShape } from './ws-frames.js';
 export { wsReceiver, type WsReceiver, type WsReceiverOptions } from './ws-receiver.js';

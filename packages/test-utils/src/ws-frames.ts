@@ -67,3 +67,27 @@ export function collectFrames(socket: Socket): { opcode: number; payload: Buffer
   });
   return frames;
 }
+
+/**
+ * Writes `bytes` to `socket` cut at the offsets `cuts` (any order, repeats and offsets past the end
+ * ignored), waiting between pieces: `pauseMs` for each piece to arrive in a read of its own (a frame
+ * cut by the end of a read), or 0 for one turn of the event loop (pieces that may share a read).
+ */
+export async function writeInPieces(socket: Socket, bytes: Buffer, cuts: readonly number[], pauseMs = 20): Promise<void> {
+  let from = 0;
+  for (const to of [...new Set(cuts.map((cut) => Math.min(cut, bytes.length)))].sort((a, b) => a - b)) {
+    if (to <= from) continue;
+    socket.write(bytes.subarray(from, to));
+    from = to;
+    await new Promise((resolve) => (pauseMs === 0 ? setImmediate(resolve) : setTimeout(resolve, pauseMs)));
+  }
+  if (from < bytes.length) socket.write(bytes.subarray(from));
+}
+
+/** Writes `bytes` to `socket` one byte at a time, letting the event loop turn every 16 bytes. */
+export async function writeByteByByte(socket: Socket, bytes: Buffer): Promise<void> {
+  for (let i = 0; i < bytes.length; i++) {
+    socket.write(bytes.subarray(i, i + 1));
+    if (i % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
