@@ -161,6 +161,54 @@ describe('NemesisStore', () => {
     expect(await store.get('r')).toMatchObject({ remember: true });
   });
 
+  it('keeps the session for a TTL one second shorter (the cookie rounded up), makes it anew for a shorter or a longer one', async () => {
+    const store = newStore({ ttl: (session) => session.ttl as number });
+    const name = `${store.prefix}l`;
+    const current = async () => {
+      const shared = await db.sessions.openShared(name);
+      const info = await shared!.info();
+      return { token: shared!.token, duration: info.expires ? info.expiry.durationSeconds : null };
+    };
+    await store.set('l', { ttl: 100, v: 1 });
+    const first = await current();
+    expect(first.duration).toBe(100);
+    await store.set('l', { ttl: 99, v: 2 });
+    await store.touch('l', { ttl: 99, v: 2 });
+    expect(await current()).toEqual(first);
+    await store.set('l', { ttl: 98, v: 3 }); // two seconds short: it would outlive its cookie by two
+    const second = await current();
+    expect(second).toMatchObject({ duration: 98 });
+    expect(second.token).not.toBe(first.token);
+    await store.set('l', { ttl: 99, v: 4 }); // longer: it must not expire before its cookie
+    expect(await current()).toMatchObject({ duration: 99 });
+    expect(await store.get('l')).toMatchObject({ v: 4 });
+  });
+
+  it('calls on a sid wait while its session is made anew: no read misses it, no write or destroy is undone', async () => {
+    // A TTL that changes on every write, as an absolute cookie expiry drawing near does.
+    const store = newStore({ ttl: (session) => session.ttl as number });
+    await store.set('m', { ttl: 100, v: 0 });
+    for (let round = 1; round <= 3; round++) {
+      const reads: Promise<StoredSession | null>[] = [];
+      const write = store.set('m', { ttl: 100 - 10 * round, v: round });
+      for (let i = 0; i < 20; i++) {
+        await new Promise((resolve) => setImmediate(resolve)); // reads spread over the remaking
+        reads.push(store.get('m'));
+      }
+      await write;
+      for (const read of await Promise.all(reads)) expect(read).toMatchObject({ ttl: expect.any(Number) });
+      expect(await store.get('m')).toMatchObject({ v: round });
+    }
+    // Two writes back to back, the first remaking the session, the second fitting the session
+    // it finds (70 s, the last round's): the last one stays.
+    await Promise.all([store.set('m', { ttl: 50, v: 'first' }), store.set('m', { ttl: 70, v: 'last' })]);
+    expect(await store.get('m')).toMatchObject({ v: 'last' });
+    // A logout while the session is being made anew: it stays logged out.
+    await Promise.all([store.set('m', { ttl: 30, v: 'late' }), store.destroy('m')]);
+    expect(await store.get('m')).toBeNull();
+    expect(await db.sessions.openShared(`${store.prefix}m`)).toBeNull();
+  });
+
   it('finds sessions by name when its cache is stale: ended behind its back, or written by another instance', async () => {
     const a = newStore();
     const b = new NemesisStore({ url: server.url, prefix: a.prefix });

@@ -50,8 +50,21 @@ function isGone(error: unknown): boolean {
 
 interface Cached {
   session: Session;
-  /** The seconds the NemesisDB session was created with. */
+  /** The seconds the NemesisDB session was created with (0: not asked yet; −1: it never expires). */
   ttl: number;
+}
+
+/**
+ * Whether a NemesisDB session created with `duration` seconds serves a write or touch whose TTL is
+ * `ttl`. The TTL is the cookie's remaining time rounded up to whole seconds, so a cookie whose
+ * maxAge is not whole seconds, or a request that took a second between the cookie's touch and the
+ * write (@fastify/session touches it when the request starts), gives one second less now and then;
+ * making the session anew for that would cost three round trips. Kept, it outlives the cookie by
+ * under two seconds (one, as connect-redis, when the TTLs are equal). A longer TTL never passes:
+ * the session must not expire before its cookie.
+ */
+function sameLifetime(duration: number, ttl: number): boolean {
+  return ttl === duration || ttl === duration - 1;
 }
 
 /**
@@ -73,6 +86,13 @@ export class NemesisStore extends storeBase() {
   private readonly started: Promise<NemesisClient>;
   /** sid → its NemesisDB session: one round trip per call while it works. */
   private readonly cache = new Map<string, Cached>();
+  /**
+   * sid → the write under way that makes its NemesisDB session (anew: SH_END, SH_NEW, SH_SET),
+   * settled when it is done. Calls on that sid wait for it: a read in between would find no
+   * session (and express-session would log the user out), and a write or destroy in between
+   * would be undone by it.
+   */
+  private readonly remaking = new Map<string, Promise<void>>();
 
   constructor(options: NemesisStoreOptions) {
     super();
@@ -196,6 +216,8 @@ export class NemesisStore extends storeBase() {
   }
 
   private read(sid: string): Promise<StoredSession | null> {
+    const remaking = this.remaking.get(sid);
+    if (remaking !== undefined) return remaking.then(() => this.read(sid));
     // The steady state, without an async frame of its own: the cached session, one SH_GET.
     const cached = this.cache.get(sid);
     if (cached === undefined) return this.readSlowly(sid);
@@ -240,8 +262,13 @@ export class NemesisStore extends storeBase() {
       return Promise.reject(error as Error); // to the callback, as from any other failure
     }
     if (ttl <= 0) return this.remove(sid);
+    const remaking = this.remaking.get(sid);
+    if (remaking !== undefined) {
+      const value = plain(session); // as it is now: the app may change the object meanwhile
+      return remaking.then(() => this.writeValue(sid, value, ttl));
+    }
     const cached = this.cache.get(sid);
-    if (cached === undefined || cached.ttl !== ttl) return this.writeSlowly(sid, plain(session), ttl);
+    if (cached === undefined || !sameLifetime(cached.ttl, ttl)) return this.writeValue(sid, plain(session), ttl);
     // The steady state: one SH_SET, which also extends the session (extendOnSetAdd). The SDK
     // writes the value as JSON.stringify would (toJSON, no undefined or functions), during this
     // call, so no copy is made first: 1.3 µs of the web app's CPU per write, of ~17 µs for a
@@ -251,8 +278,32 @@ export class NemesisStore extends storeBase() {
       if (this.cache.get(sid) === cached) this.cache.delete(sid);
       // Ended or expired behind our back. express-session no longer changes a session it has
       // handed to set, so the object still holds what it held then.
-      return this.writeSlowly(sid, plain(session), ttl);
+      return this.writeValue(sid, plain(session), ttl);
     });
+  }
+
+  /** A write of a copy of the session (see write), after any other remaking of that sid. */
+  private writeValue(sid: string, value: unknown, ttl: number): Promise<void> {
+    const remaking = this.remaking.get(sid);
+    if (remaking !== undefined) return remaking.then(() => this.writeValue(sid, value, ttl));
+    const cached = this.cache.get(sid);
+    if (cached !== undefined && sameLifetime(cached.ttl, ttl)) {
+      return cached.session.set({ [SESSION_KEY]: value } as KeyValues).catch((error: unknown) => {
+        if (!isGone(error)) throw error;
+        if (this.cache.get(sid) === cached) this.cache.delete(sid);
+        return this.writeValue(sid, value, ttl);
+      });
+    }
+    const written = this.writeSlowly(sid, value, ttl);
+    const done = written.then(
+      () => {},
+      () => {},
+    );
+    this.remaking.set(sid, done);
+    void done.then(() => {
+      if (this.remaking.get(sid) === done) this.remaking.delete(sid);
+    });
+    return written;
   }
 
   /**
@@ -275,7 +326,7 @@ export class NemesisStore extends storeBase() {
           continue;
         }
       }
-      if (found !== undefined && found.ttl === ttl) {
+      if (found !== undefined && sameLifetime(found.ttl, ttl)) {
         try {
           await found.session.set(keys); // extends it (extendOnSetAdd): now + ttl
           return;
@@ -324,6 +375,7 @@ export class NemesisStore extends storeBase() {
   }
 
   private async remove(sid: string): Promise<void> {
+    await this.remaking.get(sid);
     const client = await this.started;
     const cached = this.cache.get(sid);
     this.cache.delete(sid);
@@ -347,8 +399,9 @@ export class NemesisStore extends storeBase() {
   private async renew(sid: string, session: StoredSession): Promise<void> {
     if (this.disableTouch) return;
     const ttl = sessionTtl(session, this.ttlOption);
+    await this.remaking.get(sid);
     const found = await this.find(sid);
-    if (found !== undefined && (found.ttl === ttl || found.ttl === 0)) {
+    if (found !== undefined && (sameLifetime(found.ttl, ttl) || found.ttl === 0)) {
       try {
         await found.session.get([]); // extends it (extendOnGet): now + ttl
         return;
