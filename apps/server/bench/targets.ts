@@ -1,10 +1,11 @@
 // The servers the load bench measures, each a separate process whose CPU time it reads: our app
-// and C++ NemesisDB v0.7.4.
+// and C++ NemesisDB v0.7.4 (and, for floor.bench.ts, the least a Node server can do).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { APP_CLI, freePort } from '@nemesisdb/test-utils';
 
 const REFERENCE_START_TIMEOUT_MS = 15_000;
@@ -63,6 +64,24 @@ export async function startReference(bin: string): Promise<Target> {
     throw error;
   }
   return { name: 'C++ v0.7.4', pid: child.pid!, port, tokens: [], stop };
+}
+
+/**
+ * node-floor-server.mjs, for floor.bench.ts: Node answering every read with one fixed frame
+ * (`fixed`), or handing its frames straight to an engine (`engine`).
+ */
+export async function startNodeFloor(mode: 'fixed' | 'engine'): Promise<Target> {
+  const script = fileURLToPath(new URL('./node-floor-server.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const match = /ws:\/\/127\.0\.0\.1:(\d+)/.exec(chunk.toString());
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`the Node floor server exited with ${code}`)));
+  });
+  const name = mode === 'fixed' ? 'Node floor' : 'Node floor + engine';
+  return { name, pid: child.pid!, port, tokens: [], stop: () => stopChild(child) };
 }
 
 /** Waits until something accepts connections on `port` (the reference does not say when it listens). */
