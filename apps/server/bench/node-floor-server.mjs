@@ -15,6 +15,7 @@ const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const fixedText = Buffer.from('{"KV_GET_RSP":{"keys":{"key1":{"name":"user1","visits":1}},"st":1}}');
 const fixedReply = Buffer.concat([Buffer.from([0x81, fixedText.length]), fixedText]);
 const engine = new Engine();
+const EMPTY = Buffer.alloc(0);
 
 /** Reply frames for the complete client frames at the start of `input`, and what is left of it. */
 function executeFrames(input) {
@@ -54,10 +55,10 @@ server.on('upgrade', (request, socket) => {
     socket.on('data', () => socket.write(fixedReply));
     return;
   }
-  let pending = Buffer.alloc(0);
+  let pending = EMPTY;
   socket.on('data', (chunk) => {
     const { replies, rest } = executeFrames(pending.length === 0 ? chunk : Buffer.concat([pending, chunk]));
-    pending = Buffer.from(rest);
+    pending = rest.length === 0 ? EMPTY : Buffer.from(rest); // a frame cut by the read, kept for the next
     if (replies.length > 0) socket.write(Buffer.concat(replies));
   });
 });
