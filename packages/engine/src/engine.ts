@@ -111,6 +111,8 @@ export class Engine {
   /** …and requests on different sessions may be in flight together (`DataStore.pipelinesAcrossSessions`). */
   private readonly pipelinesAcrossSessions: boolean;
   private lastKey: unknown = null;
+  /** Set while `replay` dispatches a journal record. */
+  private replaying = false;
 
   constructor(options: EngineOptions = {}) {
     this.store = options.store ?? new MemoryStore({ clock: options.clock, scheduler: options.scheduler });
@@ -207,7 +209,15 @@ export class Engine {
    * `commandCounts`, because replaying the journal at start-up is not traffic.
    */
   replay(request: unknown): MaybePromise<void> {
-    const reply = this.dispatch(request, undefined);
+    // A change the journal recorded is applied whatever the extensions setting is now (a server
+    // restarted with --no-extensions keeps an SH_SET_EXPIRY made before). The check is synchronous.
+    this.replaying = true;
+    let reply: MaybePromise<Reply>;
+    try {
+      reply = this.dispatch(request, undefined);
+    } finally {
+      this.replaying = false;
+    }
     return isPromise(reply) ? reply.then(() => undefined) : undefined;
   }
 
@@ -305,7 +315,7 @@ export class Engine {
 
   private run(route: Route, body: object): MaybePromise<Reply> {
     const { definition, name } = route;
-    if (definition.extension && !this.context.extensions) return unknownCommand(name, body);
+    if (definition.extension && !this.context.extensions && !this.replaying) return unknownCommand(name, body);
     if (definition.requiresPersistence && !this.context.persistence.enabled) return routeReply(route, DISABLED_BODY);
     const check = checkRequest(name, body);
     if (!check.ok) return routeReply(route, errorReplyBody(check.st, check.m));

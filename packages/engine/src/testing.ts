@@ -3,7 +3,7 @@
 // over the in-memory store; @nemesisdb/store-redis runs them over a Redis Cluster. Needs vitest.
 
 export type { ContractHarness } from './contract/harness.js';
-export { sessionKeyCount, sessionVisible, sortedListing } from './contract/harness.js';
+export { decodedToken, sessionKeyCount, sessionVisible, sortedListing } from './contract/harness.js';
 export { kvCommandContract } from './contract/kv-commands.js';
 export { shCommandContract } from './contract/sh-commands.js';
 export { sharedSessionContract } from './contract/shared-sessions.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodedToken } from '../contract/harness.js';
 import { shCommandContract } from '../contract/sh-commands.js';
 import { Engine } from '../engine.js';
 import { MemoryStore } from '../store/memory/memory-store.js';
@@ -27,7 +28,7 @@ describe('SH commands on the in-memory store (§9)', () => {
       keyCnt: 0,
       shared: false,
       st: 1,
-      tkn: BigInt(tkn),
+      tkn: decodedToken(tkn),
     });
   });
 });

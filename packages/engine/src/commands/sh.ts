@@ -1,4 +1,4 @@
-import { Status, readToken, sharedSessionName, errorReplyBody, type RequestBody } from '@nemesisdb/protocol';
+import { Status, readToken, sharedSessionName, errorReplyBody, type SessionExpiry } from '@nemesisdb/protocol';
 import { chain } from '../maybe-promise.js';
 import { TokenBody, type ReplyBody } from '../replies.js';
 import { NO_SESSION, type ExpirySettings, type SessionInfo } from '../store/store.js';
@@ -16,8 +16,8 @@ const READS_SESSION = { ...READS, sessionScoped: true } as const;
 const CHANGES_SESSION = { ...CHANGES, sessionScoped: true } as const;
 const ADDS_SESSION = { ...ADDS, sessionScoped: true } as const;
 
-/** SH_NEW's expiry as the store keeps it (also what journal replay recreates). */
-export function expirySettings(body: RequestBody<'SH_NEW'>): ExpirySettings | undefined {
+/** SH_NEW's (or SH_SET_EXPIRY's) expiry as the store keeps it (also what journal replay recreates). */
+export function expirySettings(body: { expiry?: SessionExpiry | undefined }): ExpirySettings | undefined {
   const expiry = body.expiry;
   // Duration 0 means "never expires", and the flags are then discarded (§7).
   if (expiry === undefined || expiry.duration === 0 || expiry.duration === 0n) return undefined;
@@ -92,6 +92,20 @@ export const SH_OPEN: CommandDefinition<'SH_OPEN'> = {
 export const SH_END: CommandDefinition<'SH_END'> = {
   ...CHANGES,
   run: ({ tkn }, { store }) => chain(store.sessions.end(tkn), (ended) => new TokenBody(ended ? Status.Ok : Status.SessionNotExist, tkn)),
+};
+
+/**
+ * SH_SET_EXPIRY (extension): new expiry settings for a live session, in place (the token, keys and
+ * shared name stay), a new period from now; 100 without a live session, as SH_END answers.
+ */
+export const SH_SET_EXPIRY: CommandDefinition<'SH_SET_EXPIRY'> = {
+  ...CHANGES_SESSION,
+  extension: true,
+  run: (body, { store }) =>
+    chain(
+      store.sessions.setExpiry(body.tkn, expirySettings(body)),
+      (result) => new TokenBody(result === NO_SESSION ? Status.SessionNotExist : Status.Ok, body.tkn),
+    ),
 };
 
 export const SH_END_ALL: CommandDefinition<'SH_END_ALL'> = {

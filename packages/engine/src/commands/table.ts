@@ -10,6 +10,7 @@ export const COMMAND_TABLE: CommandTable = {
   SH_NEW: sh.SH_NEW,
   SH_OPEN: sh.SH_OPEN,
   SH_END: sh.SH_END,
+  SH_SET_EXPIRY: sh.SH_SET_EXPIRY,
   SH_END_ALL: sh.SH_END_ALL,
   SH_EXISTS: sh.SH_EXISTS,
   SH_INFO: sh.SH_INFO,

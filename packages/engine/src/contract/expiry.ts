@@ -3,7 +3,7 @@
 // moves (no timer runs), so what is tested is what a command sees; each store tests its own
 // reclaiming (timers, Redis PEXPIREAT) beside it.
 import { describe, expect, it } from 'vitest';
-import { sessionKeyCount as keyCount, sessionVisible as visible, type ContractHarness } from './harness.js';
+import { decodedToken, sessionKeyCount as keyCount, sessionVisible as visible, type ContractHarness } from './harness.js';
 
 /** An engine whose store judges expiry by a clock the test moves. */
 export interface ExpiryHarness extends ContractHarness {
@@ -160,17 +160,17 @@ export function expiryContract(open: () => ExpiryHarness): void {
       const shared = name();
       const tkn = await create(h, shared, { duration: 60, deleteSession: true });
       h.clock.advance(60 * SECOND);
-      expect(await open(h, shared)).toEqual({ st: 1, tkn: BigInt(tkn) });
+      expect(await open(h, shared)).toEqual({ st: 1, tkn: decodedToken(tkn) });
       expect(await h.body('SH_NEW', JSON.stringify({ SH_NEW: { name: shared, shared: true } }))).toEqual({
         name: shared,
         st: 103,
-        tkn: BigInt(tkn),
+        tkn: decodedToken(tkn),
       });
       h.clock.advance(1);
       expect(await open(h, shared)).toEqual({ st: 102, tkn: null });
       const next = await create(h, shared, { duration: 60, deleteSession: true });
       expect(next).not.toBe(tkn);
-      expect(await open(h, shared)).toEqual({ st: 1, tkn: BigInt(next) });
+      expect(await open(h, shared)).toEqual({ st: 1, tkn: decodedToken(next) });
       expect(await visible(h, tkn)).toBe(false);
     });
 
@@ -189,7 +189,7 @@ export function expiryContract(open: () => ExpiryHarness): void {
       const tkn = await create(h, shared, { duration: 10 });
       await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
       h.clock.advance(35 * SECOND);
-      expect(await open(h, shared)).toEqual({ st: 1, tkn: BigInt(tkn) });
+      expect(await open(h, shared)).toEqual({ st: 1, tkn: decodedToken(tkn) });
       expect(await keyCount(h, tkn)).toBe(0);
       expect(await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toMatchObject({ shared: true, st: 1 });
     });
@@ -201,9 +201,153 @@ export function expiryContract(open: () => ExpiryHarness): void {
       h.clock.advance(8 * SECOND);
       await h.send(`{"SH_GET":{"tkn":${tkn},"keys":[]}}`); // deadline = t + 18 s
       h.clock.advance(9 * SECOND);
-      expect(await open(h, shared)).toEqual({ st: 1, tkn: BigInt(tkn) }); // t + 17 s
+      expect(await open(h, shared)).toEqual({ st: 1, tkn: decodedToken(tkn) }); // t + 17 s
       h.clock.advance(SECOND + 1); // t + 18 s + 1 ms: SH_OPEN at 17 s did not extend
       expect(await open(h, shared)).toEqual({ st: 102, tkn: null });
+    });
+  });
+
+  describe('SH_SET_EXPIRY (extension)', () => {
+    const setExpiry = (h: ExpiryHarness, tkn: string, expiry: object) =>
+      h.body('SH_SET_EXPIRY', `{"SH_SET_EXPIRY":{"tkn":${tkn},"expiry":${JSON.stringify(expiry)}}}`);
+    const info = (h: ExpiryHarness, tkn: string) => h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`);
+
+    it('replaces the settings in place: a new period from now, the token and the keys kept', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 10, deleteSession: true });
+      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1,"big":18446744073709551615}}}`);
+      h.clock.advance(8 * SECOND);
+      expect(await setExpiry(h, tkn, { duration: 30, deleteSession: true, extendOnGet: true })).toEqual({ st: 1, tkn: decodedToken(tkn) });
+      expect(await info(h, tkn)).toEqual({
+        expires: true,
+        expiry: { deleteSession: true, duration: 30, extendOnGet: true, extendOnSetAdd: false, remaining: 30 },
+        keyCnt: 2,
+        shared: false,
+        st: 1,
+        tkn: decodedToken(tkn),
+      });
+      expect(await h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":["a","big"]}}`)).toEqual({
+        keys: { a: 1, big: 18446744073709551615n },
+        st: 1,
+      });
+      await expectDeadlineIn(h, tkn, 30 * SECOND); // that SH_GET extended it from the same instant
+    });
+
+    it('a shorter duration brings the deadline closer', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 3600, deleteSession: true });
+      h.clock.advance(SECOND);
+      await setExpiry(h, tkn, { duration: 2, deleteSession: true });
+      await expectDeadlineIn(h, tkn, 2 * SECOND);
+    });
+
+    it('duration 0: the session never expires any more (flags discarded), keys kept', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 5, deleteSession: true });
+      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
+      expect(await setExpiry(h, tkn, { duration: 0, deleteSession: true, extendOnGet: true })).toEqual({ st: 1, tkn: decodedToken(tkn) });
+      h.clock.advance(10 ** 9);
+      expect(await info(h, tkn)).toEqual({ expires: false, keyCnt: 1, shared: false, st: 1, tkn: decodedToken(tkn) });
+    });
+
+    it('gives a session that never expired an expiry', async () => {
+      const h = open();
+      const tkn = await h.session();
+      h.clock.advance(10 ** 6);
+      await setExpiry(h, tkn, { duration: 5, deleteSession: true });
+      await expectDeadlineIn(h, tkn, 5 * SECOND);
+    });
+
+    it('deleteSession true → false: at the new deadline only the keys go, re-armed on the new grid', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 10, deleteSession: true });
+      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
+      h.clock.advance(5 * SECOND);
+      const start = h.clock.now();
+      await setExpiry(h, tkn, { duration: 4 });
+      h.clock.set(start + 4 * SECOND);
+      expect(await keyCount(h, tkn)).toBe(1);
+      h.clock.set(start + 4 * SECOND + 1);
+      expect(await keyCount(h, tkn)).toBe(0);
+      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"b":2}}}`);
+      h.clock.set(start + 8 * SECOND + 1);
+      expect(await keyCount(h, tkn)).toBe(0);
+      expect(await visible(h, tkn)).toBe(true);
+    });
+
+    it('deleteSession false → true: the session itself goes at the new deadline', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 10 });
+      await setExpiry(h, tkn, { duration: 3, deleteSession: true });
+      await expectDeadlineIn(h, tkn, 3 * SECOND);
+    });
+
+    it('the new flags take effect: extendOnSetAdd extends, the old extendOnGet no longer does', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 10, deleteSession: true, extendOnGet: true });
+      await setExpiry(h, tkn, { duration: 10, deleteSession: true, extendOnSetAdd: true });
+      h.clock.advance(6 * SECOND);
+      await h.send(`{"SH_GET":{"tkn":${tkn},"keys":[]}}`); // no longer extends
+      h.clock.advance(2 * SECOND);
+      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{}}}`); // extends: deadline = now + 10 s
+      await expectDeadlineIn(h, tkn, 10 * SECOND);
+    });
+
+    it('cannot rescue a session past its deadline: 100, and it stays gone', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 5, deleteSession: true });
+      h.clock.advance(5 * SECOND + 1);
+      expect(await setExpiry(h, tkn, { duration: 60 })).toEqual({ st: 100, tkn: decodedToken(tkn) });
+      expect(await visible(h, tkn)).toBe(false);
+    });
+
+    it('on a deleteSession:false session past its deadline, the due expiry clears the keys first', async () => {
+      const h = open();
+      const tkn = await h.session({ duration: 5 });
+      await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
+      h.clock.advance(5 * SECOND + 1);
+      expect(await setExpiry(h, tkn, { duration: 0 })).toEqual({ st: 1, tkn: decodedToken(tkn) });
+      expect(await keyCount(h, tkn)).toBe(0);
+      expect(await info(h, tkn)).toMatchObject({ expires: false });
+    });
+
+    it('answers 100 for a token with no session, and checks its parameters as SH_NEW does (tkn last)', async () => {
+      const h = open();
+      const tkn = await h.session();
+      expect(await setExpiry(h, '5', { duration: 60 })).toEqual({ st: 100, tkn: 5 });
+      expect(await h.body('SH_SET_EXPIRY', `{"SH_SET_EXPIRY":{"tkn":${tkn}}}`)).toEqual({ m: 'Missing parameter', st: 26, tkn: null });
+      expect(await setExpiry(h, tkn, {})).toEqual({ m: 'Missing parameter', st: 26, tkn: null });
+      expect(await setExpiry(h, tkn, { duration: -1 })).toEqual({ m: 'Param type incorrect', st: 41, tkn: null });
+      expect(await setExpiry(h, tkn, { duration: 5, deleteSession: 'yes' })).toEqual({ m: 'Param type incorrect', st: 41, tkn: null });
+      expect(await h.body('SH_SET_EXPIRY', '{"SH_SET_EXPIRY":{"expiry":{"duration":5},"tkn":"x"}}')).toEqual({ m: '', st: 100, tkn: null });
+      expect(await info(h, tkn)).toMatchObject({ expires: false, st: 1 }); // nothing changed
+    });
+
+    it('a shared session keeps its name; made deleteSession:true, it frees the name when it expires', async () => {
+      const h = openHarness();
+      const shared = `expiry-set-${process.pid}-${Date.now()}`;
+      const reply = await h.body('SH_NEW', JSON.stringify({ SH_NEW: { name: shared, shared: true } }));
+      const tkn = String(reply.tkn);
+      const openShared = () => h.body('SH_OPEN', JSON.stringify({ SH_OPEN: { name: shared } }));
+      await setExpiry(h, tkn, { duration: 20, deleteSession: true });
+      expect(await info(h, tkn)).toMatchObject({ shared: true, st: 1 });
+      h.clock.advance(20 * SECOND);
+      expect(await openShared()).toEqual({ st: 1, tkn: decodedToken(tkn) });
+      h.clock.advance(1);
+      expect(await openShared()).toEqual({ st: 102, tkn: null });
+    });
+
+    it('a shared deleteSession:true session made to never expire keeps its name for good', async () => {
+      const h = openHarness();
+      const shared = `expiry-keep-${process.pid}-${Date.now()}`;
+      const reply = await h.body(
+        'SH_NEW',
+        JSON.stringify({ SH_NEW: { name: shared, shared: true, expiry: { duration: 2, deleteSession: true } } }),
+      );
+      const tkn = String(reply.tkn);
+      await setExpiry(h, tkn, { duration: 0 });
+      h.clock.advance(10 ** 7);
+      expect(await h.body('SH_OPEN', JSON.stringify({ SH_OPEN: { name: shared } }))).toEqual({ st: 1, tkn: decodedToken(tkn) });
     });
   });
 

@@ -42,6 +42,15 @@ export function commandsAnswerEach(open: () => ContractHarness, cases: readonly 
   });
 }
 
+/**
+ * A token (JSON text) as the harness decodes it in a reply: a `number` up to 2^53 − 1, a `bigint`
+ * above (one random token in 2,048 is below 2^53).
+ */
+export function decodedToken(tkn: string): number | bigint {
+  const token = BigInt(tkn);
+  return token <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(token) : token;
+}
+
 /** Whether SH_EXISTS sees the session (expired ones are not seen). */
 export async function sessionVisible(h: ContractHarness, tkn: string): Promise<boolean> {
   const reply = await h.body('SH_EXISTS', `{"SH_EXISTS":{"tkns":[${tkn}]}}`);

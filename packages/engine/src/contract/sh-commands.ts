@@ -2,7 +2,7 @@
 // the engine's own tests over the in-memory store and by other stores' tests (e.g.
 // @nemesisdb/store-redis) over theirs. Expiry timing is store-specific and tested beside each store.
 import { describe, expect, it } from 'vitest';
-import { answersEach, sortedListing, type ContractHarness } from './harness.js';
+import { answersEach, decodedToken, sortedListing, type ContractHarness } from './harness.js';
 
 const NO_SESSION = { m: '', st: 100, tkn: null };
 const MISSING = { m: 'Missing parameter', st: 26, tkn: null };
@@ -52,9 +52,9 @@ export function shCommandContract(open: () => ContractHarness): void {
       const h = open();
       const tkn = await h.session();
       await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
-      expect(await h.body('SH_END', `{"SH_END":{"tkn":${tkn}}}`)).toEqual({ st: 1, tkn: BigInt(tkn) });
+      expect(await h.body('SH_END', `{"SH_END":{"tkn":${tkn}}}`)).toEqual({ st: 1, tkn: decodedToken(tkn) });
       expect(await h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":["a"]}}`)).toEqual(NO_SESSION);
-      expect(await h.body('SH_END', `{"SH_END":{"tkn":${tkn}}}`)).toEqual({ st: 100, tkn: BigInt(tkn) });
+      expect(await h.body('SH_END', `{"SH_END":{"tkn":${tkn}}}`)).toEqual({ st: 100, tkn: decodedToken(tkn) });
     });
 
     it.each(['{}', '{"tkn":"x"}', '{"tkn":-1}', '{"tkn":1.5}'])('answers form A 100 to %s', async (body) => {
@@ -64,7 +64,7 @@ export function shCommandContract(open: () => ContractHarness): void {
     it('accepts a token written as a decimal string and answers with the integer (§13 C3)', async () => {
       const h = open();
       const tkn = await h.session();
-      expect(await h.body('SH_END', `{"SH_END":{"tkn":"${tkn}"}}`)).toEqual({ st: 1, tkn: BigInt(tkn) });
+      expect(await h.body('SH_END', `{"SH_END":{"tkn":"${tkn}"}}`)).toEqual({ st: 1, tkn: decodedToken(tkn) });
     });
 
     it('SH_END_ALL ends every session but no KV key', async () => {
@@ -100,7 +100,7 @@ export function shCommandContract(open: () => ContractHarness): void {
       const tkn = await h.session();
       await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1,"b":2}}}`);
       expect(await h.send(`{"SH_INFO":{"tkn":${tkn}}}`)).toEqual({
-        SH_INFO_RSP: { expires: false, keyCnt: 2, shared: false, st: 1, tkn: BigInt(tkn) },
+        SH_INFO_RSP: { expires: false, keyCnt: 2, shared: false, st: 1, tkn: decodedToken(tkn) },
       });
     });
 

@@ -3,7 +3,7 @@
 // Run over every data store, like the SH commands' contract; expiry of shared sessions is in the
 // expiry contract (it needs a manual clock).
 import { describe, expect, it } from 'vitest';
-import { answersEach, type ContractHarness } from './harness.js';
+import { answersEach, decodedToken, type ContractHarness } from './harness.js';
 
 const MISSING = { m: 'Missing parameter', st: 26, tkn: null };
 const TYPE = { m: 'Param type incorrect', st: 41, tkn: null };
@@ -34,13 +34,13 @@ export function sharedSessionContract(harness: () => ContractHarness): void {
       expect(reply).toMatchObject({ name, st: 1 });
       const tkn = String(reply.tkn);
       expect(BigInt(tkn)).not.toBe(0n);
-      expect(await open(h, name)).toEqual({ st: 1, tkn: BigInt(tkn) });
+      expect(await open(h, name)).toEqual({ st: 1, tkn: decodedToken(tkn) });
       expect(await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toEqual({
         expires: false,
         keyCnt: 0,
         shared: true,
         st: 1,
-        tkn: BigInt(tkn),
+        tkn: decodedToken(tkn),
       });
       // The opened token is the session: keys written through one are read through the other.
       await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"theme":"dark","big":18446744073709551615}}}`);
@@ -57,7 +57,7 @@ export function sharedSessionContract(harness: () => ContractHarness): void {
       const tkn = await shared(h, name, { duration: 3600, deleteSession: true });
       await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
       const again = await h.body('SH_NEW', JSON.stringify({ SH_NEW: { name, shared: true, expiry: { duration: 5 } } }));
-      expect(again).toEqual({ name, st: 103, tkn: BigInt(tkn) });
+      expect(again).toEqual({ name, st: 103, tkn: decodedToken(tkn) });
       expect(await h.body('SH_INFO_ALL', '{"SH_INFO_ALL":{}}')).toEqual({ st: 1, totalKeys: 1, totalSessions: 1 });
       expect(await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toMatchObject({
         expiry: { duration: 3600, deleteSession: true },
@@ -81,7 +81,7 @@ export function sharedSessionContract(harness: () => ContractHarness): void {
       expect(await open(h, name)).toEqual(OPEN_FAILED);
       // …and a plain session with that name does not hold it.
       const tkn = await shared(h, name);
-      expect(await open(h, name)).toEqual({ st: 1, tkn: BigInt(tkn) });
+      expect(await open(h, name)).toEqual({ st: 1, tkn: decodedToken(tkn) });
     });
 
     it.each([
@@ -114,11 +114,11 @@ export function sharedSessionContract(harness: () => ContractHarness): void {
       const h = harness();
       const name = uniqueName('otp');
       const first = await shared(h, name);
-      expect(await h.body('SH_END', `{"SH_END":{"tkn":${first}}}`)).toEqual({ st: 1, tkn: BigInt(first) });
+      expect(await h.body('SH_END', `{"SH_END":{"tkn":${first}}}`)).toEqual({ st: 1, tkn: decodedToken(first) });
       expect(await open(h, name)).toEqual(OPEN_FAILED);
       const second = await shared(h, name);
       expect(second).not.toBe(first);
-      expect(await open(h, name)).toEqual({ st: 1, tkn: BigInt(second) });
+      expect(await open(h, name)).toEqual({ st: 1, tkn: decodedToken(second) });
     });
 
     it('SH_END_ALL frees every name', async () => {
@@ -129,7 +129,7 @@ export function sharedSessionContract(harness: () => ContractHarness): void {
       expect(await h.body('SH_END_ALL', '{"SH_END_ALL":{}}')).toEqual({ cnt: 4, st: 1 });
       for (const name of names) expect(await open(h, name)).toEqual(OPEN_FAILED);
       const again = await shared(h, names[0]!);
-      expect(await open(h, names[0]!)).toEqual({ st: 1, tkn: BigInt(again) });
+      expect(await open(h, names[0]!)).toEqual({ st: 1, tkn: decodedToken(again) });
     });
 
     it('names are exact strings: case, Unicode, lone surrogates, "__proto__", long names', async () => {

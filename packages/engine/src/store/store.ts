@@ -102,6 +102,12 @@ export interface SessionStore {
   create(expiry: ExpirySettings | undefined): MaybePromise<bigint>;
   /** Ends a session and drops its keys; false when there was none. */
   end(token: bigint): MaybePromise<boolean>;
+  /**
+   * SH_SET_EXPIRY (extension): gives a live session new expiry settings (`undefined`: it never
+   * expires), with a new period from now; its token, keys and shared name stay. A shared
+   * `deleteSession: true` session still frees its name the moment it expires.
+   */
+  setExpiry(token: bigint, expiry: ExpirySettings | undefined): MaybePromise<void | NoSession>;
   /** Ends every session; returns how many there were. */
   endAll(): MaybePromise<number>;
   /** The tokens that name a live session, in the order given, repeats kept. */

@@ -21,6 +21,8 @@ describe('wire types', () => {
     expectTypeOf<{ name: 'basket'; shared: true }>().toMatchTypeOf<RequestInput<'SH_NEW'>>();
     expectTypeOf<RequestBody<'SH_OPEN'>['name']>().toEqualTypeOf<string>();
     expectTypeOf<Extract<ResponseBody<'SH_OPEN'>, { st: 1 }>['tkn']>().toEqualTypeOf<bigint>();
+    expectTypeOf<RequestBody<'SH_SET_EXPIRY'>['expiry']['duration']>().toEqualTypeOf<number | bigint>();
+    expectTypeOf<RequestBody<'SH_SET_EXPIRY'>['tkn']>().toEqualTypeOf<bigint>();
   });
 
   it('command names are a closed union', () => {

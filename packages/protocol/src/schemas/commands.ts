@@ -14,6 +14,7 @@ export const commands = {
   SH_NEW: { request: sh.shNewRequest, response: sh.shNewResponse },
   SH_OPEN: { request: sh.shOpenRequest, response: sh.shOpenResponse },
   SH_END: { request: sh.shEndRequest, response: sh.shEndResponse },
+  SH_SET_EXPIRY: { request: sh.shSetExpiryRequest, response: sh.shSetExpiryResponse },
   SH_END_ALL: { request: sh.shEndAllRequest, response: sh.shEndAllResponse },
   SH_EXISTS: { request: sh.shExistsRequest, response: sh.shExistsResponse },
   SH_INFO: { request: sh.shInfoRequest, response: sh.shInfoResponse },
@@ -50,10 +51,11 @@ export const commands = {
 export type CommandName = keyof typeof commands;
 
 /**
- * Commands that are not in v0.7.4 (extensions: shared sessions, from v0.6). A server with
- * extensions off (`--no-extensions`) answers them as v0.7.4 does: status 10.
+ * Commands that are not in v0.7.4 (extensions: shared sessions, from v0.6, and a live session's
+ * expiry changed in place). A server with extensions off (`--no-extensions`) answers them as
+ * v0.7.4 does: status 10.
  */
-export const EXTENSION_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>(['SH_OPEN']);
+export const EXTENSION_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>(['SH_OPEN', 'SH_SET_EXPIRY']);
 
 /** Every command name, in the order of the table above. */
 export const COMMAND_NAMES = Object.keys(commands) as CommandName[];
@@ -85,6 +87,7 @@ export function commandFamily(name: string): 'SH' | 'KV' | 'SV' | undefined {
 /** SH commands that take `tkn`: an invalid or unknown token answers SessionNotExist (100). */
 export const TOKEN_COMMANDS: ReadonlySet<CommandName> = new Set<CommandName>([
   'SH_END',
+  'SH_SET_EXPIRY',
   'SH_INFO',
   'SH_SET',
   'SH_ADD',

@@ -80,6 +80,20 @@ export const shOpenResponse = z.union([
   errorBody,
 ]);
 
+// --------------------------------------------------------------------------- SH_SET_EXPIRY
+
+/**
+ * SH_SET_EXPIRY (extension): gives a live session new expiry settings in place, read as SH_NEW
+ * reads its `expiry` (duration 0: never expires), with a new period starting now. The token, the
+ * keys and a shared session's name stay. Not a v0.7.4 command: a server with extensions off
+ * answers it 10 before looking at the body.
+ */
+export const shSetExpiryRequest = z.looseObject({ expiry: sessionExpiry, tkn: sessionToken });
+export const shSetExpiryResponse = z.union([
+  z.object({ st: z.union([stIs(Status.Ok), stIs(Status.SessionNotExist)]), tkn: responseToken }),
+  errorBody,
+]);
+
 // ---------------------------------------------------------------------------------- SH_END
 
 export const shEndRequest = tokenMember;

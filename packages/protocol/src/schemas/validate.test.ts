@@ -64,6 +64,21 @@ const cases: Record<CommandName, [body: string, expected: Expected][]> = {
     ['{"tkn":18446744073709551616}', NO_SESSION],
     ['{"tkn":null}', NO_SESSION],
   ],
+  SH_SET_EXPIRY: [
+    [`{"expiry":{"duration":60,"deleteSession":true},"tkn":${TOKEN}}`, 'ok'],
+    [`{"expiry":{"duration":0},"tkn":"${TOKEN}"}`, 'ok'],
+    [`{"expiry":{"duration":18446744073709551615},"tkn":${TOKEN}}`, 'ok'],
+    [`{"tkn":${TOKEN}}`, MISSING],
+    [`{"expiry":{},"tkn":${TOKEN}}`, MISSING],
+    [`{"expiry":5,"tkn":${TOKEN}}`, TYPE],
+    [`{"expiry":{"duration":-5},"tkn":${TOKEN}}`, TYPE],
+    [`{"expiry":{"duration":60.0},"tkn":${TOKEN}}`, TYPE],
+    [`{"expiry":{"duration":60,"extendOnGet":"yes"},"tkn":${TOKEN}}`, TYPE],
+    // `tkn` last, and any problem with it is 100
+    ['{"expiry":{"duration":60}}', NO_SESSION],
+    ['{"expiry":{"duration":60},"tkn":-1}', NO_SESSION],
+    ['{"tkn":-1}', MISSING],
+  ],
   SH_END_ALL: [['{}', 'ok']],
   SH_EXISTS: [
     [`{"tkns":[${TOKEN},1,"x",null]}`, 'ok'],

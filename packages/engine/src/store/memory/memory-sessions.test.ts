@@ -54,3 +54,17 @@ describe('sessions without keys', () => {
     expect(store.keys(empty)).toEqual(['late']);
   });
 });
+
+describe('snapshots and SH_SET_EXPIRY', () => {
+  it('a snapshot taken before a session gets new settings reads those of its moment; a later one the new ones', () => {
+    const store = sessions();
+    const settings = { durationSeconds: 60, deleteSession: true, extendOnSetAdd: false, extendOnGet: false };
+    const token = store.create(settings);
+    const before = store.snapshot();
+    store.setExpiry(token, undefined);
+    const after = store.snapshot();
+    expect([...before].map((record) => record.expiry)).toEqual([settings]);
+    expect([...after].map((record) => record.expiry)).toEqual([undefined]);
+    store.close();
+  });
+});

@@ -111,6 +111,14 @@ export class MemorySessions implements SessionStore {
     return true;
   }
 
+  setExpiry(token: bigint, settings: ExpirySettings | undefined): void | NoSession {
+    const session = this.live(token);
+    if (session === undefined) return NO_SESSION;
+    if (session.expiry !== null) this.queue.remove(session.expiry);
+    session.expiry = null;
+    this.arm(session, settings, this.options.clock.now());
+  }
+
   endAll(): number {
     this.reclaimExpired(); // sessions past their deadline are not there to be ended
     const count = this.sessions.size;
@@ -235,12 +243,14 @@ export class MemorySessions implements SessionStore {
       session.captured = true;
       return session.data;
     });
+    // SH_SET_EXPIRY replaces a session's settings (never changes them in place): kept as they are now.
+    const settings = sessions.map((session) => session.expiry?.settings);
     return this.snapshots.open(sessions.length, function* () {
       for (let i = 0; i < sessions.length; i++) {
         const session = sessions[i]!;
         const keys = createMembers();
         for (const [key, value] of maps[i]!) keys[key] = value;
-        const record: SessionRecord = { token: session.token, shared: session.shared, expiry: session.expiry?.settings, keys };
+        const record: SessionRecord = { token: session.token, shared: session.shared, expiry: settings[i], keys };
         if (session.name !== undefined) record.name = session.name;
         yield record;
       }
@@ -280,14 +290,18 @@ export class MemorySessions implements SessionStore {
   ): void {
     const session = new MemorySession(token, data, null, shared, name);
     if (name !== undefined) this.names.set(name, session);
-    if (settings !== undefined && !isZero(settings.durationSeconds)) {
-      const expiry = new SessionExpiry(session, settings, durationMs(settings.durationSeconds));
-      expiry.arm(now);
-      session.expiry = expiry;
-      this.queue.add(expiry);
-    }
+    this.arm(session, settings, now);
     this.sessions.set(token, session);
     this.keyTotal += data.size;
+  }
+
+  /** Gives a session without expiry these settings (none, or duration 0: it never expires), from `now`. */
+  private arm(session: MemorySession, settings: ExpirySettings | undefined, now: number): void {
+    if (settings === undefined || isZero(settings.durationSeconds)) return;
+    const expiry = new SessionExpiry(session, settings, durationMs(settings.durationSeconds));
+    expiry.arm(now);
+    session.expiry = expiry;
+    this.queue.add(expiry);
   }
 
   /** The session of `token` unless there is none or it has just expired (applying that expiry). */
