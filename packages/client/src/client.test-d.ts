@@ -90,6 +90,13 @@ describe('public types', () => {
     void db.sessions.create({ shared: true });
   });
 
+  it('setExpiry takes the expiry options of create, not its shared name', () => {
+    const session = db.sessions.open('1');
+    expectTypeOf(session.setExpiry({ durationSeconds: 60, extendOnGet: true })).resolves.toEqualTypeOf<void>();
+    // @ts-expect-error a session's name is given when it is created
+    void session.setExpiry({ shared: 'x' });
+  });
+
   it('errors carry status, its name and the command', () => {
     expectTypeOf<NemesisError['status']>().toEqualTypeOf<number>();
     expectTypeOf<NemesisError['statusName']>().toEqualTypeOf<StatusName | undefined>();

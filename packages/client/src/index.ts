@@ -11,6 +11,7 @@ export {
   Session,
   Sessions,
   type CreateSessionOptions,
+  type ExpiryOptions,
   type SaveSessionsOptions,
   type SessionExpiryInfo,
   type SessionInfo,

@@ -4,8 +4,8 @@ import { NemesisError } from './errors.js';
 import { tokenToBigInt, type SessionToken, type TokenLike } from './token.js';
 import { presence, type FoundValues, type KeyValues, type SaveResult } from './values.js';
 
-/** How a new session expires; see {@link Sessions.create}. */
-export interface CreateSessionOptions extends RequestOptions {
+/** How a session expires: given to {@link Sessions.create}, or later to {@link Session.setExpiry}. */
+export interface ExpiryOptions {
   /**
    * Lifetime in whole seconds. Absent or 0: the session never expires (and the three flags below
    * must then be left off). A `bigint` is accepted for values beyond 2^53 − 1.
@@ -17,6 +17,10 @@ export interface CreateSessionOptions extends RequestOptions {
   extendOnSetAdd?: boolean;
   /** Each `get` restarts the lifetime (now + duration). Default false. */
   extendOnGet?: boolean;
+}
+
+/** How a new session expires, and whether it is shared; see {@link Sessions.create}. */
+export interface CreateSessionOptions extends RequestOptions, ExpiryOptions {
   /**
    * Create a **shared session** with this name (an extension of our server; not in v0.7.4): any
    * client can then get it with {@link Sessions.openShared}. A non-empty string. When a live
@@ -28,7 +32,7 @@ export interface CreateSessionOptions extends RequestOptions {
 
 /** How an expiring session expires, as {@link Session.info} reports it. */
 export interface SessionExpiryInfo {
-  /** The lifetime in seconds, as created. */
+  /** The lifetime in seconds, as created or last set by {@link Session.setExpiry}. */
   durationSeconds: number | bigint;
   /** Whole seconds left, truncated toward zero. */
   remainingSeconds: number;
@@ -95,7 +99,7 @@ export interface SaveSessionsOptions extends RequestOptions {
  *
  * @throws RangeError for a negative or non-integer duration, or a flag set without a duration.
  */
-export function expiryOf(options: CreateSessionOptions): { expiry?: Record<string, unknown> } {
+export function expiryOf(options: ExpiryOptions): { expiry?: Record<string, unknown> } {
   const { durationSeconds = 0, deleteSessionOnExpire = false, extendOnSetAdd = false, extendOnGet = false } = options;
   const valid =
     typeof durationSeconds === 'bigint'
@@ -227,6 +231,24 @@ export class Session {
         extendOnGet: expiry.extendOnGet,
       },
     };
+  }
+
+  /**
+   * Gives the session new expiry settings in place (SH_SET_EXPIRY, an extension of our server):
+   * its lifetime restarts now with the new duration; the token, the keys and a shared session's
+   * name stay. `{}` (no duration, or 0): the session never expires any more.
+   *
+   * ```ts
+   * await session.setExpiry({ durationSeconds: 30 * 24 * 3600, deleteSessionOnExpire: true }); // "remember me"
+   * ```
+   *
+   * @throws RangeError or TypeError before sending anything, as {@link Sessions.create} does.
+   * @throws NemesisError of status 100 (as a rejection) when the session no longer exists, and of
+   *   status 10 when the server lacks the command (C++ NemesisDB v0.7.4, or our server with `--no-extensions`).
+   */
+  async setExpiry(expiry: ExpiryOptions, options?: RequestOptions): Promise<void> {
+    const { expiry: settings = { duration: 0 } } = expiryOf(expiry);
+    await this.runner.run('SH_SET_EXPIRY', { tkn: this.tkn, expiry: settings }, options);
   }
 
   /** Ends the session now, with its keys (SH_END). Rejects with status 100 when it no longer exists. */

@@ -80,3 +80,54 @@ describe('sessions.create({ shared }) and sessions.openShared', () => {
     }
   });
 });
+
+describe('session.setExpiry (SH_SET_EXPIRY)', () => {
+  it('changes the lifetime in place: same token, keys and shared name, new settings from now', async () => {
+    const name = uniqueName('remember');
+    const session = await db.sessions.create({ shared: name, durationSeconds: 60, deleteSessionOnExpire: true });
+    await session.set({ user: 'ada', big: 18446744073709551615n });
+    await session.setExpiry({ durationSeconds: 30 * 24 * 3600, deleteSessionOnExpire: true, extendOnGet: true });
+    const opened = await other.sessions.openShared(name);
+    expect(opened?.token).toBe(session.token);
+    expect(await opened!.info()).toEqual({
+      token: session.token,
+      keyCount: 2,
+      shared: true,
+      expires: true,
+      expiry: {
+        durationSeconds: 2_592_000,
+        remainingSeconds: expect.toSatisfy((left: number) => left > 2_591_990) as number, // a new period from now
+        deleteSessionOnExpire: true,
+        extendOnSetAdd: false,
+        extendOnGet: true,
+      },
+    });
+    expect(await opened!.get(['user', 'big'])).toEqual({ user: 'ada', big: 18446744073709551615n });
+  });
+
+  it('{} makes the session never expire; a session that is gone rejects with 100', async () => {
+    const session = await db.sessions.create({ durationSeconds: 60, deleteSessionOnExpire: true });
+    await session.setExpiry({});
+    expect(await session.info()).toMatchObject({ expires: false });
+    await session.end();
+    await expect(session.setExpiry({ durationSeconds: 5 })).rejects.toMatchObject({ status: 100 });
+  });
+
+  it('checks its options before sending, as create does', async () => {
+    const session = db.sessions.open('1');
+    await expect(session.setExpiry({ durationSeconds: -1 })).rejects.toThrow(RangeError);
+    await expect(session.setExpiry({ extendOnGet: true })).rejects.toThrow(RangeError);
+    await expect(session.setExpiry({ durationSeconds: 5, deleteSessionOnExpire: 'yes' as never })).rejects.toThrow(TypeError);
+  });
+
+  it('rejects with 10 on a server started with --no-extensions, which keeps the session as it was', async () => {
+    const client = await NemesisClient.connect(strict.url);
+    try {
+      const session = await client.sessions.create({ durationSeconds: 60 });
+      await expect(session.setExpiry({ durationSeconds: 5 })).rejects.toMatchObject({ status: 10 });
+      expect(await session.info()).toMatchObject({ expires: true, expiry: { durationSeconds: 60 } });
+    } finally {
+      await client.close();
+    }
+  });
+});
