@@ -152,16 +152,20 @@ describe('NemesisStore', () => {
     expect(await db.sessions.openShared(`${untouched.prefix}t`)).toBeNull();
   });
 
-  it('makes the session anew when its lifetime changes (a new cookie maxAge)', async () => {
+  it('changes the lifetime in place when the TTL changes (a new cookie maxAge): the same token, the same session', async () => {
     const store = newStore();
     await store.set('r', web({ user: 'ada' }, 60_000));
+    const before = await db.sessions.openShared(`${store.prefix}r`);
     await store.set('r', web({ user: 'ada', remember: true }, 30 * 86_400_000));
-    const info = await (await db.sessions.openShared(`${store.prefix}r`))!.info();
-    expect(info).toMatchObject({ expiry: { durationSeconds: 30 * 86_400 } });
+    const after = await db.sessions.openShared(`${store.prefix}r`);
+    expect(after!.token).toBe(before!.token);
+    expect(await after!.info()).toMatchObject({
+      expiry: { durationSeconds: 30 * 86_400, deleteSessionOnExpire: true, extendOnSetAdd: true, extendOnGet: true },
+    });
     expect(await store.get('r')).toMatchObject({ remember: true });
   });
 
-  it('keeps the session for a TTL one second shorter (the cookie rounded up), makes it anew for a shorter or a longer one', async () => {
+  it('keeps the lifetime for a TTL one second shorter (the cookie rounded up), sets it for a shorter or a longer one', async () => {
     const store = newStore({ ttl: (session) => session.ttl as number });
     const name = `${store.prefix}l`;
     const current = async () => {
@@ -176,37 +180,66 @@ describe('NemesisStore', () => {
     await store.touch('l', { ttl: 99, v: 2 });
     expect(await current()).toEqual(first);
     await store.set('l', { ttl: 98, v: 3 }); // two seconds short: it would outlive its cookie by two
-    const second = await current();
-    expect(second).toMatchObject({ duration: 98 });
-    expect(second.token).not.toBe(first.token);
+    expect(await current()).toEqual({ token: first.token, duration: 98 });
     await store.set('l', { ttl: 99, v: 4 }); // longer: it must not expire before its cookie
-    expect(await current()).toMatchObject({ duration: 99 });
+    expect(await current()).toEqual({ token: first.token, duration: 99 });
+    await store.touch('l', { ttl: 500, v: 4 }); // a touch with another TTL sets it too
+    expect(await current()).toEqual({ token: first.token, duration: 500 });
     expect(await store.get('l')).toMatchObject({ v: 4 });
   });
 
-  it('calls on a sid wait while its session is made anew: no read misses it, no write or destroy is undone', async () => {
+  it('a session opened by name (a restart, another instance) gets the TTL of its first write or touch', async () => {
+    const a = newStore({ ttl: (session) => session.ttl as number });
+    await a.set('o', { ttl: 100, v: 1 });
+    const b = new NemesisStore({ url: server.url, prefix: a.prefix, ttl: (session) => session.ttl as number });
+    stores.push(b);
+    expect(await b.get('o')).toMatchObject({ v: 1 });
+    await b.touch('o', { ttl: 300, v: 1 });
+    const shared = await db.sessions.openShared(`${a.prefix}o`);
+    expect(await shared!.info()).toMatchObject({ expiry: { durationSeconds: 300 } });
+    const c = new NemesisStore({ url: server.url, prefix: a.prefix, ttl: (session) => session.ttl as number });
+    stores.push(c);
+    await c.set('o', { ttl: 40, v: 2 });
+    expect(await shared!.info()).toMatchObject({ expiry: { durationSeconds: 40 }, keyCount: 1 });
+    expect(await a.get('o')).toMatchObject({ v: 2 });
+  });
+
+  it('while a TTL changes on every write, no read of this or another instance misses the session; writes and destroys keep their order', async () => {
     // A TTL that changes on every write, as an absolute cookie expiry drawing near does.
     const store = newStore({ ttl: (session) => session.ttl as number });
+    const other = new NemesisStore({ url: server.url, prefix: store.prefix });
+    stores.push(other);
     await store.set('m', { ttl: 100, v: 0 });
+    const token = (await db.sessions.openShared(`${store.prefix}m`))!.token;
     for (let round = 1; round <= 3; round++) {
       const reads: Promise<StoredSession | null>[] = [];
       const write = store.set('m', { ttl: 100 - 10 * round, v: round });
       for (let i = 0; i < 20; i++) {
-        await new Promise((resolve) => setImmediate(resolve)); // reads spread over the remaking
-        reads.push(store.get('m'));
+        await new Promise((resolve) => setImmediate(resolve)); // reads spread over the write
+        reads.push(store.get('m'), other.get('m'));
       }
       await write;
       for (const read of await Promise.all(reads)) expect(read).toMatchObject({ ttl: expect.any(Number) });
       expect(await store.get('m')).toMatchObject({ v: round });
+      expect((await db.sessions.openShared(`${store.prefix}m`))!.token).toBe(token);
     }
-    // Two writes back to back, the first remaking the session, the second fitting the session
-    // it finds (70 s, the last round's): the last one stays.
+    // Two writes back to back with different TTLs: the last one stays, with its lifetime.
     await Promise.all([store.set('m', { ttl: 50, v: 'first' }), store.set('m', { ttl: 70, v: 'last' })]);
     expect(await store.get('m')).toMatchObject({ v: 'last' });
-    // A logout while the session is being made anew: it stays logged out.
+    expect(await (await db.sessions.openShared(`${store.prefix}m`))!.info()).toMatchObject({ expiry: { durationSeconds: 70 } });
+    // A logout right after a write with another TTL: it stays logged out.
     await Promise.all([store.set('m', { ttl: 30, v: 'late' }), store.destroy('m')]);
     expect(await store.get('m')).toBeNull();
     expect(await db.sessions.openShared(`${store.prefix}m`)).toBeNull();
+  });
+
+  it('calls on a sid wait while its first write creates the session: no write or destroy is undone', async () => {
+    const store = newStore();
+    await Promise.all([store.set('n', web({ v: 'first' })), store.set('n', web({ v: 'second' }))]);
+    expect(await store.get('n')).toMatchObject({ v: 'second' });
+    await Promise.all([store.set('p', web({ v: 'created' })), store.destroy('p')]);
+    expect(await store.get('p')).toBeNull();
+    expect(await db.sessions.openShared(`${store.prefix}p`)).toBeNull();
   });
 
   it('finds sessions by name when its cache is stale: ended behind its back, or written by another instance', async () => {

@@ -6,10 +6,20 @@
 // 2^53 exact). The NemesisDB session is created with the web session's TTL as its duration; it
 // expires by itself (deleteSession: true) and is extended by SH_SET (set) and SH_GET (get, touch:
 // `extendOnSetAdd` / `extendOnGet`), so steady state is one round trip per call: the store caches
-// sid → token and falls back to SH_OPEN when a token stops working (status 100).
+// sid → token and falls back to SH_OPEN when a token stops working (status 100). A write or touch
+// with another TTL changes the session's lifetime in place (SH_SET_EXPIRY, sent with the SH_SET in
+// the same round trip): the same token, and no moment without the session for any reader.
 //
 // For all/ids/length/clear the store keeps an index of its sessions as KV keys (session-index.ts).
-import { NemesisClient, NemesisError, type ClientOptions, type FoundValues, type KeyValues, type Session } from '@nemesisdb/client';
+import {
+  NemesisClient,
+  NemesisError,
+  type ClientOptions,
+  type ExpiryOptions,
+  type FoundValues,
+  type KeyValues,
+  type Session,
+} from '@nemesisdb/client';
 import { SessionIndex } from './session-index.js';
 import { storeBase } from './store-base.js';
 import { cookieExpired, plain, sessionTtl, type StoredSession, type TtlOption } from './stored-session.js';
@@ -50,18 +60,18 @@ function isGone(error: unknown): boolean {
 
 interface Cached {
   session: Session;
-  /** The seconds the NemesisDB session was created with (0: not asked yet; −1: it never expires). */
+  /** The seconds of the NemesisDB session's lifetime, as this store last set it (0: not known). */
   ttl: number;
 }
 
 /**
- * Whether a NemesisDB session created with `duration` seconds serves a write or touch whose TTL is
- * `ttl`. The TTL is the cookie's remaining time rounded up to whole seconds, so a cookie whose
+ * Whether a NemesisDB session of `duration` seconds serves a write or touch whose TTL is `ttl`
+ * as it is. The TTL is the cookie's remaining time rounded up to whole seconds, so a cookie whose
  * maxAge is not whole seconds, or a request that took a second between the cookie's touch and the
  * write (@fastify/session touches it when the request starts), gives one second less now and then;
- * making the session anew for that would cost three round trips. Kept, it outlives the cookie by
- * under two seconds (one, as connect-redis, when the TTLs are equal). A longer TTL never passes:
- * the session must not expire before its cookie.
+ * an SH_SET_EXPIRY for that would be one more command per write. Kept, the session outlives the
+ * cookie by under two seconds (one, as connect-redis, when the TTLs are equal). A longer TTL never
+ * passes: the session must not expire before its cookie.
  */
 function sameLifetime(duration: number, ttl: number): boolean {
   return ttl === duration || ttl === duration - 1;
@@ -87,12 +97,12 @@ export class NemesisStore extends storeBase() {
   /** sid → its NemesisDB session: one round trip per call while it works. */
   private readonly cache = new Map<string, Cached>();
   /**
-   * sid → the write under way that makes its NemesisDB session (anew: SH_END, SH_NEW, SH_SET),
-   * settled when it is done. Calls on that sid wait for it: a read in between would find no
-   * session (and express-session would log the user out), and a write or destroy in between
-   * would be undone by it.
+   * sid → the write under way that first has to find its NemesisDB session by name or create it
+   * (several round trips), settled when it is done. Calls on that sid wait for it, so that they
+   * take effect in the order they were made: a write or destroy made meanwhile could otherwise
+   * land before it and be undone by it.
    */
-  private readonly remaking = new Map<string, Promise<void>>();
+  private readonly making = new Map<string, Promise<void>>();
 
   constructor(options: NemesisStoreOptions) {
     super();
@@ -109,9 +119,9 @@ export class NemesisStore extends storeBase() {
   }
 
   /**
-   * Settles once the server is reached and known to have shared sessions; rejects with a clear
-   * error otherwise (e.g. C++ NemesisDB v0.7.4, or our server with `--no-extensions`). Every call
-   * waits for it, and fails with that error.
+   * Settles once the server is reached and known to have shared sessions and SH_SET_EXPIRY;
+   * rejects with a clear error otherwise (e.g. C++ NemesisDB v0.7.4, or our server with
+   * `--no-extensions`). Every call waits for it, and fails with that error.
    */
   async ready(): Promise<void> {
     await this.started;
@@ -121,13 +131,22 @@ export class NemesisStore extends storeBase() {
     const client = options.client ?? (await NemesisClient.connect(options.url!, options.clientOptions));
     this.clientValue = client;
     try {
-      // An SH_OPEN of a name nobody uses: 102 on a server with shared sessions, 10 without.
-      await client.sessions.openShared(`${this.prefix}\u0000probe`);
+      // The two extensions it uses, on what nobody has: SH_OPEN of a name nobody uses (102) and
+      // SH_SET_EXPIRY of token 0, which no session has (100); a server without them answers 10.
+      await Promise.all([
+        client.sessions.openShared(`${this.prefix}\u0000probe`),
+        client.sessions
+          .open(0n)
+          .setExpiry({})
+          .catch((error: unknown) => {
+            if (!isGone(error)) throw error;
+          }),
+      ]);
     } catch (error) {
       if (this.ownsClient) await client.close().catch(() => {});
       if (error instanceof NemesisError && error.status === 10) {
         throw new Error(
-          'NemesisStore needs a NemesisDB server with shared sessions (SH_OPEN): this one answers it as unknown — C++ NemesisDB v0.7.4, or our server started with --no-extensions',
+          'NemesisStore needs a NemesisDB server with shared sessions (SH_OPEN, SH_SET_EXPIRY): this one answers them as unknown — C++ NemesisDB v0.7.4, or our server started with --no-extensions',
           { cause: error },
         );
       }
@@ -216,8 +235,8 @@ export class NemesisStore extends storeBase() {
   }
 
   private read(sid: string): Promise<StoredSession | null> {
-    const remaking = this.remaking.get(sid);
-    if (remaking !== undefined) return remaking.then(() => this.read(sid));
+    const making = this.making.get(sid);
+    if (making !== undefined) return making.then(() => this.read(sid));
     // The steady state, without an async frame of its own: the cached session, one SH_GET.
     const cached = this.cache.get(sid);
     if (cached === undefined) return this.readSlowly(sid);
@@ -262,13 +281,13 @@ export class NemesisStore extends storeBase() {
       return Promise.reject(error as Error); // to the callback, as from any other failure
     }
     if (ttl <= 0) return this.remove(sid);
-    const remaking = this.remaking.get(sid);
-    if (remaking !== undefined) {
+    const making = this.making.get(sid);
+    if (making !== undefined) {
       const value = plain(session); // as it is now: the app may change the object meanwhile
-      return remaking.then(() => this.writeValue(sid, value, ttl));
+      return making.then(() => this.writeValue(sid, value, ttl));
     }
     const cached = this.cache.get(sid);
-    if (cached === undefined || !sameLifetime(cached.ttl, ttl)) return this.writeValue(sid, plain(session), ttl);
+    if (cached === undefined) return this.writeValue(sid, plain(session), ttl);
     // The steady state: one SH_SET, which also extends the session (extendOnSetAdd). The SDK
     // writes the value as JSON.stringify would (toJSON, no undefined or functions), during this
     // call, so no copy is made first: 1.3 µs of the web app's CPU per write, of ~17 µs for a
@@ -276,74 +295,81 @@ export class NemesisStore extends storeBase() {
     return this.setCached(sid, cached, session, ttl);
   }
 
+  /** The settings of a NemesisDB session that keeps a web session for `ttl` seconds. */
+  private lifetime(ttl: number): ExpiryOptions {
+    return { durationSeconds: ttl, deleteSessionOnExpire: true, extendOnSetAdd: true, extendOnGet: !this.disableTouch };
+  }
+
   /**
-   * One SH_SET on the cached session. When it was ended or expired behind our back, the write
+   * One SH_SET on the cached session, after an SH_SET_EXPIRY in the same round trip when the TTL
+   * asks for another lifetime. When the session was ended or expired behind our back, the write
    * again by name (or anew). express-session no longer changes a session it has handed to set,
    * so the object still holds what it held then.
    */
   private setCached(sid: string, cached: Cached, value: unknown, ttl: number): Promise<void> {
-    return cached.session.set({ [SESSION_KEY]: value } as KeyValues).catch((error: unknown) => {
-      if (!isGone(error)) throw error;
-      if (this.cache.get(sid) === cached) this.cache.delete(sid);
-      return this.writeValue(sid, plain(value), ttl);
-    });
+    const keys = { [SESSION_KEY]: value } as KeyValues;
+    let written: Promise<unknown>;
+    if (sameLifetime(cached.ttl, ttl)) {
+      written = cached.session.set(keys);
+    } else {
+      // Calls made after this one reach the server after it: they may count on the new lifetime.
+      cached.ttl = ttl;
+      written = Promise.all([cached.session.setExpiry(this.lifetime(ttl)), cached.session.set(keys)]);
+    }
+    return written.then(
+      () => undefined,
+      (error: unknown) => {
+        // Whatever failed, the session's lifetime is no longer known here.
+        if (this.cache.get(sid) === cached) this.cache.delete(sid);
+        if (!isGone(error)) throw error;
+        return this.writeValue(sid, plain(value), ttl);
+      },
+    );
   }
 
-  /** A write of a copy of the session (see write), after any other remaking of that sid. */
+  /** A write of a copy of the session (see write), after any other write still finding or creating that sid's. */
   private writeValue(sid: string, value: unknown, ttl: number): Promise<void> {
-    const remaking = this.remaking.get(sid);
-    if (remaking !== undefined) return remaking.then(() => this.writeValue(sid, value, ttl));
+    const making = this.making.get(sid);
+    if (making !== undefined) return making.then(() => this.writeValue(sid, value, ttl));
     const cached = this.cache.get(sid);
-    if (cached !== undefined && sameLifetime(cached.ttl, ttl)) return this.setCached(sid, cached, value, ttl);
+    if (cached !== undefined) return this.setCached(sid, cached, value, ttl);
     const written = this.writeSlowly(sid, value, ttl);
     // Settled (never rejected) once the write is over and the entry is gone, so that calls waiting
     // on it go their usual way.
     const done: Promise<void> = written
       .catch(() => {})
       .then(() => {
-        if (this.remaking.get(sid) === done) this.remaking.delete(sid);
+        if (this.making.get(sid) === done) this.making.delete(sid);
       });
-    this.remaking.set(sid, done);
+    this.making.set(sid, done);
     return written;
   }
 
   /**
-   * A write that first has to find, learn about or create the NemesisDB session. `value` is a
-   * copy made when the write was asked for, since the round trips before the SH_SET let the app
-   * run meanwhile.
+   * A write that first has to find the NemesisDB session by name, or create it. `value` is a copy
+   * made when the write was asked for, since the round trips before the SH_SET let the app run
+   * meanwhile.
    */
   private async writeSlowly(sid: string, value: unknown, ttl: number): Promise<void> {
     const keys = { [SESSION_KEY]: value } as KeyValues;
     for (let attempt = 0; attempt < 3; attempt++) {
       const found = await this.find(sid);
-      if (found !== undefined && found.ttl === 0) {
-        // Opened by name (a restart of the web app, another instance): learn its lifetime first.
+      if (found !== undefined) {
+        // Opened by name (a restart of the web app, another instance): its lifetime is not known
+        // here, so it is set with the value, in the same round trip (SH_SET_EXPIRY, SH_SET).
         try {
-          const info = await found.session.info();
-          found.ttl = info.expires ? Number(info.expiry.durationSeconds) : -1;
-        } catch (error) {
-          if (!isGone(error)) throw error;
-          this.cache.delete(sid);
-          continue;
-        }
-      }
-      if (found !== undefined && sameLifetime(found.ttl, ttl)) {
-        try {
-          await found.session.set(keys); // extends it (extendOnSetAdd): now + ttl
+          if (sameLifetime(found.ttl, ttl)) {
+            await found.session.set(keys); // extends it (extendOnSetAdd): now + ttl
+          } else {
+            found.ttl = ttl;
+            await Promise.all([found.session.setExpiry(this.lifetime(ttl)), found.session.set(keys)]);
+          }
           return;
         } catch (error) {
+          if (this.cache.get(sid) === found) this.cache.delete(sid);
           if (!isGone(error)) throw error;
-          this.cache.delete(sid);
           continue;
         }
-      }
-      if (found !== undefined) {
-        // Another lifetime (a new cookie maxAge, an absolute expiry drawing near): a NemesisDB
-        // session's duration is fixed, so the session is made anew with this one.
-        await found.session.end().catch((error: unknown) => {
-          if (!isGone(error)) throw error;
-        });
-        this.cache.delete(sid);
       }
       const created = await this.create(sid, ttl);
       if (created === undefined) continue; // another request created it meanwhile: use that one
@@ -359,13 +385,7 @@ export class NemesisStore extends storeBase() {
   private async create(sid: string, ttl: number): Promise<Cached | undefined> {
     const client = await this.started;
     try {
-      const session = await client.sessions.create({
-        shared: this.name(sid),
-        durationSeconds: ttl,
-        deleteSessionOnExpire: true,
-        extendOnSetAdd: true,
-        extendOnGet: !this.disableTouch,
-      });
+      const session = await client.sessions.create({ shared: this.name(sid), ...this.lifetime(ttl) });
       const created = { session, ttl };
       this.cache.set(sid, created);
       return created;
@@ -376,7 +396,7 @@ export class NemesisStore extends storeBase() {
   }
 
   private async remove(sid: string): Promise<void> {
-    await this.remaking.get(sid);
+    await this.making.get(sid);
     const client = await this.started;
     const cached = this.cache.get(sid);
     this.cache.delete(sid);
@@ -400,18 +420,23 @@ export class NemesisStore extends storeBase() {
   private async renew(sid: string, session: StoredSession): Promise<void> {
     if (this.disableTouch) return;
     const ttl = sessionTtl(session, this.ttlOption);
-    await this.remaking.get(sid);
-    const found = await this.find(sid);
-    if (found !== undefined && (sameLifetime(found.ttl, ttl) || found.ttl === 0)) {
+    await this.making.get(sid);
+    const found = ttl > 0 ? await this.find(sid) : undefined;
+    if (found !== undefined) {
       try {
-        await found.session.get([]); // extends it (extendOnGet): now + ttl
+        if (sameLifetime(found.ttl, ttl)) {
+          await found.session.get([]); // extends it (extendOnGet): now + ttl
+        } else {
+          found.ttl = ttl;
+          await found.session.setExpiry(this.lifetime(ttl)); // another lifetime, from now
+        }
         return;
       } catch (error) {
+        if (this.cache.get(sid) === found) this.cache.delete(sid);
         if (!isGone(error)) throw error;
-        this.cache.delete(sid);
       }
     }
-    // Gone, or another lifetime: write it whole (touch is given the session).
+    // Gone, or a TTL ≤ 0 (destroyed): write it whole (touch is given the session).
     await this.write(sid, session);
   }
 
