@@ -21,6 +21,16 @@ async function deadline(store: RedisStore, tkn: string): Promise<number> {
   return Number(await store.cluster.hget(store.layout.sessionMeta(BigInt(tkn)), 'dl'));
 }
 
+/** Each of the session's keys' PEXPIREAT in Redis (absolute ms; -1: none; -2: no such key). */
+async function keyExpiries(store: RedisStore, tkn: string): Promise<{ meta: number; data: number }> {
+  const { cluster, layout } = store;
+  const [meta, data] = await Promise.all([
+    cluster.pexpiretime(layout.sessionMeta(BigInt(tkn))),
+    cluster.pexpiretime(layout.sessionData(BigInt(tkn))),
+  ]);
+  return { meta, data };
+}
+
 /** Whether the session's keys exist in Redis at all (without running any NemesisDB script). */
 async function rawExists(store: RedisStore, tkn: string): Promise<{ meta: boolean; data: boolean }> {
   const { cluster, layout } = store;
@@ -67,6 +77,69 @@ describeWithRedis('exact expiry', (seeds) => {
       expect(await keyCount(h, tkn)).toBe(0);
       expect(await deadline(h.store, tkn)).toBe(start + 50 * SECOND);
       expect(h.expired).toEqual([BigInt(tkn), BigInt(tkn)]);
+    });
+
+    describe('SH_SET_EXPIRY (extension): the keys’ PEXPIREAT follow the new settings', () => {
+      const setExpiry = (h: ReturnType<typeof open>, tkn: string, expiry: object | string) =>
+        h.body(
+          'SH_SET_EXPIRY',
+          `{"SH_SET_EXPIRY":{"tkn":${tkn},"expiry":${typeof expiry === 'string' ? expiry : JSON.stringify(expiry)}}}`,
+        );
+
+      it('deleteSession:true → false → never → true: both keys, then the data key only, then neither, then both', async () => {
+        const h = open();
+        const tkn = await h.session({ duration: 10, deleteSession: true });
+        await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
+        h.clock.advance(3 * SECOND);
+        expect(await setExpiry(h, tkn, { duration: 20, deleteSession: true })).toMatchObject({ st: 1 });
+        let due = h.clock.now() + 20 * SECOND;
+        expect(await deadline(h.store, tkn)).toBe(due);
+        expect(await keyExpiries(h.store, tkn)).toEqual({ meta: due, data: due });
+
+        h.clock.advance(SECOND);
+        await setExpiry(h, tkn, { duration: 30, extendOnGet: true });
+        due = h.clock.now() + 30 * SECOND;
+        expect(await deadline(h.store, tkn)).toBe(due);
+        // The meta key keeps the session: an expiry left on it would end it at the old deadline.
+        expect(await keyExpiries(h.store, tkn)).toEqual({ meta: -1, data: due });
+
+        await setExpiry(h, tkn, { duration: 0, deleteSession: true });
+        expect(await keyExpiries(h.store, tkn)).toEqual({ meta: -1, data: -1 });
+        // No expiry field is left behind for a script to read.
+        expect(await h.store.cluster.hgetall(h.store.layout.sessionMeta(BigInt(tkn)))).toEqual({ sh: '0' });
+
+        h.clock.advance(SECOND);
+        await setExpiry(h, tkn, { duration: 5, deleteSession: true });
+        due = h.clock.now() + 5 * SECOND;
+        expect(await keyExpiries(h.store, tkn)).toEqual({ meta: due, data: due });
+        expect(await h.body('SH_GET', `{"SH_GET":{"tkn":${tkn},"keys":["a"]}}`)).toEqual({ keys: { a: 1 }, st: 1 });
+      });
+
+      it('a duration too long to come due: the keys lose the PEXPIREAT of the old settings', async () => {
+        const h = open();
+        const tkn = await h.session({ duration: 10, deleteSession: true });
+        await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
+        await setExpiry(h, tkn, '{"duration":18446744073709551615,"deleteSession":true}');
+        expect(await keyExpiries(h.store, tkn)).toEqual({ meta: -1, data: -1 });
+        h.clock.advance(YEAR);
+        expect(await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toMatchObject({
+          expiry: { deleteSession: true, duration: 18446744073709551615n },
+          keyCnt: 1,
+        });
+      });
+
+      it('a deleteSession:false session past its deadline: cleared and reported first, then the new settings', async () => {
+        const h = open();
+        const tkn = await h.session({ duration: 5 });
+        await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
+        h.clock.advance(5 * SECOND + 1);
+        expect(await setExpiry(h, tkn, { duration: 8, deleteSession: true })).toMatchObject({ st: 1 });
+        expect(h.expired).toEqual([BigInt(tkn)]);
+        const due = h.clock.now() + 8 * SECOND;
+        expect(await keyExpiries(h.store, tkn)).toEqual({ meta: due, data: -2 }); // no keys: no data key
+        await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"b":2}}}`);
+        expect(await keyExpiries(h.store, tkn)).toEqual({ meta: due, data: due });
+      });
     });
 
     it('none of many sessions due in the same millisecond is visible after it', async () => {
@@ -140,6 +213,23 @@ describeWithRedis('exact expiry', (seeds) => {
       await until(extended + 30);
       expect(await rawExists(h.store, tkn)).toEqual({ meta: false, data: false });
       expect(await visible(h, tkn)).toBe(false);
+    });
+
+    it('SH_SET_EXPIRY in a batch: the calls after it on the session write with the new deadline', async ({ onTestFinished }) => {
+      // On the masters' clocks, a batch reuses the settings an earlier call on the session read:
+      // not those SH_SET_EXPIRY replaced, or the SH_SET after it would give its keys the old deadline.
+      const h = open(onTestFinished);
+      const tkn = await h.session({ duration: 10, deleteSession: true });
+      const first = await deadline(h.store, tkn);
+      const replies = await Promise.all([
+        h.body('SH_SET', `{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`),
+        h.body('SH_SET_EXPIRY', `{"SH_SET_EXPIRY":{"tkn":${tkn},"expiry":{"duration":60,"deleteSession":true}}}`),
+        h.body('SH_SET', `{"SH_SET":{"tkn":${tkn},"keys":{"b":2}}}`),
+      ]);
+      expect(replies.map((body) => body.st)).toEqual([1, 1, 1]);
+      const due = await deadline(h.store, tkn);
+      expect(due).toBeGreaterThanOrEqual(first + 50 * SECOND);
+      expect(await keyExpiries(h.store, tkn)).toEqual({ meta: due, data: due });
     });
 
     it('extendOnSetAdd moves it on SH_SET / SH_ADD only', async ({ onTestFinished }) => {

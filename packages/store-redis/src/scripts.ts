@@ -17,7 +17,9 @@
 // - deleteSession:false: the data key carries PEXPIREAT at the deadline (Redis clears the keys by
 //   itself, exactly then), and the meta key keeps the session; a script that finds the deadline
 //   passed moves it on by whole periods (deadline + k·duration: no drift) and clears the keys;
-// - extendOnGet / extendOnSetAdd set the deadline to now + duration, only on a live session.
+// - extendOnGet / extendOnSetAdd set the deadline to now + duration, only on a live session;
+// - SH_SET_EXPIRY (extension) gives a live session new settings and a new period from now: each
+//   key's PEXPIREAT moves to the new deadline, or goes where the new settings want none.
 //
 // Numbers: Lua numbers are doubles, exact for the integers used here (ms below 2^53); they are
 // written with %.0f because Redis turns a Lua number into text with %.14g, which would round a
@@ -199,11 +201,55 @@ local nm = redis.call('HGET', meta, 'nm')
 redis.call('DEL', meta, data)
 return {1, expired, nm}`),
 
+  // ARGV: now, then the new expiry as nemesisCreate takes it (duration s, '' = never; ms; del; ess;
+  // eog). SH_SET_EXPIRY: live() first, so a session past its deadline is gone (deleteSession:true)
+  // or cleared and re-armed (deleteSession:false) before it gets the new settings, as any command
+  // would find it. The expiry fields nemesisCreate writes are written anew for a period from now,
+  // or removed when the session no longer expires; each key's PEXPIREAT is set to the new
+  // deadline or removed (PERSIST) where the new settings want none (the meta key of a
+  // deleteSession:false session, both keys of one that never expires): a key left with its old
+  // one would be reclaimed by Redis at the old deadline. Answers, for a shared session whose name
+  // key must expire otherwise, {name, time ('' = never)}: the caller sets it (another slot).
+  nemesisSetExpiry: onLiveSession(`
+local m = redis.call('HMGET', meta, 'nm', 'nx')
+local n = {} -- the new settings (without a deadline: never expires)
+local nx = false
+if ARGV[2] == '' then
+  redis.call('HDEL', meta, 'dur', 'ms', 'del', 'ess', 'eog', 'dl', 'arm', 'nx')
+else
+  n = { ms = tonumber(ARGV[3]), del = ARGV[4] == '1' }
+  n.deadline = math.min(now + n.ms, LATEST)
+  local fields = {'dur', ARGV[2], 'ms', ARGV[3], 'del', ARGV[4], 'ess', ARGV[5], 'eog', ARGV[6],
+                  'dl', fmt(n.deadline), 'arm', fmt(now)}
+  -- A shared deleteSession:true session's name key expires a slack after it (see name_expiry);
+  -- any other session's never does: Redis must not reclaim the name of a session that stays.
+  if n.del and m[1] then
+    nx = fmt(name_expiry(n.deadline, n.ms))
+    fields[#fields + 1] = 'nx'; fields[#fields + 1] = nx
+  elseif m[2] then
+    redis.call('HDEL', meta, 'nx')
+  end
+  redis.call('HSET', meta, unpack(fields))
+end
+-- expire_at sets nothing for a deadline that never comes due: such a key is made persistent too.
+if n.deadline ~= nil and n.deadline < LATEST then
+  expire_at(data, n)
+  if n.del then expire_at(meta, n) else redis.call('PERSIST', meta) end
+else
+  redis.call('PERSIST', meta)
+  redis.call('PERSIST', data)
+end
+if m[1] and nx ~= m[2] then name_refresh = { m[1], nx or '' } end
+return {1, expired, name_refresh}`),
+
   // ARGV: now, name. Whether the session lives and is the shared session of that name: what a
   // name key says is believed only once the session agrees (it may have ended or expired since).
+  // Also answers when the session wants its name key to expire (nx; nil: never), for the check
+  // that follows a change of it (sessions.ts, settleName).
   nemesisOwns: onLiveSession(`
-if redis.call('HGET', meta, 'nm') ~= ARGV[2] then return {0, expired} end
-return {1, expired}`),
+local m = redis.call('HMGET', meta, 'nm', 'nx')
+if m[1] ~= ARGV[2] then return {0, expired} end
+return {1, expired, m[2]}`),
 
   // Also SH_INFO_ALL's probe: whether the session lives, and how many keys it holds.
   nemesisProbe: onLiveSession(`
@@ -289,6 +335,14 @@ return 1`,
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('PEXPIREAT', KEYS[1], ARGV[2], 'GT')
 return 1`,
+
+  // ARGV: token, expiry ms ('' = none). Sets the name key's expiry to exactly that, earlier or
+  // later than it was, or removes it, if this token holds it: after SH_SET_EXPIRY, whose session
+  // may now want its name key kept for good, or expiring where it did not (GT cannot do either).
+  nemesisNameSetExpiry: `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then redis.call('PERSIST', KEYS[1]) else redis.call('PEXPIREAT', KEYS[1], ARGV[2]) end
+return 1`,
 } as const;
 
 export type SessionScript = keyof typeof SESSION_SCRIPTS;
@@ -299,7 +353,11 @@ export const SESSION_SCRIPT_IDS = Object.fromEntries(Object.keys(SESSION_SCRIPTS
   number
 >;
 
-/** Scripts that delete no key of their session, but for an expiry (see `served` in `BATCH_LUA`). */
+/**
+ * Scripts that delete no key of their session, but for an expiry (see `served` in `BATCH_LUA`).
+ * Not nemesisSetExpiry, which deletes none either: it replaces the settings a later call of the
+ * run would reuse, so the next call on the session reads them anew.
+ */
 const KEEPS_KEYS: readonly SessionScript[] = [
   'nemesisOwns',
   'nemesisProbe',
@@ -460,6 +518,11 @@ export class Scripts {
   /** Moves a name key's expiry later, if `token` holds it. */
   async nameExpire(key: string, token: bigint, expiresAt: string): Promise<void> {
     await this.runner('nemesisNameExpire')(key, String(token), expiresAt);
+  }
+
+  /** Sets a name key's expiry to `expiresAt` exactly ('' = none), if `token` holds it. */
+  async nameSetExpiry(key: string, token: bigint, expiresAt: string): Promise<void> {
+    await this.runner('nemesisNameSetExpiry')(key, String(token), expiresAt);
   }
 
   private readonly runners = new Map<string, Runner>();

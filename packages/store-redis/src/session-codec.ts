@@ -25,21 +25,33 @@ export const flag = (on: boolean) => (on ? '1' : '0');
 const text = (reply: unknown) => (Buffer.isBuffer(reply) ? reply.toString('utf8') : String(reply));
 
 /**
- * nemesisCreate's ARGV after `now`: shared, the expiry (empty duration: never expires), then the
- * shared session's name (empty: none).
+ * nemesisCreate's ARGV after `now`: shared, the expiry (see `expiryArgs`), then the shared
+ * session's name (empty: none).
  */
 export function creationArgs(settings: ExpirySettings | undefined, shared: boolean, name?: string): ScriptArg[] {
-  const named = name === undefined ? '' : nameArg(name);
-  if (settings === undefined || isZero(settings.durationSeconds)) return [flag(shared), '', '', '0', '0', '0', named];
-  return [
-    flag(shared),
-    String(settings.durationSeconds),
-    String(durationMs(settings.durationSeconds)),
-    flag(settings.deleteSession),
-    flag(settings.extendOnSetAdd),
-    flag(settings.extendOnGet),
-    named,
-  ];
+  const args = expiryArgs(settings, [flag(shared)]);
+  args.push(name === undefined ? '' : nameArg(name));
+  return args;
+}
+
+/**
+ * Expiry settings as the scripts take them (nemesisCreate, nemesisSetExpiry), appended to `into`:
+ * the duration in seconds (empty: never expires, as for duration 0, whose flags are discarded), in
+ * ms, then del, ess, eog.
+ */
+export function expiryArgs(settings: ExpirySettings | undefined, into: ScriptArg[]): ScriptArg[] {
+  if (settings === undefined || isZero(settings.durationSeconds)) {
+    into.push('', '', '0', '0', '0');
+  } else {
+    into.push(
+      String(settings.durationSeconds),
+      String(durationMs(settings.durationSeconds)),
+      flag(settings.deleteSession),
+      flag(settings.extendOnSetAdd),
+      flag(settings.extendOnGet),
+    );
+  }
+  return into;
 }
 
 export function pairs(keys: ExactJsonObject, into: ScriptArg[]): ScriptArg[] {

@@ -1,6 +1,7 @@
-import { sharedSessionContract, shCommandContract } from '@nemesisdb/engine/testing';
-import { describe, expect, it } from 'vitest';
-import { describeWithRedis, harness, newStore, closeAfterTest } from './testing/harness.test-util.js';
+import { decodedToken, sharedSessionContract, shCommandContract } from '@nemesisdb/engine/testing';
+import { describe, expect, it, vi } from 'vitest';
+import { Scripts } from './scripts.js';
+import { describeWithRedis, harness, newStore, closeAfterTest, sleep } from './testing/harness.test-util.js';
 
 // The SH commands through the engine over a RedisStore: the engine's store contract (every command
 // with every status), then what is particular to a cluster (tokens across servers, key prefixes,
@@ -81,6 +82,93 @@ describeWithRedis('SH commands on a Redis Cluster', (seeds) => {
       expect(await cluster.pttl(key)).toBeGreaterThan(1_190_000);
     });
 
+    it("SH_SET_EXPIRY: the name key's expiry follows (none unless deleteSession:true), seen by the other server", async () => {
+      const [a, b] = pair();
+      const created = await a.body('SH_NEW', '{"SH_NEW":{"name":"moves","shared":true,"expiry":{"duration":600,"deleteSession":true}}}');
+      const tkn = String(created.tkn);
+      const { cluster, layout } = a.store;
+      const key = layout.nameKey('moves');
+      const meta = layout.sessionMeta(BigInt(tkn));
+      const setExpiry = (expiry: object) => a.body('SH_SET_EXPIRY', `{"SH_SET_EXPIRY":{"tkn":${tkn},"expiry":${JSON.stringify(expiry)}}}`);
+      /** The name key's PEXPIREAT and the session's deadline and `nx` (absolute ms; -1 / NaN: none). */
+      const expiries = async () => {
+        const [name, [dl, nx]] = await Promise.all([cluster.pexpiretime(key), cluster.hmget(meta, 'dl', 'nx')]);
+        return { name, dl: Number(dl ?? NaN), nx: Number(nx ?? NaN) };
+      };
+      const opens = async () => expect(await b.body('SH_OPEN', '{"SH_OPEN":{"name":"moves"}}')).toEqual({ st: 1, tkn: created.tkn });
+      expect((await expiries()).name).toBeGreaterThan(Date.now() + 1_190_000);
+
+      // Never expires any more: nor does its name.
+      expect(await setExpiry({ duration: 0 })).toEqual({ st: 1, tkn: created.tkn });
+      expect(await expiries()).toEqual({ name: -1, dl: NaN, nx: NaN });
+      expect(await b.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toEqual({
+        expires: false,
+        keyCnt: 0,
+        shared: true,
+        st: 1,
+        tkn: created.tkn,
+      });
+      await opens();
+
+      // deleteSession:true again: the name key expires a slack (here its 120 s) after the new deadline.
+      await setExpiry({ duration: 120, deleteSession: true });
+      let now = await expiries();
+      expect(now.name).toBe(now.nx);
+      expect(now.nx).toBe(now.dl + 120_000);
+      expect(now.dl).toBeGreaterThan(Date.now() + 110_000);
+      expect(await b.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toMatchObject({
+        expires: true,
+        expiry: { deleteSession: true, duration: 120 },
+        shared: true,
+      });
+
+      // deleteSession:false keeps the session, and so its name.
+      await setExpiry({ duration: 30 });
+      expect(await expiries()).toMatchObject({ name: -1, nx: NaN });
+      await opens();
+
+      // A shorter duration brings the name key's expiry closer too (the 1-minute slack at least).
+      await setExpiry({ duration: 3600, deleteSession: true });
+      await setExpiry({ duration: 2, deleteSession: true });
+      now = await expiries();
+      expect(now.name).toBe(now.nx);
+      expect(now.nx).toBe(now.dl + 60_000);
+      await opens();
+    });
+
+    it('a name-key step of SH_SET_EXPIRY that lands after a later one is corrected by its own check', async () => {
+      // Server a makes the session deleteSession:true, but its name-key step is held back until
+      // server b has made it never expire (and set its name key persistent): a's step then lands
+      // last, and would leave an expiry on the name of a session that stays.
+      const [a, b] = pair();
+      const created = await a.body('SH_NEW', '{"SH_NEW":{"name":"late","shared":true}}');
+      const tkn = String(created.tkn);
+      const key = a.store.layout.nameKey('late');
+      const original = Scripts.prototype.nameSetExpiry;
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let reached = false;
+      const spy = vi.spyOn(Scripts.prototype, 'nameSetExpiry').mockImplementationOnce(async function (this: Scripts, ...args) {
+        reached = true;
+        await held;
+        return original.apply(this, args);
+      });
+      try {
+        const first = a.body('SH_SET_EXPIRY', `{"SH_SET_EXPIRY":{"tkn":${tkn},"expiry":{"duration":60,"deleteSession":true}}}`);
+        while (!reached) await sleep(5);
+        expect(await b.body('SH_SET_EXPIRY', `{"SH_SET_EXPIRY":{"tkn":${tkn},"expiry":{"duration":0}}}`)).toMatchObject({ st: 1 });
+        expect(await a.store.cluster.pttl(key)).toBe(-1);
+        release();
+        expect(await first).toMatchObject({ st: 1 });
+      } finally {
+        release();
+        spy.mockRestore();
+      }
+      // a's step set the expiry, then its check saw that the session no longer wants one.
+      expect(await a.store.cluster.pttl(key)).toBe(-1);
+      expect(await a.body('SH_OPEN', '{"SH_OPEN":{"name":"late"}}')).toEqual({ st: 1, tkn: created.tkn });
+    });
+
     it('with extensions off the cluster store answers SH_OPEN 10', async () => {
       const h = harness(closeAfterTest(newStore(seeds())), { extensions: false });
       expect(await h.text('{"SH_OPEN":{"name":"x"}}')).toBe('{"SH_OPEN_RSP":{"m":"","st":10,"tkn":null}}');
@@ -91,7 +179,7 @@ describeWithRedis('SH commands on a Redis Cluster', (seeds) => {
     const h = open();
     const tkn = await h.session({ duration: 60, deleteSession: false });
     await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
-    expect(await h.body('SH_END', `{"SH_END":{"tkn":${tkn}}}`)).toEqual({ st: 1, tkn: BigInt(tkn) });
+    expect(await h.body('SH_END', `{"SH_END":{"tkn":${tkn}}}`)).toEqual({ st: 1, tkn: decodedToken(tkn) });
     const { cluster, layout } = h.store;
     expect(await cluster.exists(layout.sessionMeta(BigInt(tkn)), layout.sessionData(BigInt(tkn)))).toBe(0);
   });
@@ -138,7 +226,7 @@ describeWithRedis('SH commands on a Redis Cluster', (seeds) => {
       keyCnt: 0,
       shared: false,
       st: 1,
-      tkn: BigInt(tkn),
+      tkn: decodedToken(tkn),
     });
   });
 

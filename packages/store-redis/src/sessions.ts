@@ -12,7 +12,7 @@ import { CONCURRENCY, clusterWide, forEachConcurrent, mapConcurrent, scanKeys } 
 import { arraySnapshot, type StoreContext } from './context.js';
 import { nameArg, nameFrom } from './keys.js';
 import type { ScriptArg, SessionReply, SessionScript } from './scripts.js';
-import { creationArgs, flag, pairs, sessionInfoOf, sessionRecordOf } from './session-codec.js';
+import { creationArgs, expiryArgs, flag, pairs, sessionInfoOf, sessionRecordOf } from './session-codec.js';
 import { createMembers, distinctNames, valueOf } from './values.js';
 
 /** Fresh tokens tried before SH_NEW gives up (a 64-bit collision even once is ~never). */
@@ -20,6 +20,9 @@ const TOKEN_ATTEMPTS = 16;
 
 /** Rounds of claim-and-check a shared SH_NEW tries before giving up (each loses only to a live holder or a race). */
 const CLAIM_ATTEMPTS = 16;
+
+/** Rounds of set-and-check of a name key's expiry after SH_SET_EXPIRY (each more only after a concurrent change). */
+const NAME_EXPIRY_ATTEMPTS = 16;
 
 /**
  * Sessions in the cluster, one Lua script per operation (see scripts.ts for the expiry rules every
@@ -35,7 +38,9 @@ const CLAIM_ATTEMPTS = 16;
  * deletes its session and answers 103 with the holder's token. Since a holder's session always
  * exists before its claim, two servers can never both win a name. Name keys are deleted when their
  * session ends, and expire a slack after a deleteSession:true session (renewed as it is extended),
- * so Redis reclaims them without a sweep.
+ * so Redis reclaims them without a sweep; any other session's name key has no expiry, since Redis
+ * must never reclaim the name of a session that stays. SH_SET_EXPIRY moves a session from one
+ * kind to the other: its name key's expiry follows (see `settleName`).
  */
 export class RedisSessions implements SessionStore {
   onExpired?: (token: bigint) => void;
@@ -59,6 +64,12 @@ export class RedisSessions implements SessionStore {
     if (reply[0] !== 1) return false;
     await this.releaseName(token, reply[2]);
     return true;
+  }
+
+  async setExpiry(token: bigint, settings: ExpirySettings | undefined): Promise<void | NoSession> {
+    const reply = await this.run('nemesisSetExpiry', token, expiryArgs(settings, []));
+    if (reply[0] !== 1) return NO_SESSION;
+    if (Array.isArray(reply[2])) await this.settleName(token, reply[2] as [string, string]);
   }
 
   async createShared(name: string, settings: ExpirySettings | undefined): Promise<{ token: bigint; created: boolean }> {
@@ -282,6 +293,35 @@ export class RedisSessions implements SessionStore {
     if (!Array.isArray(renewal)) return;
     const [stored, expiresAt] = renewal as [string, string];
     await this.context.scripts.nameExpire(this.context.layout.nameKeyOfStored(stored), token, expiresAt);
+  }
+
+  /**
+   * After SH_SET_EXPIRY changed when a shared session's name key is to expire (`change` = [name as
+   * stored, expiry ms or '' for never]): sets that on the name key (its own slot, so after the
+   * session's script, as for a renewal), then asks the session again (nemesisOwns answers its
+   * `nx`) until what it wants is what was set last.
+   *
+   * Why ask again: these name-key steps may land in another order than their scripts ran (two
+   * servers changing one session's expiry at once; an extend's renewal in between), and the one
+   * that lands last wins. Unchecked, a stale one could leave an expiry on the name key of a session
+   * that no longer expires, or one before the session's deadline: Redis would delete the name of a
+   * live session, and another session could claim it. A step is always followed by its check, so
+   * the one that lands last is checked against the session as it is by then, and corrected.
+   */
+  private async settleName(token: bigint, [stored, first]: [string, string]): Promise<void> {
+    const { layout, scripts } = this.context;
+    const nameKey = layout.nameKeyOfStored(stored);
+    let expiresAt = first;
+    for (let attempt = 0; attempt < NAME_EXPIRY_ATTEMPTS; attempt++) {
+      await scripts.nameSetExpiry(nameKey, token, expiresAt);
+      const reply = await this.run('nemesisOwns', token, [stored]);
+      // Ended or expired since: its name is free (SH_END released it, or does; an expiry did not).
+      if (reply[0] !== 1) return scripts.nameRelease(nameKey, token);
+      const wanted = (reply[2] as string | null) ?? '';
+      if (wanted === expiresAt) return;
+      expiresAt = wanted;
+    }
+    throw new Error(`SH_SET_EXPIRY: the session's expiry changed ${NAME_EXPIRY_ATTEMPTS} times while its name key followed`);
   }
 
   /** Calls `fn` for the token of every session key on every master, a bounded number at a time. */
