@@ -23,6 +23,9 @@ export const COMMAND_STATUSES: Readonly<Record<CoverageRow, readonly number[]>> 
   SH_OPEN: [1, 10, 26, 41, 42, 102],
   // §9.2
   SH_END: [1, 100],
+  // Extension (§7, §13 C23, docs/commands/sh-set-expiry.md): 26/41 for `expiry` as SH_NEW's, 100 no live
+  // session (or `tkn` missing or not a token); 10 from v0.7.4 and from our server with --no-extensions.
+  SH_SET_EXPIRY: [1, 10, 26, 41, 100],
   // §9.3: only 1
   SH_END_ALL: [1],
   // §9.4

@@ -59,6 +59,7 @@ const COMMANDS = [
   'SV_INFO',
   'KV_NOPE',
   'SH_OPEN',
+  'SH_SET_EXPIRY',
 ];
 
 /** Frames a hostile client may send. */

@@ -36,7 +36,7 @@ export interface ResolvedConfig {
   allowedOrigins: string[] | undefined;
   /** Serve the web console on plain HTTP GET `/` (beyond upstream). */
   console: boolean;
-  /** Our extensions to v0.7.4 (shared sessions, SH_OPEN); false answers exactly as v0.7.4. */
+  /** Our extensions to v0.7.4 (shared sessions, SH_OPEN; SH_SET_EXPIRY); false answers exactly as v0.7.4. */
   extensions: boolean;
   /**
    * Where the data lives (beyond upstream): this process's memory, or a Redis Cluster that several

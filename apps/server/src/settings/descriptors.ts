@@ -228,7 +228,7 @@ export const SETTINGS = {
     schema: schemas.enabled,
     default: true,
     defaultText: 'on',
-    help: 'answer exactly as v0.7.4: no shared sessions, `SH_OPEN` is an unknown command',
+    help: 'answer exactly as v0.7.4: no shared sessions, `SH_OPEN` and `SH_SET_EXPIRY` are unknown commands',
   },
   store: {
     file: 'store.type',
