@@ -152,6 +152,28 @@ describe('NemesisStore', () => {
     expect(await db.sessions.openShared(`${untouched.prefix}t`)).toBeNull();
   });
 
+  it('disableTTL keeps sessions until destroyed: no expiry in NemesisDB, touch does nothing, a TTL ≤ 0 still destroys', async () => {
+    const store = newStore({ ttl: (session) => session.ttl as number, disableTTL: true });
+    const info = async (sid: string) => (await db.sessions.openShared(`${store.prefix}${sid}`))?.info();
+    await store.set('k', { ttl: 1, v: 1 });
+    expect(await info('k')).toMatchObject({ expires: false, keyCount: 1 });
+    await store.set('k', { ttl: 5, v: 2 }); // another TTL: still no expiry, no SH_SET_EXPIRY needed
+    await store.touch('k', { ttl: 9, v: 2 });
+    await sleep(1_200);
+    expect(await store.get('k')).toMatchObject({ v: 2 });
+    expect(await info('k')).toMatchObject({ expires: false });
+    await store.set('k', { ttl: 0, v: 3 });
+    expect(await store.get('k')).toBeNull();
+    // A session another instance made with a TTL loses it at this store's first write.
+    const timed = new NemesisStore({ url: server.url, prefix: store.prefix, ttl: 60 });
+    stores.push(timed);
+    await timed.set('m', { v: 1 });
+    expect(await info('m')).toMatchObject({ expires: true });
+    expect(await store.get('m')).toMatchObject({ v: 1 });
+    await store.set('m', { ttl: 60, v: 2 });
+    expect(await info('m')).toMatchObject({ expires: false, keyCount: 1 });
+  });
+
   it('changes the lifetime in place when the TTL changes (a new cookie maxAge): the same token, the same session', async () => {
     const store = newStore();
     await store.set('r', web({ user: 'ada' }, 60_000));

@@ -44,6 +44,11 @@ export interface NemesisStoreOptions {
   ttl?: TtlOption;
   /** Do not extend sessions on `touch` (nor on `get`): they expire `ttl` after their last `set`. */
   disableTouch?: boolean;
+  /**
+   * Sessions never expire in NemesisDB (only their cookies do), as connect-redis's `disableTTL`:
+   * kept until destroyed; `touch` does nothing, and a TTL ≤ 0 still destroys.
+   */
+  disableTTL?: boolean;
   /** KV keys of the store's index (for all/ids/length/clear) start with this, then `prefix`. Default `"nemesis-session-store:"`. */
   indexPrefix?: string;
 }
@@ -60,7 +65,7 @@ function isGone(error: unknown): boolean {
 
 interface Cached {
   session: Session;
-  /** The seconds of the NemesisDB session's lifetime, as this store last set it (0: not known). */
+  /** The seconds of the NemesisDB session's lifetime, as this store last set it (0: not known; NEVER with `disableTTL`). */
   ttl: number;
 }
 
@@ -76,6 +81,9 @@ interface Cached {
 function sameLifetime(duration: number, ttl: number): boolean {
   return ttl === duration || ttl === duration - 1;
 }
+
+/** `Cached.ttl` of a session that never expires (`disableTTL`). */
+const NEVER = -1;
 
 /** Calls of `all` and `clear` in flight at once: the client pipelines them over its one connection. */
 const SWEEP_IN_FLIGHT = 64;
@@ -102,6 +110,7 @@ export class NemesisStore extends storeBase() {
   private readonly index: SessionIndex;
   private readonly ttlOption: TtlOption | undefined;
   private readonly disableTouch: boolean;
+  private readonly disableTTL: boolean;
   private readonly ownsClient: boolean;
   private clientValue: NemesisClient | undefined;
   private readonly started: Promise<NemesisClient>;
@@ -123,6 +132,7 @@ export class NemesisStore extends storeBase() {
     this.index = new SessionIndex((options.indexPrefix ?? DEFAULT_INDEX_PREFIX) + this.prefix);
     this.ttlOption = options.ttl;
     this.disableTouch = options.disableTouch ?? false;
+    this.disableTTL = options.disableTTL ?? false;
     this.ownsClient = options.client === undefined;
     this.started = this.start(options);
     // Every call reports a failed start; this keeps it from being an unhandled rejection meanwhile.
@@ -306,9 +316,20 @@ export class NemesisStore extends storeBase() {
     return this.setCached(sid, cached, session, ttl);
   }
 
-  /** The settings of a NemesisDB session that keeps a web session for `ttl` seconds. */
+  /** The settings of a NemesisDB session that keeps a web session for `ttl` seconds (none with `disableTTL`: it never expires). */
   private lifetime(ttl: number): ExpiryOptions {
+    if (this.disableTTL) return {};
     return { durationSeconds: ttl, deleteSessionOnExpire: true, extendOnSetAdd: true, extendOnGet: !this.disableTouch };
+  }
+
+  /** `Cached.ttl` once the session has the lifetime of a write or touch with `ttl`. */
+  private lifetimeOf(ttl: number): number {
+    return this.disableTTL ? NEVER : ttl;
+  }
+
+  /** Whether a session whose lifetime is `known` (`Cached.ttl`) serves a write or touch with `ttl` as it is. */
+  private fits(known: number, ttl: number): boolean {
+    return this.disableTTL ? known === NEVER : sameLifetime(known, ttl);
   }
 
   /**
@@ -320,11 +341,11 @@ export class NemesisStore extends storeBase() {
   private setCached(sid: string, cached: Cached, value: unknown, ttl: number): Promise<void> {
     const keys = { [SESSION_KEY]: value } as KeyValues;
     let written: Promise<unknown>;
-    if (sameLifetime(cached.ttl, ttl)) {
+    if (this.fits(cached.ttl, ttl)) {
       written = cached.session.set(keys);
     } else {
       // Calls made after this one reach the server after it: they may count on the new lifetime.
-      cached.ttl = ttl;
+      cached.ttl = this.lifetimeOf(ttl);
       written = Promise.all([cached.session.setExpiry(this.lifetime(ttl)), cached.session.set(keys)]);
     }
     return written.then(
@@ -369,10 +390,10 @@ export class NemesisStore extends storeBase() {
         // Opened by name (a restart of the web app, another instance): its lifetime is not known
         // here, so it is set with the value, in the same round trip (SH_SET_EXPIRY, SH_SET).
         try {
-          if (sameLifetime(found.ttl, ttl)) {
+          if (this.fits(found.ttl, ttl)) {
             await found.session.set(keys); // extends it (extendOnSetAdd): now + ttl
           } else {
-            found.ttl = ttl;
+            found.ttl = this.lifetimeOf(ttl);
             await Promise.all([found.session.setExpiry(this.lifetime(ttl)), found.session.set(keys)]);
           }
           return;
@@ -397,7 +418,7 @@ export class NemesisStore extends storeBase() {
     const client = await this.started;
     try {
       const session = await client.sessions.create({ shared: this.name(sid), ...this.lifetime(ttl) });
-      const created = { session, ttl };
+      const created = { session, ttl: this.lifetimeOf(ttl) };
       this.cache.set(sid, created);
       return created;
     } catch (error) {
@@ -429,16 +450,16 @@ export class NemesisStore extends storeBase() {
   }
 
   private async renew(sid: string, session: StoredSession): Promise<void> {
-    if (this.disableTouch) return;
+    if (this.disableTouch || this.disableTTL) return;
     const ttl = sessionTtl(session, this.ttlOption);
     await this.making.get(sid);
     const found = ttl > 0 ? await this.find(sid) : undefined;
     if (found !== undefined) {
       try {
-        if (sameLifetime(found.ttl, ttl)) {
+        if (this.fits(found.ttl, ttl)) {
           await found.session.get([]); // extends it (extendOnGet): now + ttl
         } else {
-          found.ttl = ttl;
+          found.ttl = this.lifetimeOf(ttl);
           await found.session.setExpiry(this.lifetime(ttl)); // another lifetime, from now
         }
         return;
