@@ -82,6 +82,9 @@ function sameLifetime(duration: number, ttl: number): boolean {
   return ttl === duration || ttl === duration - 1;
 }
 
+/** What a write resolves with once its calls are done. */
+function nothing(): void {}
+
 /** `Cached.ttl` of a session that never expires (`disableTTL`). */
 const NEVER = -1;
 
@@ -339,24 +342,24 @@ export class NemesisStore extends storeBase() {
    * so the object still holds what it held then.
    */
   private setCached(sid: string, cached: Cached, value: unknown, ttl: number): Promise<void> {
+    return this.put(cached, value, ttl).catch((error: unknown) => {
+      // Whatever failed, the session's lifetime is no longer known here.
+      if (this.cache.get(sid) === cached) this.cache.delete(sid);
+      if (!isGone(error)) throw error;
+      return this.writeValue(sid, plain(value), ttl);
+    });
+  }
+
+  /**
+   * The write itself on a known session: one SH_SET, which extends it (extendOnSetAdd), or, when
+   * the TTL asks for another lifetime, an SH_SET_EXPIRY and the SH_SET in the same round trip.
+   */
+  private put(cached: Cached, value: unknown, ttl: number): Promise<void> {
     const keys = { [SESSION_KEY]: value } as KeyValues;
-    let written: Promise<unknown>;
-    if (this.fits(cached.ttl, ttl)) {
-      written = cached.session.set(keys);
-    } else {
-      // Calls made after this one reach the server after it: they may count on the new lifetime.
-      cached.ttl = this.lifetimeOf(ttl);
-      written = Promise.all([cached.session.setExpiry(this.lifetime(ttl)), cached.session.set(keys)]);
-    }
-    return written.then(
-      () => undefined,
-      (error: unknown) => {
-        // Whatever failed, the session's lifetime is no longer known here.
-        if (this.cache.get(sid) === cached) this.cache.delete(sid);
-        if (!isGone(error)) throw error;
-        return this.writeValue(sid, plain(value), ttl);
-      },
-    );
+    if (this.fits(cached.ttl, ttl)) return cached.session.set(keys);
+    // Calls made after this one reach the server after it: they may count on the new lifetime.
+    cached.ttl = this.lifetimeOf(ttl);
+    return Promise.all([cached.session.setExpiry(this.lifetime(ttl)), cached.session.set(keys)]).then(nothing);
   }
 
   /** A write of a copy of the session (see write), after any other write still finding or creating that sid's. */
@@ -383,19 +386,13 @@ export class NemesisStore extends storeBase() {
    * meanwhile.
    */
   private async writeSlowly(sid: string, value: unknown, ttl: number): Promise<void> {
-    const keys = { [SESSION_KEY]: value } as KeyValues;
     for (let attempt = 0; attempt < 3; attempt++) {
       const found = await this.find(sid);
       if (found !== undefined) {
         // Opened by name (a restart of the web app, another instance): its lifetime is not known
-        // here, so it is set with the value, in the same round trip (SH_SET_EXPIRY, SH_SET).
+        // here, so put sets it with the value, in the same round trip (SH_SET_EXPIRY, SH_SET).
         try {
-          if (this.fits(found.ttl, ttl)) {
-            await found.session.set(keys); // extends it (extendOnSetAdd): now + ttl
-          } else {
-            found.ttl = this.lifetimeOf(ttl);
-            await Promise.all([found.session.setExpiry(this.lifetime(ttl)), found.session.set(keys)]);
-          }
+          await this.put(found, value, ttl);
           return;
         } catch (error) {
           if (this.cache.get(sid) === found) this.cache.delete(sid);
@@ -407,7 +404,7 @@ export class NemesisStore extends storeBase() {
       if (created === undefined) continue; // another request created it meanwhile: use that one
       // The index entry and the data in one round trip (the client pipelines them).
       const client = await this.started;
-      await Promise.all([created.session.set(keys), this.index.add(client, sid, created.session.token)]);
+      await Promise.all([created.session.set({ [SESSION_KEY]: value } as KeyValues), this.index.add(client, sid, created.session.token)]);
       return;
     }
     throw new Error(`NemesisStore: the session ${JSON.stringify(sid)} kept changing while it was written`);

@@ -20,9 +20,21 @@ async function expectDeadlineIn(h: ExpiryHarness, tkn: string, ms: number): Prom
   expect(await visible(h, tkn)).toBe(false);
 }
 
+let counter = 0;
+/** A shared session's name no other test (nor another run on a shared server) uses. */
+const sharedName = () => `expiring-${process.pid}-${Date.now()}-${counter++}`;
+
+/** Creates the shared session `shared` (with `expiry` if given) and returns its token as JSON text. */
+async function createShared(h: ExpiryHarness, shared: string, expiry?: object): Promise<string> {
+  const reply = await h.body('SH_NEW', JSON.stringify({ SH_NEW: { name: shared, shared: true, expiry } }));
+  expect(reply).toMatchObject({ name: shared, st: 1 });
+  return String(reply.tkn);
+}
+
+const openByName = (h: ExpiryHarness, shared: string) => h.body('SH_OPEN', JSON.stringify({ SH_OPEN: { name: shared } }));
+
 /** Registers the expiry tests; `open` gives an engine over an empty store on a fresh manual clock each time. */
 export function expiryContract(open: () => ExpiryHarness): void {
-  const openHarness = open;
   describe('deleteSession: true', () => {
     it('is visible at its deadline and gone 1 ms after it, for every command', async () => {
       const h = open();
@@ -146,64 +158,55 @@ export function expiryContract(open: () => ExpiryHarness): void {
   });
 
   describe('shared sessions (extension)', () => {
-    let counter = 0;
-    const name = () => `expiring-${process.pid}-${Date.now()}-${counter++}`;
-    const create = async (h: ExpiryHarness, shared: string, expiry: object) => {
-      const reply = await h.body('SH_NEW', JSON.stringify({ SH_NEW: { name: shared, shared: true, expiry } }));
-      expect(reply).toMatchObject({ name: shared, st: 1 });
-      return String(reply.tkn);
-    };
-    const open = (h: ExpiryHarness, shared: string) => h.body('SH_OPEN', JSON.stringify({ SH_OPEN: { name: shared } }));
-
     it('deleteSession:true frees the name 1 ms after the deadline: SH_OPEN 102, SH_NEW creates anew', async () => {
-      const h = openHarness();
-      const shared = name();
-      const tkn = await create(h, shared, { duration: 60, deleteSession: true });
+      const h = open();
+      const shared = sharedName();
+      const tkn = await createShared(h, shared, { duration: 60, deleteSession: true });
       h.clock.advance(60 * SECOND);
-      expect(await open(h, shared)).toEqual({ st: 1, tkn: decodedToken(tkn) });
+      expect(await openByName(h, shared)).toEqual({ st: 1, tkn: decodedToken(tkn) });
       expect(await h.body('SH_NEW', JSON.stringify({ SH_NEW: { name: shared, shared: true } }))).toEqual({
         name: shared,
         st: 103,
         tkn: decodedToken(tkn),
       });
       h.clock.advance(1);
-      expect(await open(h, shared)).toEqual({ st: 102, tkn: null });
-      const next = await create(h, shared, { duration: 60, deleteSession: true });
+      expect(await openByName(h, shared)).toEqual({ st: 102, tkn: null });
+      const next = await createShared(h, shared, { duration: 60, deleteSession: true });
       expect(next).not.toBe(tkn);
-      expect(await open(h, shared)).toEqual({ st: 1, tkn: decodedToken(next) });
+      expect(await openByName(h, shared)).toEqual({ st: 1, tkn: decodedToken(next) });
       expect(await visible(h, tkn)).toBe(false);
     });
 
     it('an untouched expired session does not hold its name against SH_NEW', async () => {
-      const h = openHarness();
-      const shared = name();
-      const tkn = await create(h, shared, { duration: 1, deleteSession: true });
+      const h = open();
+      const shared = sharedName();
+      const tkn = await createShared(h, shared, { duration: 1, deleteSession: true });
       h.clock.advance(SECOND + 1); // nothing looked at the session since
-      const next = await create(h, shared, { duration: 1, deleteSession: true });
+      const next = await createShared(h, shared, { duration: 1, deleteSession: true });
       expect(next).not.toBe(tkn);
     });
 
     it('deleteSession:false keeps the name across expiries (only the keys go)', async () => {
-      const h = openHarness();
-      const shared = name();
-      const tkn = await create(h, shared, { duration: 10 });
+      const h = open();
+      const shared = sharedName();
+      const tkn = await createShared(h, shared, { duration: 10 });
       await h.send(`{"SH_SET":{"tkn":${tkn},"keys":{"a":1}}}`);
       h.clock.advance(35 * SECOND);
-      expect(await open(h, shared)).toEqual({ st: 1, tkn: decodedToken(tkn) });
+      expect(await openByName(h, shared)).toEqual({ st: 1, tkn: decodedToken(tkn) });
       expect(await keyCount(h, tkn)).toBe(0);
       expect(await h.body('SH_INFO', `{"SH_INFO":{"tkn":${tkn}}}`)).toMatchObject({ shared: true, st: 1 });
     });
 
     it('an extend keeps the name past the first deadline; SH_OPEN itself does not extend', async () => {
-      const h = openHarness();
-      const shared = name();
-      const tkn = await create(h, shared, { duration: 10, deleteSession: true, extendOnGet: true });
+      const h = open();
+      const shared = sharedName();
+      const tkn = await createShared(h, shared, { duration: 10, deleteSession: true, extendOnGet: true });
       h.clock.advance(8 * SECOND);
       await h.send(`{"SH_GET":{"tkn":${tkn},"keys":[]}}`); // deadline = t + 18 s
       h.clock.advance(9 * SECOND);
-      expect(await open(h, shared)).toEqual({ st: 1, tkn: decodedToken(tkn) }); // t + 17 s
+      expect(await openByName(h, shared)).toEqual({ st: 1, tkn: decodedToken(tkn) }); // t + 17 s
       h.clock.advance(SECOND + 1); // t + 18 s + 1 ms: SH_OPEN at 17 s did not extend
-      expect(await open(h, shared)).toEqual({ st: 102, tkn: null });
+      expect(await openByName(h, shared)).toEqual({ st: 102, tkn: null });
     });
   });
 
@@ -324,30 +327,24 @@ export function expiryContract(open: () => ExpiryHarness): void {
     });
 
     it('a shared session keeps its name; made deleteSession:true, it frees the name when it expires', async () => {
-      const h = openHarness();
-      const shared = `expiry-set-${process.pid}-${Date.now()}`;
-      const reply = await h.body('SH_NEW', JSON.stringify({ SH_NEW: { name: shared, shared: true } }));
-      const tkn = String(reply.tkn);
-      const openShared = () => h.body('SH_OPEN', JSON.stringify({ SH_OPEN: { name: shared } }));
+      const h = open();
+      const shared = sharedName();
+      const tkn = await createShared(h, shared);
       await setExpiry(h, tkn, { duration: 20, deleteSession: true });
       expect(await info(h, tkn)).toMatchObject({ shared: true, st: 1 });
       h.clock.advance(20 * SECOND);
-      expect(await openShared()).toEqual({ st: 1, tkn: decodedToken(tkn) });
+      expect(await openByName(h, shared)).toEqual({ st: 1, tkn: decodedToken(tkn) });
       h.clock.advance(1);
-      expect(await openShared()).toEqual({ st: 102, tkn: null });
+      expect(await openByName(h, shared)).toEqual({ st: 102, tkn: null });
     });
 
     it('a shared deleteSession:true session made to never expire keeps its name for good', async () => {
-      const h = openHarness();
-      const shared = `expiry-keep-${process.pid}-${Date.now()}`;
-      const reply = await h.body(
-        'SH_NEW',
-        JSON.stringify({ SH_NEW: { name: shared, shared: true, expiry: { duration: 2, deleteSession: true } } }),
-      );
-      const tkn = String(reply.tkn);
+      const h = open();
+      const shared = sharedName();
+      const tkn = await createShared(h, shared, { duration: 2, deleteSession: true });
       await setExpiry(h, tkn, { duration: 0 });
       h.clock.advance(10 ** 7);
-      expect(await h.body('SH_OPEN', JSON.stringify({ SH_OPEN: { name: shared } }))).toEqual({ st: 1, tkn: decodedToken(tkn) });
+      expect(await openByName(h, shared)).toEqual({ st: 1, tkn: decodedToken(tkn) });
     });
   });
 
