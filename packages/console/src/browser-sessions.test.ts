@@ -102,6 +102,8 @@ describeConsole('the console in a browser: commands, replies and expiring sessio
       const compose = page.getByLabel(COMPOSE);
       await compose.fill('{"SH_INFO":{"tkn":}}');
       await compose.evaluate((node: HTMLTextAreaElement) => node.setSelectionRange(18, 18));
+      // The JSON check (250 ms after typing) adds a line above the button: waited for, so the click cannot land mid-shift.
+      await expect.poll(() => page.locator('#compose-check').textContent()).toContain('Not JSON yet');
       await page.getByRole('button', { name: 'Insert token' }).click();
       expect(await compose.inputValue()).toBe(`{"SH_INFO":{"tkn":${token}}}`);
 
