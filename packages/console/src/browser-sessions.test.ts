@@ -183,10 +183,10 @@ describeConsole('the console in a browser: commands, replies and expiring sessio
       });
       await expect.poll(() => countdown.textContent(), { timeout: 10_000 }).toBe('expired');
       const shown = await page.evaluate(() => (window as unknown as { countdownShown: { text: string; at: number }[] }).countdownShown);
-      expect(shown.map((step) => step.text).filter((text) => text !== '0 s')).toEqual(['3 s', '2 s', '1 s', 'expired']);
-      const zero = shown.findIndex((step) => step.text === '0 s');
-      // The old countdown sat at 0 s for up to a second.
-      if (zero >= 0) expect(shown[zero + 1]!.at - shown[zero]!.at).toBeLessThan(900);
+      expect([...new Set(shown.map((step) => step.text))].filter((text) => text !== '0 s')).toEqual(['3 s', '2 s', '1 s', 'expired']);
+      // The longest stretch at 0 s (each entry lasts until the next): the old countdown sat there for up to a second.
+      const longestZero = Math.max(0, ...shown.slice(0, -1).map((step, i) => (step.text === '0 s' ? shown[i + 1]!.at - step.at : 0)));
+      expect(longestZero).toBeLessThan(900);
       expect(shown[shown.length - 1]!.at - shown[0]!.at).toBeGreaterThan(2_000);
       expect(problems).toEqual([]);
     });
