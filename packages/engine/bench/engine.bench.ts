@@ -100,8 +100,7 @@ function heapUsed(): number {
  * Heap bytes per session for 1M sessions made by `fill`. In a function of its own, so that no
  * interpreter register of the caller keeps an engine alive into the next measurement.
  */
-function memoryPerSession(fill: (engine: Engine, i: number) => void): number {
-  const COUNT = 1_000_000;
+function memoryPerSession(fill: (engine: Engine, i: number) => void, COUNT = 1_000_000): number {
   const memoryEngine = new Engine();
   const before = heapUsed();
   for (let i = 0; i < COUNT; i++) fill(memoryEngine, i);
@@ -126,6 +125,15 @@ console.log(`\nMemory: ${withKeys.toFixed(0)} bytes per session (1M sessions, 2 
 // one empty key map.
 const withoutKeys = memoryPerSession((memoryEngine) => sync(memoryEngine.executeRequest({ SH_NEW: {} })));
 console.log(`Memory: ${withoutKeys.toFixed(0)} bytes per session without keys (1M SH_NEW, heap delta / 1M).`);
+// A web session (express-session's shape) written as request text, as the server is given it:
+// what a session costs when its strings are longer than V8 copies on a slice (13 characters).
+const EXPRESS_SESSIONS = 200_000;
+const expressSession = memoryPerSession((memoryEngine, i) => {
+  const tkn = /"tkn":(\d+)/.exec(sync(memoryEngine.execute('{"SH_NEW":{}}')))![1];
+  const session = `{"cookie":{"originalMaxAge":86400000,"expires":"2026-12-08T10:${String(i % 60).padStart(2, '0')}:00.000Z","httpOnly":true,"path":"/"},"userId":"user-${i}@example.com","cart":["apple","pear"]}`;
+  sync(memoryEngine.execute(`{"SH_SET":{"tkn":${tkn},"keys":{"sess":${session}}}}`));
+}, EXPRESS_SESSIONS);
+console.log(`Memory: ${expressSession.toFixed(0)} bytes per session holding an express-session (200k SH_SET as text, heap delta / 200k).`);
 
 // ------------------------------------------------------------------ token key representation
 
