@@ -7,7 +7,14 @@
 // server's CPU per request (/proc/PID/stat: the total is exact, its split into user space and kernel
 // is from 10 ms ticks, so statistical, hence the rounds).
 //
-//   node --import tsx bench/floor.bench.ts   (after `pnpm build`; env: NDB_REF_BIN, FLOOR_ROUNDS, FLOOR_SECONDS)
+// FLOOR_CONNECTIONS × FLOOR_IN_FLIGHT (default 1 × 1) sets the same servers against each other with
+// requests pipelined, e.g. 1 × 8: whether Node's own floor is above C++ there too. FLOOR_KEYS
+// (default 64) is how many keys the KV_GETs cycle through: 10,000 shows what a larger data set
+// costs each server. FLOOR_NODE_ARGS passes Node arguments to the two Node floor servers (e.g.
+// `--cpu-prof --cpu-prof-dir=DIR`; LOAD_SERVER_NODE_ARGS does so for ours).
+//
+//   node --import tsx bench/floor.bench.ts   (after `pnpm build`; env: NDB_REF_BIN, FLOOR_ROUNDS, FLOOR_SECONDS,
+//   FLOOR_CONNECTIONS, FLOOR_IN_FLIGHT, FLOOR_KEYS, FLOOR_NODE_ARGS)
 import { cpuTimes } from '@nemesisdb/test-utils';
 import { LoadConnection } from './load-connection.js';
 import { textFrame } from './raw-websocket.js';
@@ -16,7 +23,9 @@ import { startNodeFloor, startOurs, startReference, type Target } from './target
 
 const ROUNDS = Number(process.env.FLOOR_ROUNDS ?? 7);
 const SECONDS = Number(process.env.FLOOR_SECONDS ?? 3);
-const KEYS = 64;
+const KEYS = Number(process.env.FLOOR_KEYS ?? 64);
+const CONNECTIONS = Number(process.env.FLOOR_CONNECTIONS ?? 1);
+const IN_FLIGHT = Number(process.env.FLOOR_IN_FLIGHT ?? 1);
 
 interface Round {
   opsPerSecond: number;
@@ -28,18 +37,21 @@ interface Round {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function measure(target: Target, frames: Buffer[]): Promise<Round> {
-  const connection = await LoadConnection.open(target.port);
-  connection.run(frames, 1);
+  const connections = await Promise.all(Array.from({ length: CONNECTIONS }, () => LoadConnection.open(target.port)));
+  for (const connection of connections) connection.run(frames, IN_FLIGHT);
+  const replied = () => connections.reduce((sum, connection) => sum + connection.replies, 0);
   await sleep(1000); // warm-up
-  const repliesBefore = connection.replies;
+  const repliesBefore = replied();
   const before = cpuTimes(target.pid);
   const started = performance.now();
   await sleep(SECONDS * 1000);
-  const replies = connection.replies - repliesBefore;
+  const replies = replied() - repliesBefore;
   const after = cpuTimes(target.pid);
   const elapsed = (performance.now() - started) / 1000;
-  connection.stop();
-  connection.close();
+  for (const connection of connections) {
+    connection.stop();
+    connection.close();
+  }
   await sleep(200);
   return {
     opsPerSecond: replies / elapsed,
@@ -75,7 +87,7 @@ async function main(): Promise<void> {
       }
     }
     console.log(
-      `\nOne connection, one KV_GET in flight; Node ${process.version}; medians of ${ROUNDS} interleaved rounds of ${SECONDS} s (each column's own median)\n`,
+      `\n${CONNECTIONS === 1 && IN_FLIGHT === 1 ? 'One connection, one KV_GET in flight' : `${CONNECTIONS} connection(s) × ${IN_FLIGHT} KV_GET in flight`} over ${KEYS} keys; Node ${process.version}; medians of ${ROUNDS} interleaved rounds of ${SECONDS} s (each column's own median)\n`,
     );
     console.log('| server | ops/s | CPU µs/req | of which user | system |');
     console.log('|---|---:|---:|---:|---:|');

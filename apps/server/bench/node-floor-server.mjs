@@ -1,7 +1,7 @@
 // The least a Node server can do per WebSocket request, for bench/floor.bench.ts. The handshake by
 // hand, then, per socket read, with no ws and no server package:
-// - `fixed`: one fixed reply frame per read (one request in flight: one request per read), so
-//   what is left is Node's own cost of a read and a write;
+// - `fixed`: one fixed reply frame per complete client frame of the read, the frames only
+//   counted (not unmasked nor read), so what is left is Node's own cost of a read and a write;
 // - `engine`: each complete masked text frame of the read unmasked and handed to a
 //   @nemesisdb/engine Engine, its replies framed and written at once: the engine's share.
 import { Buffer } from 'node:buffer';
@@ -17,7 +17,10 @@ const fixedReply = Buffer.concat([Buffer.from([0x81, fixedText.length]), fixedTe
 const engine = new Engine();
 const EMPTY = Buffer.alloc(0);
 
-/** Reply frames for the complete client frames at the start of `input`, and what is left of it. */
+/**
+ * Reply frames for the complete client frames at the start of `input`, and what is left of it:
+ * the fixed reply for each (`fixed`), or the engine's answer to it.
+ */
 function executeFrames(input) {
   const replies = [];
   let at = 0;
@@ -34,13 +37,17 @@ function executeFrames(input) {
     const start = mask + 4;
     const end = start + length;
     if (end > input.length) break;
+    at = end;
+    if (mode === 'fixed') {
+      replies.push(fixedReply);
+      continue;
+    }
     for (let i = start; i < end; i++) input[i] ^= input[mask + ((i - start) & 3)];
     const reply = Buffer.from(engine.execute(input.toString('utf8', start, end)));
     replies.push(
       reply.length < 126 ? Buffer.from([0x81, reply.length]) : Buffer.from([0x81, 126, reply.length >> 8, reply.length & 0xff]),
       reply,
     );
-    at = end;
   }
   return { replies, rest: input.subarray(at) };
 }
@@ -51,15 +58,13 @@ server.on('upgrade', (request, socket) => {
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
   socket.setNoDelay(true);
   socket.on('error', () => {}); // the bench's connections just go away
-  if (mode === 'fixed') {
-    socket.on('data', () => socket.write(fixedReply));
-    return;
-  }
   let pending = EMPTY;
   socket.on('data', (chunk) => {
     const { replies, rest } = executeFrames(pending.length === 0 ? chunk : Buffer.concat([pending, chunk]));
     pending = rest.length === 0 ? EMPTY : Buffer.from(rest); // a frame cut by the read, kept for the next
-    if (replies.length > 0) socket.write(Buffer.concat(replies));
+    if (replies.length === 1) socket.write(replies[0]);
+    else if (replies.length > 1) socket.write(Buffer.concat(replies));
   });
 });
 server.listen(0, '127.0.0.1', () => process.stdout.write(`ws://127.0.0.1:${server.address().port}\n`));
+process.once('SIGTERM', () => process.exit(0)); // a normal exit, so that --cpu-prof writes its profile

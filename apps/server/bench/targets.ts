@@ -67,12 +67,14 @@ export async function startReference(bin: string): Promise<Target> {
 }
 
 /**
- * node-floor-server.mjs, for floor.bench.ts: Node answering every read with one fixed frame
- * (`fixed`), or handing its frames straight to an engine (`engine`).
+ * node-floor-server.mjs, for floor.bench.ts: Node answering every request frame with one fixed
+ * frame (`fixed`), or handing its frames straight to an engine (`engine`).
  */
 export async function startNodeFloor(mode: 'fixed' | 'engine'): Promise<Target> {
   const script = fileURLToPath(new URL('./node-floor-server.mjs', import.meta.url));
-  const child = spawn(process.execPath, [script, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.FLOOR_NODE_ARGS?.split(' ').filter(Boolean) ?? []), script, mode], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       const match = /ws:\/\/127\.0\.0\.1:(\d+)/.exec(chunk.toString());
