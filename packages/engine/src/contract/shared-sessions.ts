@@ -148,7 +148,7 @@ export function sharedSessionContract(harness: () => ContractHarness): void {
       const tokens = new Map<string, string>();
       for (const name of names) tokens.set(name, await shared(h, name));
       expect(new Set(tokens.values()).size).toBe(names.length);
-      for (const name of names) expect(await open(h, name)).toEqual({ st: 1, tkn: BigInt(tokens.get(name)!) });
+      for (const name of names) expect(await open(h, name)).toEqual({ st: 1, tkn: decodedToken(tokens.get(name)!) });
       // Written as JSON text with escapes, as a client in another language would send them.
       expect(await h.text(`{"SH_OPEN":{"name":${JSON.stringify(`${base}\ud800`)}}}`)).toBe(
         `{"SH_OPEN_RSP":{"st":1,"tkn":${tokens.get(`${base}\ud800`)}}}`,
