@@ -34,7 +34,8 @@ const ESCAPES: Record<number, string> = {
  * SlicedString) instead of a copy. A value kept from a request, a reply or a data file would keep
  * that whole text alive, where `JSON.parse` copies: one 19-character string kept from an 8 MB
  * text held all 8 MB; a session holding an express-session, written as request text, took 961
- * bytes of heap instead of 744. So string values this long are copied (see {@link detached}).
+ * bytes of heap instead of 744. So string values this long are copied (see {@link copyOf}). Member names are not: a name
+ * becomes a property key, which V8 stores as a string of its own.
  */
 const SHARED_SLICE_LENGTH = 13;
 
@@ -51,15 +52,15 @@ function ownString(joined: string): string {
 }
 
 /**
- * `value` as a string that holds its own characters rather than a view into a larger text (see
- * {@link SHARED_SLICE_LENGTH}): its two halves joined and flattened, 40–65 ns for 13 to 1,000
- * characters on the reference machine (a `Buffer` round trip: 125–460 ns; `JSON.parse` of the
- * literal: 60–450 ns).
+ * `text`'s characters from `start` to `end` as a string that holds them itself rather than a view
+ * into `text` (see {@link SHARED_SLICE_LENGTH}): the two halves joined and flattened, 40–65 ns for
+ * 13 to 1,000 characters on the reference machine (a `Buffer` round trip: 125–460 ns; `JSON.parse`
+ * of the literal: 60–450 ns).
  */
-function detached(value: string): string {
-  if (value.length < SHARED_SLICE_LENGTH) return value; // V8 copied it already
-  const middle = value.length >>> 1;
-  return ownString(value.slice(0, middle) + value.slice(middle));
+function copyOf(text: string, start: number, end: number): string {
+  if (end - start < SHARED_SLICE_LENGTH) return text.slice(start, end); // V8 copies a slice this short
+  const middle = (start + end) >>> 1;
+  return ownString(text.slice(start, middle) + text.slice(middle, end));
 }
 
 /** Slots of the member-name cache (a power of two). */
@@ -199,7 +200,7 @@ class Parser {
     const names = this.depth === this.prototypelessDepth;
     do {
       // A long name is a view into the text (see SHARED_SLICE_LENGTH), and an array may be kept (KV_ARR_APPEND's `items`).
-      array.push(names && this.text.charCodeAt(this.pos) === Ch.Quote ? detached(this.parseMemberName()) : this.parseValue());
+      array.push(names && this.text.charCodeAt(this.pos) === Ch.Quote ? this.parseArrayName() : this.parseValue());
     } while (!this.leaveAfterItem(Ch.CloseBracket));
     return array;
   }
@@ -236,6 +237,12 @@ class Parser {
     return name;
   }
 
+  /** A name in a command body's array (see `parseArray`), copied when long: the array may be stored. */
+  private parseArrayName(): string {
+    const name = this.parseMemberName();
+    return name.length < SHARED_SLICE_LENGTH ? name : copyOf(name, 0, name.length);
+  }
+
   private parseString(): string {
     const text = this.text;
     let pos = this.pos + 1;
@@ -268,7 +275,7 @@ class Parser {
     }
     this.pos = pos + 1;
     // Without escapes, the string is one slice of the text; with them, a concatenation of slices.
-    if (result === '') return detached(text.slice(chunkStart, pos));
+    if (result === '') return copyOf(text, chunkStart, pos);
     result += text.slice(chunkStart, pos);
     return result.length < SHARED_SLICE_LENGTH ? result : ownString(result);
   }
