@@ -15,7 +15,7 @@
 //
 //   node --import tsx bench/floor.bench.ts   (after `pnpm build`; env: NDB_REF_BIN, FLOOR_ROUNDS, FLOOR_SECONDS,
 //   FLOOR_CONNECTIONS, FLOOR_IN_FLIGHT, FLOOR_KEYS, FLOOR_NODE_ARGS)
-import { cpuTimes } from '@nemesisdb/test-utils';
+import { benchMachine, cpuTimes } from '@nemesisdb/test-utils';
 import { LoadConnection } from './load-connection.js';
 import { textFrame } from './raw-websocket.js';
 import { kops, median } from './report.js';
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
       }
     }
     console.log(
-      `\n${CONNECTIONS === 1 && IN_FLIGHT === 1 ? 'One connection, one KV_GET in flight' : `${CONNECTIONS} connection(s) × ${IN_FLIGHT} KV_GET in flight`} over ${KEYS} keys; Node ${process.version}; medians of ${ROUNDS} interleaved rounds of ${SECONDS} s (each column's own median)\n`,
+      `\n${CONNECTIONS === 1 && IN_FLIGHT === 1 ? 'One connection, one KV_GET in flight' : `${CONNECTIONS} connection(s) × ${IN_FLIGHT} KV_GET in flight`} over ${KEYS} keys; ${benchMachine()}; medians of ${ROUNDS} interleaved rounds of ${SECONDS} s (each column's own median)\n`,
     );
     console.log('| server | ops/s | CPU µs/req | of which user | system |');
     console.log('|---|---:|---:|---:|---:|');

@@ -1,5 +1,6 @@
 // The load bench's tables: the median round of each row, the spread over the rounds, and the
 // columns for the C++ reference, the cluster store and a baseline build when they ran.
+import { benchMachine } from '@nemesisdb/test-utils';
 import { rowName, type Scenario } from './scenarios.js';
 import type { Target } from './targets.js';
 
@@ -52,7 +53,7 @@ export function printReport(
   run: { seconds: number; rounds: number },
 ): void {
   console.log(
-    `\nnemesisdb load: Node ${process.version}, ${run.seconds} s per measurement, median of ${run.rounds} interleaved rounds; ` +
+    `\nnemesisdb load: ${benchMachine()}; ${run.seconds} s per measurement, median of ${run.rounds} interleaved rounds; ` +
       `server and load generator on one machine (server CPU µs/req = utime+stime of the server ÷ replies)`,
   );
   printMain(results, ours, reference);

@@ -16,7 +16,7 @@ import session, { type Store } from 'express-session';
 import { createClient } from 'redis';
 import { NemesisStore } from '../src/index.js';
 import { total } from './rounds.js';
-import { cpuSeconds, startServers } from './servers.js';
+import { benchMachine, cpuSeconds, startServers } from './servers.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const USERS = Number(process.env.BENCH_USERS ?? 32);
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   }
 
   console.log(
-    `\nExpress + express-session, every request a session read and write; ${USERS} users, one request in flight each, ${ROUNDS} rounds × ${SECONDS} s per store (order swapped each round)\n`,
+    `\nExpress + express-session, every request a session read and write; ${USERS} users, one request in flight each, ${ROUNDS} rounds × ${SECONDS} s per store (order swapped each round); ${benchMachine()}\n`,
   );
   console.log('| Store | requests/s | p50 ms | p99 ms | web app + load CPU µs/request | database server CPU µs/request | errors |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startApp } from '@nemesisdb/test-utils';
 
-export { cpuSeconds } from '@nemesisdb/test-utils';
+export { benchMachine, cpuSeconds } from '@nemesisdb/test-utils';
 
 export interface Servers {
   nemesisUrl: string;

@@ -10,6 +10,7 @@ export {
 } from './chromium.js';
 export { expectPublicApi, exportNames } from './export-names.js';
 export { freePort } from './free-port.js';
+export { benchMachine } from './machine.js';
 export { cpuSeconds, cpuTimes } from './process-cpu.js';
 export { testCertificate, type TestCertificate } from './certificate.js';
 export { secureAppFiles, type SecureAppFiles } from './secure-app.js';
