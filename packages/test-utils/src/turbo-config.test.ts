@@ -7,7 +7,9 @@
 //   session-store benches' settings were dropped, all silently, until they were declared.
 // - Inputs: a task's result is cached on its inputs, by default its package's files only. A test
 //   or build that reads docs/ (the conformance corpus, a guide's examples, the command pages) must
-//   list them, or a changed doc is judged by a result cached before the change.
+//   list them, or a changed doc is judged by a result cached before the change. The same goes for
+//   the shared configuration every package pulls in (tooling/, tsconfig.base.json, the root ESLint
+//   config): turbo.json's globalDependencies, so that a change there reruns every task.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -28,14 +30,22 @@ interface DryTask {
   environmentVariables: { specified: { env?: string[]; passThroughEnv?: string[] | null } };
 }
 
-function dryRun(): DryTask[] {
+function dryRun(): DryRun {
   const turbo = join(ROOT, 'node_modules', '.bin', 'turbo');
   const result = spawnSync(turbo, ['run', 'build', ...RUN_TASKS, '--dry=json'], { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`turbo --dry=json failed: ${result.stderr}`);
-  return (JSON.parse(result.stdout) as { tasks: DryTask[] }).tasks;
+  return JSON.parse(result.stdout) as DryRun;
 }
 
-const tasks = dryRun();
+interface DryRun {
+  tasks: DryTask[];
+  globalCacheInputs: { files: Record<string, string> };
+}
+
+const {
+  tasks,
+  globalCacheInputs: { files: globalInputs },
+} = dryRun();
 const byDirectory = new Map<string, Map<string, DryTask>>();
 for (const task of tasks) {
   if (!byDirectory.has(task.directory)) byDirectory.set(task.directory, new Map());
@@ -147,6 +157,25 @@ function filesReadOutside(): { reader: string; directory: string; task: Task; ta
   return found;
 }
 
+/** Shared configuration a package's config files pull in from outside it: `from '../../tooling/…'`, `"extends": "../../tsconfig.base.json"`. */
+const CONFIG_REFERENCE = /from '(\.[^']+)'|"extends":\s*"(\.[^"]+)"/g;
+
+function sharedConfigFiles(): { reader: string; target: string }[] {
+  const found: { reader: string; target: string }[] = [];
+  for (const directory of byDirectory.keys()) {
+    for (const file of readdirSync(join(ROOT, directory))) {
+      if (!/^(tsconfig.*\.json|.*\.config\.(ts|js|mjs))$/.test(file)) continue;
+      for (const match of readFileSync(join(ROOT, directory, file), 'utf8').matchAll(CONFIG_REFERENCE)) {
+        const written = resolve(ROOT, directory, (match[1] ?? match[2])!);
+        // A TypeScript import names the .js its .ts becomes.
+        const target = existsSync(written) ? written : written.replace(/\.js$/, '.ts');
+        if (existsSync(target) && outsideEveryPackage(target)) found.push({ reader: join(directory, file), target });
+      }
+    }
+  }
+  return found;
+}
+
 describe('turbo runs each task with what it reads', () => {
   it('finds the variables and the files outside their package that benches and tests are known to read', () => {
     // Guards the scans themselves: a scan that found nothing would pass every check below.
@@ -205,5 +234,18 @@ describe('turbo runs each task with what it reads', () => {
       }
     }
     expect(missing, 'add them to the task inputs in the package turbo.json ($TURBO_ROOT$/…)').toEqual([]);
+  });
+
+  it('makes the shared configuration the packages pull in (tooling/, tsconfig.base.json) a global input', () => {
+    const config = sharedConfigFiles();
+    expect(config.map(({ target }) => relative(ROOT, target))).toEqual(
+      expect.arrayContaining(['tsconfig.base.json', join('tooling', 'tsup.base.ts')]),
+    );
+    const global = Object.keys(globalInputs);
+    const missing = config.filter(({ target }) => !global.includes(relative(ROOT, target).split(sep).join('/')));
+    expect(
+      missing.map(({ reader, target }) => `${relative(ROOT, target)} (read by ${reader})`),
+      'add them to globalDependencies in turbo.json',
+    ).toEqual([]);
   });
 });
