@@ -21,6 +21,19 @@ function cliWithEnv(env: Record<string, string>, ...args: string[]): Promise<Chi
   return finished(spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...inherited, ...env } }));
 }
 
+/** Runs the CLI with a reader that closes its end of stdout after the first chunk, as `| head -1` does. */
+function cliIntoClosedPipe(...args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const { GITHUB_STEP_SUMMARY: _ignored, ...inherited } = process.env;
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: inherited });
+  child.stdout.once('data', () => child.stdout.destroy());
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stderr }));
+  });
+}
+
 let server: TestServer;
 let scratch: string;
 
@@ -228,6 +241,34 @@ describe('nemesisdb-conformance', () => {
     const lines = run.stdout.trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(2);
     expect(lines.every((l) => l.includes('expiry') && !l.includes('improvement'))).toBe(true);
+  });
+
+  it('ends quietly when its reader closes the pipe (| head), with the exit status of the run', async () => {
+    const listed = await cliIntoClosedPipe('--list');
+    expect(listed).toEqual({ code: 0, stderr: '' });
+    expect(await cliIntoClosedPipe('--help')).toEqual({ code: 0, stderr: '' });
+    // A failing run still fails: the closed pipe drops the output, not the verdict.
+    const docs = join(scratch, 'docs-closed-pipe');
+    mkdirSync(docs, { recursive: true });
+    const cases = ['# Wrong', ''];
+    for (let i = 0; i < 50; i++) {
+      cases.push(
+        `## Wrong status ${i}`,
+        '',
+        '```json request',
+        '{"KV_COUNT":{}}',
+        '```',
+        '',
+        '```json response',
+        '{"KV_COUNT_RSP":{"cnt":"$_:uint","st":2}}',
+        '```',
+        '',
+      );
+    }
+    writeFileSync(join(docs, 'wrong.md'), cases.join('\n'));
+    const failing = await cliIntoClosedPipe(server.url, '--docs', docs);
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).not.toContain('Unhandled');
   });
 
   it('exits 2 on bad usage and when the server cannot be reached', async () => {

@@ -1,5 +1,5 @@
 // `--profile v0.7.4` against the implementation it profiles: C++ NemesisDB v0.7.4, built from the
-// public repositories (/work/shared/reference/README.md) and found through NDB_REF_BIN. Every case
+// public repositories (docs/guides/reference-server.md) and found through NDB_REF_BIN. Every case
 // of the profile must pass there — with the reference's own config (maxPayload 8192, persistence
 // on) given as options, and with upstream's shipped config (1024, persistence off) and no options,
 // which is what the profile's defaults stand for. Without NDB_REF_BIN the tests are skipped.
@@ -11,7 +11,7 @@ import { startReference } from './testing/reference.test-util.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const bin = process.env['NDB_REF_BIN'] || undefined;
-const reason = bin ? '' : ' (skipped: NDB_REF_BIN is not set; build the reference with /work/shared/reference/README.md)';
+const reason = bin ? '' : ' (skipped: NDB_REF_BIN is not set; build the reference with docs/guides/reference-server.md)';
 
 interface JsonReport {
   summary: { passed: number; failed: number; skipped: number; expectedFailures: number };

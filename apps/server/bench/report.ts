@@ -59,7 +59,7 @@ export function printReport(
   printMain(results, ours, reference);
   if (onCluster) printCluster(results, ours, onCluster);
   if (baseline) printBaseline(results, ours, baseline);
-  if (!reference) console.log('\n(set NDB_REF_BIN to the C++ v0.7.4 binary for its column: ../shared/reference/README.md)');
+  if (!reference) console.log('\n(set NDB_REF_BIN to the C++ v0.7.4 binary for its column: docs/guides/reference-server.md)');
 }
 
 /** Ours on every row, and C++ beside it when it ran. */

@@ -1,5 +1,5 @@
 // Datasets we save (with their checksum manifest) load in C++ NemesisDB v0.7.4, the reference built
-// with /work/shared/reference/README.md and found through NDB_REF_BIN; skipped without it. (Saves
+// with docs/guides/reference-server.md and found through NDB_REF_BIN; skipped without it. (Saves
 // written by upstream load here: the fixtures in packages/engine/src/persist/fixtures/upstream.)
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

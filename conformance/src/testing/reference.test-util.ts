@@ -1,4 +1,4 @@
-// Starts the C++ NemesisDB v0.7.4 reference (built with /work/shared/reference/README.md; its path
+// Starts the C++ NemesisDB v0.7.4 reference (built with docs/guides/reference-server.md; its path
 // in NDB_REF_BIN) with a config file of our choosing in a temporary directory, on a free port.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

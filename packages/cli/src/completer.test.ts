@@ -41,6 +41,8 @@ describe('Tab completion', () => {
   it('completes a unique prefix to the name and its skeleton', () => {
     expect(complete('SH_N')).toEqual([[`SH_NEW ${bodySkeleton('SH_NEW')}`], 'SH_N']);
     expect(complete('KV_ARR')).toEqual([[`KV_ARR_APPEND ${bodySkeleton('KV_ARR_APPEND')}`], 'KV_ARR']);
+    // docs/guides/cli.md's example, as written there.
+    expect(complete('SH_GE')).toEqual([['SH_GET {"tkn":$tkn,"keys":[]}'], 'SH_GE']);
   });
 
   it('lists every name a prefix could become', () => {
@@ -49,6 +51,8 @@ describe('Tab completion', () => {
     // A name that is also the start of another lists both; a space after it gives its skeleton.
     expect(complete('SH_INFO')[0]).toEqual(['SH_INFO', 'SH_INFO_ALL']);
     expect(complete('SH_INFO ')[0]).toEqual([`SH_INFO ${bodySkeleton('SH_INFO')}`]);
+    // The extension SH_SET_EXPIRY starts as SH_SET does (docs/guides/cli.md says so).
+    expect(complete('SH_SE')[0]).toEqual(['SH_SET_EXPIRY', 'SH_SET']);
   });
 
   it('completes command names after help, and the REPL words', () => {
