@@ -34,6 +34,16 @@ function cliIntoClosedPipe(...args: string[]): Promise<{ code: number | null; st
   });
 }
 
+/** A docs page of `count` cases that each expect KV_COUNT to answer status 2 (a server answers 1). */
+function wrongStatusPage(count: number): string {
+  const lines = ['# Wrong', ''];
+  for (let i = 1; i <= count; i++) {
+    lines.push(`## Expects the wrong status${count === 1 ? '' : ` ${i}`}`, '', '```json request', '{"KV_COUNT":{}}', '```', '');
+    lines.push('```json response', '{"KV_COUNT_RSP":{"cnt":"$_:uint","st":2}}', '```', '');
+  }
+  return lines.join('\n');
+}
+
 let server: TestServer;
 let scratch: string;
 
@@ -74,23 +84,7 @@ describe('nemesisdb-conformance', () => {
   it('exits 1 when a case fails, and says what was sent and received', async () => {
     const docs = join(scratch, 'docs');
     mkdirSync(docs, { recursive: true });
-    writeFileSync(
-      join(docs, 'wrong.md'),
-      [
-        '# Wrong',
-        '',
-        '## Expects the wrong status',
-        '',
-        '```json request',
-        '{"KV_COUNT":{}}',
-        '```',
-        '',
-        '```json response',
-        '{"KV_COUNT_RSP":{"cnt":"$_:uint","st":2}}',
-        '```',
-        '',
-      ].join('\n'),
-    );
+    writeFileSync(join(docs, 'wrong.md'), wrongStatusPage(1));
     const run = await cli(server.url, '--docs', docs);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('wrong.md:9: KV_COUNT_RSP.st: expected 2, got 1');
@@ -250,22 +244,7 @@ describe('nemesisdb-conformance', () => {
     // A failing run still fails: the closed pipe drops the output, not the verdict.
     const docs = join(scratch, 'docs-closed-pipe');
     mkdirSync(docs, { recursive: true });
-    const cases = ['# Wrong', ''];
-    for (let i = 0; i < 50; i++) {
-      cases.push(
-        `## Wrong status ${i}`,
-        '',
-        '```json request',
-        '{"KV_COUNT":{}}',
-        '```',
-        '',
-        '```json response',
-        '{"KV_COUNT_RSP":{"cnt":"$_:uint","st":2}}',
-        '```',
-        '',
-      );
-    }
-    writeFileSync(join(docs, 'wrong.md'), cases.join('\n'));
+    writeFileSync(join(docs, 'wrong.md'), wrongStatusPage(50)); // more output than one pipe read
     const failing = await cliIntoClosedPipe(server.url, '--docs', docs);
     expect(failing.code).toBe(1);
     expect(failing.stderr).not.toContain('Unhandled');
