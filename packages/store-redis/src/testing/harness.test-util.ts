@@ -108,6 +108,17 @@ export async function until(at: number): Promise<void> {
 }
 
 /**
+ * What `check` found, when it had its answer by `deadline` on the wall clock (the masters' clock
+ * too: they run on this machine), else undefined. A check meant for "just before the deadline"
+ * that a loaded machine delays past it says nothing about the time before it; the caller asserts
+ * only on an answer known to be from before.
+ */
+export async function answeredBefore<T>(deadline: number, check: () => Promise<T>): Promise<T | undefined> {
+  const answer = await check();
+  return Date.now() < deadline ? answer : undefined;
+}
+
+/**
  * Closes `store` when the running test ends. Concurrent tests must pass their own context's
  * `onTestFinished` (Vitest cannot tell which of them a global hook belongs to).
  */
