@@ -187,25 +187,25 @@ export class NemesisStore extends storeBase() {
 
   // ------------------------------------------------------------------------- the Store API
 
-  get(sid: string, callback?: Callback<StoredSession | null>): Promise<StoredSession | null> {
-    return this.settle(this.read(sid), callback);
+  get<S extends object = StoredSession>(sid: string, callback?: Callback<S | null>): Promise<S | null> {
+    return this.settle(this.read(sid) as Promise<S | null>, callback);
   }
 
-  set(sid: string, session: StoredSession, callback?: Callback): Promise<void> {
-    return this.settle(this.write(sid, session), callback);
+  set<S extends object>(sid: string, session: S, callback?: Callback): Promise<void> {
+    return this.settle(this.write(sid, session as StoredSession), callback);
   }
 
   destroy(sid: string, callback?: Callback): Promise<void> {
     return this.settle(this.remove(sid), callback);
   }
 
-  touch(sid: string, session: StoredSession, callback?: Callback): Promise<void> {
-    return this.settle(this.renew(sid, session), callback);
+  touch<S extends object>(sid: string, session: S, callback?: Callback): Promise<void> {
+    return this.settle(this.renew(sid, session as StoredSession), callback);
   }
 
   /** Every live session of this store (this prefix), by sid. */
-  all(callback?: Callback<Record<string, StoredSession>>): Promise<Record<string, StoredSession>> {
-    return this.settle(this.readAll(), callback);
+  all<S extends object = StoredSession>(callback?: Callback<Record<string, S>>): Promise<Record<string, S>> {
+    return this.settle(this.readAll() as Promise<Record<string, S>>, callback);
   }
 
   /** The sids of every live session of this store. */

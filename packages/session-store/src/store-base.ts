@@ -3,13 +3,51 @@
 import { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 
-/** express-session's Store when it is installed (it gives `load`, `regenerate`, `createSession`), else a bare EventEmitter. */
-export function storeBase(): typeof EventEmitter {
+/**
+ * What express-session's `Store` adds to an EventEmitter, which it calls on a store during a
+ * request. Typed loosely (its types come with @types/express-session, which a Fastify app does not
+ * have) but structurally enough for `session({ store })` to accept a NemesisStore. Present at run
+ * time whenever express-session is installed, the only case where anything calls them.
+ */
+export interface ExpressSessionStoreMethods {
+  regenerate(req: any, callback: (error?: any) => any): void; // eslint-disable-line @typescript-eslint/no-explicit-any -- express's Request
+  load(sid: string, callback: (error: any, session?: any) => any): void; // eslint-disable-line @typescript-eslint/no-explicit-any -- SessionData
+  createSession(req: any, session: any): any; // eslint-disable-line @typescript-eslint/no-explicit-any -- Request, SessionData, Session
+}
+
+/** An EventEmitter with the methods above: the type of NemesisStore's base class. */
+export interface StoreBase extends EventEmitter, ExpressSessionStoreMethods {}
+
+/**
+ * express-session's Store when it is installed (it gives `load`, `regenerate`, `createSession`),
+ * else an EventEmitter whose three express-session methods say it is missing (@fastify/session
+ * needs only get, set and destroy).
+ */
+export function storeBase(): new () => StoreBase {
   try {
-    const { Store } = createRequire(import.meta.url)('express-session') as { Store: typeof EventEmitter };
+    const { Store } = createRequire(import.meta.url)('express-session') as { Store: new () => StoreBase };
     if (typeof Store === 'function') return Store;
   } catch {
-    // Not installed (e.g. a Fastify app): @fastify/session needs only get, set and destroy.
+    // Not installed (e.g. a Fastify app).
   }
-  return EventEmitter;
+  return BareStoreBase;
+}
+
+/** Without express-session nothing calls these (@fastify/session does not); should anything, it hears why. */
+class BareStoreBase extends EventEmitter implements StoreBase {
+  regenerate(): void {
+    throw missing('regenerate');
+  }
+
+  load(): void {
+    throw missing('load');
+  }
+
+  createSession(): never {
+    throw missing('createSession');
+  }
+}
+
+function missing(method: string): Error {
+  return new Error(`NemesisStore.${method} is express-session's: install express-session to use it`);
 }

@@ -1,7 +1,13 @@
 // The web session as express-session hands it over: how it is written to NemesisDB (plain JSON,
 // bigints kept) and how long it lives (the `ttl` option, else its cookie, else one day).
 
-/** What express-session (and @fastify/session) hand to a store: any JSON-able object with an optional cookie. */
+/**
+ * What express-session (and @fastify/session) hand to a store: any JSON-able object with an
+ * optional cookie. The type the store reads sessions back as when you do not say (`get<MySession>`);
+ * its methods take any object (`set<S extends object>`): the frameworks' own types (SessionData,
+ * Session) are interfaces, which TypeScript does not let stand for a type with an index signature,
+ * so `session({ store })` would refuse a store whose methods took this one.
+ */
 export interface StoredSession {
   cookie?: { expires?: Date | string | null; maxAge?: number | null; originalMaxAge?: number | null; [member: string]: unknown } | null;
   [member: string]: unknown;
