@@ -23,9 +23,9 @@ export interface StoreBase extends EventEmitter, ExpressSessionStoreMethods {}
  * else an EventEmitter whose three express-session methods say it is missing (@fastify/session
  * needs only get, set and destroy).
  */
-export function storeBase(): new () => StoreBase {
+export function storeBase(load: (id: string) => unknown = createRequire(import.meta.url)): new () => StoreBase {
   try {
-    const { Store } = createRequire(import.meta.url)('express-session') as { Store: new () => StoreBase };
+    const { Store } = load('express-session') as { Store: new () => StoreBase };
     if (typeof Store === 'function') return Store;
   } catch {
     // Not installed (e.g. a Fastify app).
