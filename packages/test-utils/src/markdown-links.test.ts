@@ -2,17 +2,29 @@
 // or folder of the repository: a reader of a clone, or of the packages on npm, must not meet a
 // link into the machine the docs were written on (docs once linked ../shared/…, outside the repo).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The Markdown files git tracks (so nothing in node_modules, dist or a scratch folder). */
-const markdown = execFileSync('git', ['ls-files', '*.md'], { cwd: ROOT, encoding: 'utf8' })
-  .split('\n')
-  .filter((file) => file !== '' && existsSync(join(ROOT, file)));
+/** The Markdown files git tracks (so nothing in node_modules, dist or a scratch folder); every one outside those without git. */
+function markdownFiles(): string[] {
+  try {
+    return execFileSync('git', ['ls-files', '*.md'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\n')
+      .filter((file) => file !== '' && existsSync(join(ROOT, file)));
+  } catch {
+    // Not a git checkout (a copied tree).
+    return (readdirSync(ROOT, { recursive: true }) as string[])
+      .filter((file) => file.endsWith('.md') && !file.split(sep).some((part) => IGNORED.has(part)))
+      .map((file) => file.split(sep).join('/'));
+  }
+}
+
+const IGNORED = new Set(['node_modules', 'dist', '.git', '.turbo', '.examples']);
+const markdown = markdownFiles();
 
 /** `[text](target)` and `[text]: target`, outside fenced code blocks. */
 function linksOf(text: string): string[] {
