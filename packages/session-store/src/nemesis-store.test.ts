@@ -264,6 +264,40 @@ describe('NemesisStore', () => {
     expect(await db.sessions.openShared(`${store.prefix}p`)).toBeNull();
   });
 
+  it('a touch never brings back a destroyed or unknown session (a logout while a read-only request was in flight)', async () => {
+    const store = newStore();
+    const other = new NemesisStore({ url: server.url, prefix: store.prefix });
+    stores.push(other);
+    await store.touch('never', web({ user: 'ada' }));
+    expect(await store.get('never')).toBeNull();
+    expect(await db.sessions.openShared(`${store.prefix}never`)).toBeNull();
+    // Read, logged out (by this instance, then by another), then the read's touch arrives.
+    for (const destroyer of [store, other]) {
+      await store.set('u', web({ user: 'ada' }));
+      expect(await store.get('u')).toMatchObject({ user: 'ada' });
+      await destroyer.destroy('u');
+      await store.touch('u', web({ user: 'ada' }));
+      expect(await store.get('u')).toBeNull();
+      expect(await db.sessions.openShared(`${store.prefix}u`)).toBeNull();
+      expect(await store.ids()).not.toContain('u');
+    }
+  });
+
+  it('a set right after a destroy, not awaited in between, is the one that stays', async () => {
+    const store = newStore();
+    for (let i = 0; i < 5; i++) {
+      await store.set('d', web({ v: `before ${i}` }));
+      const settled: string[] = [];
+      const destroyed = store.destroy('d').then(() => settled.push('destroy'));
+      const written = store.set('d', web({ v: `after ${i}` })).then(() => settled.push('set'));
+      const read = store.get('d');
+      await Promise.all([destroyed, written]);
+      expect(settled).toEqual(['destroy', 'set']);
+      expect(await read).toMatchObject({ v: `after ${i}` });
+      expect(await (await db.sessions.openShared(`${store.prefix}d`))!.get(['sess'])).toMatchObject({ sess: { v: `after ${i}` } });
+    }
+  });
+
   it('finds sessions by name when its cache is stale: ended behind its back, or written by another instance', async () => {
     const a = newStore();
     const b = new NemesisStore({ url: server.url, prefix: a.prefix });
@@ -301,6 +335,17 @@ describe('NemesisStore', () => {
     expect(await store.length()).toBe(0);
     expect(await store.get('s1')).toBeNull();
     expect(await other.length()).toBe(1);
+  });
+
+  it('all() gives every sid as its own member, __proto__ too', async () => {
+    const store = newStore();
+    await store.set('__proto__', web({ user: 'mallory' }));
+    await store.set('plain', web({ user: 'ada' }));
+    const all = await store.all();
+    expect(Object.keys(all).sort()).toEqual(['__proto__', 'plain']);
+    expect(Object.getPrototypeOf(all)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(all, '__proto__')?.value).toMatchObject({ user: 'mallory' });
+    expect((all as Record<string, unknown>).user).toBeUndefined();
   });
 
   it('concurrent first writes of one sid, from several instances, make one session', async () => {

@@ -424,8 +424,25 @@ export class NemesisStore extends storeBase() {
     }
   }
 
-  private async remove(sid: string): Promise<void> {
-    await this.making.get(sid);
+  /**
+   * Ends the session of `sid`. Calls on the sid made after this one wait for it (as for a first
+   * write, `making`): a `set` right after a `destroy`, not awaited in between, must not be undone by
+   * it, nor reach the old token first.
+   */
+  private remove(sid: string): Promise<void> {
+    const before = this.making.get(sid);
+    const removal = this.removeAfter(sid, before);
+    const done: Promise<void> = removal
+      .catch(() => {})
+      .then(() => {
+        if (this.making.get(sid) === done) this.making.delete(sid);
+      });
+    this.making.set(sid, done);
+    return removal;
+  }
+
+  private async removeAfter(sid: string, before: Promise<void> | undefined): Promise<void> {
+    await before;
     const client = await this.started;
     const cached = this.cache.get(sid);
     this.cache.delete(sid);
@@ -446,27 +463,29 @@ export class NemesisStore extends storeBase() {
     await Promise.all([end(), this.index.remove(client, sid)]);
   }
 
+  /**
+   * Restarts the session's lifetime, if it still exists: a touch never brings back a session that
+   * was destroyed (a logout while a read-only request was in flight) or has expired, as
+   * connect-redis's does not. A TTL ≤ 0 destroys it, as a write would.
+   */
   private async renew(sid: string, session: StoredSession): Promise<void> {
     if (this.disableTouch || this.disableTTL) return;
     const ttl = sessionTtl(session, this.ttlOption);
+    if (ttl <= 0) return this.remove(sid);
     await this.making.get(sid);
-    const found = ttl > 0 ? await this.find(sid) : undefined;
-    if (found !== undefined) {
-      try {
-        if (this.fits(found.ttl, ttl)) {
-          await found.session.get([]); // extends it (extendOnGet): now + ttl
-        } else {
-          found.ttl = this.lifetimeOf(ttl);
-          await found.session.setExpiry(this.lifetime(ttl)); // another lifetime, from now
-        }
-        return;
-      } catch (error) {
-        if (this.cache.get(sid) === found) this.cache.delete(sid);
-        if (!isGone(error)) throw error;
+    const found = await this.find(sid);
+    if (found === undefined) return;
+    try {
+      if (this.fits(found.ttl, ttl)) {
+        await found.session.get([]); // extends it (extendOnGet): now + ttl
+      } else {
+        found.ttl = this.lifetimeOf(ttl);
+        await found.session.setExpiry(this.lifetime(ttl)); // another lifetime, from now
       }
+    } catch (error) {
+      if (this.cache.get(sid) === found) this.cache.delete(sid);
+      if (!isGone(error)) throw error; // gone meanwhile: nothing to renew
     }
-    // Gone, or a TTL ≤ 0 (destroyed): write it whole (touch is given the session).
-    await this.write(sid, session);
   }
 
   /** [sid, token] of every indexed session that is still live. */
@@ -478,7 +497,8 @@ export class NemesisStore extends storeBase() {
     const all: Record<string, StoredSession> = {};
     await eachInTurns(await this.liveIndex(), async ([sid]) => {
       const session = await this.read(sid);
-      if (session !== null) all[sid] = session;
+      // An own property whatever the sid: `all.__proto__ = …` would set the object's prototype.
+      if (session !== null) Object.defineProperty(all, sid, { value: session, enumerable: true, writable: true, configurable: true });
     });
     return all;
   }
