@@ -337,6 +337,20 @@ describe('NemesisStore', () => {
     expect(await other.length()).toBe(1);
   });
 
+  it('keeps a member named __proto__ (as JSON.parse makes it), on the first write and on later ones', async () => {
+    const store = newStore();
+    const session = JSON.parse('{"cookie":{"originalMaxAge":60000},"__proto__":{"admin":true},"deep":{"__proto__":[1]}}') as StoredSession;
+    await store.set('p', session); // the first write copies the session
+    await store.set('q', web());
+    await store.set('q', session); // a later one writes it as it is
+    for (const sid of ['p', 'q']) {
+      const read = (await store.get(sid))!;
+      expect(Object.getOwnPropertyDescriptor(read, '__proto__')?.value).toEqual({ admin: true });
+      expect(Object.getOwnPropertyDescriptor(read.deep, '__proto__')?.value).toEqual([1]);
+      expect((read as { admin?: unknown }).admin).toBeUndefined();
+    }
+  });
+
   it('all() gives every sid as its own member, __proto__ too', async () => {
     const store = newStore();
     await store.set('__proto__', web({ user: 'mallory' }));

@@ -46,7 +46,10 @@ export function plain(value: unknown): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, member] of Object.entries(value)) {
       if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
-      out[key] = plain(member);
+      // An own member named __proto__ (JSON.parse makes them) stays one: `out[key] =` would set the prototype.
+      if (key === '__proto__')
+        Object.defineProperty(out, key, { value: plain(member), enumerable: true, writable: true, configurable: true });
+      else out[key] = plain(member);
     }
     return out;
   }
