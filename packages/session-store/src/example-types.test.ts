@@ -2,12 +2,12 @@
 // (dist/index.d.ts, what npm installs) with express-session's, Express's and Fastify's own types.
 // apps.test.ts runs the guide's apps through tsx, which checks no types: a NemesisStore declared
 // as a bare module namespace was refused by `session({ store })` (TS2740), unseen, until this test.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { writeGuideExample } from './testing/guide.test-util.js';
+import { writeExample, writeGuideExample } from './testing/guide.test-util.js';
 
 const PACKAGE = fileURLToPath(new URL('../', import.meta.url));
 const BASE_CONFIG = fileURLToPath(new URL('../../../tsconfig.base.json', import.meta.url));
@@ -17,9 +17,7 @@ function writeReadmeExample(): string {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   const code = /```ts\n([\s\S]*?)\n```/.exec(readme)?.[1];
   if (code === undefined) throw new Error('the README has no ts block');
-  const file = `${dirname(writeGuideExample('express'))}/readme.ts`;
-  writeFileSync(file, code + '\n');
-  return file;
+  return writeExample('readme', code);
 }
 
 /** Every error tsc reports on `files`, as `file:line: message`, with the workspace's compiler options. */
@@ -38,16 +36,14 @@ function typeErrors(files: string[]): string[] {
 describe('the examples, type-checked against the built package', () => {
   it('resolves @nemesisdb/session-store to its declarations, and finds a wrong use', () => {
     // Guards the check itself: a program that resolved nothing, or checked nothing, would pass.
-    const file = `${dirname(writeGuideExample('express'))}/misuse.ts`;
-    writeFileSync(file, "import { NemesisStore } from '@nemesisdb/session-store';\nnew NemesisStore({ url: 1 });\n");
+    const file = writeExample('misuse', "import { NemesisStore } from '@nemesisdb/session-store';\nnew NemesisStore({ url: 1 });");
     expect(typeErrors([file]).join('\n')).toMatch(/misuse\.ts:2: Type 'number' is not assignable to type 'string'/);
   });
 
   it('accepts the guide’s Express and Fastify apps and the README’s example as written', () => {
     // And a store used directly: an EventEmitter, sessions of the app's own type, callbacks or promises.
-    const direct = `${dirname(writeGuideExample('express'))}/direct.ts`;
-    writeFileSync(
-      direct,
+    const direct = writeExample(
+      'direct',
       [
         "import { NemesisStore, type StoredSession } from '@nemesisdb/session-store';",
         "const store = new NemesisStore({ url: 'ws://127.0.0.1:1987', ttl: (session: StoredSession) => (session.admin === true ? 60 : 600) });",

@@ -368,16 +368,21 @@ export class NemesisStore extends storeBase() {
     if (making !== undefined) return making.then(() => this.writeValue(sid, value, ttl));
     const cached = this.cache.get(sid);
     if (cached !== undefined) return this.setCached(sid, cached, value, ttl);
-    const written = this.writeSlowly(sid, value, ttl);
-    // Settled (never rejected) once the write is over and the entry is gone, so that calls waiting
-    // on it go their usual way.
-    const done: Promise<void> = written
+    return this.holdSid(sid, this.writeSlowly(sid, value, ttl));
+  }
+
+  /**
+   * Makes later calls on `sid` wait for `work` (`making`) and returns it. The entry settles (never
+   * rejects) once the work is over and is then removed, so that calls waiting on it go their usual way.
+   */
+  private holdSid(sid: string, work: Promise<void>): Promise<void> {
+    const done: Promise<void> = work
       .catch(() => {})
       .then(() => {
         if (this.making.get(sid) === done) this.making.delete(sid);
       });
     this.making.set(sid, done);
-    return written;
+    return work;
   }
 
   /**
@@ -430,15 +435,7 @@ export class NemesisStore extends storeBase() {
    * it, nor reach the old token first.
    */
   private remove(sid: string): Promise<void> {
-    const before = this.making.get(sid);
-    const removal = this.removeAfter(sid, before);
-    const done: Promise<void> = removal
-      .catch(() => {})
-      .then(() => {
-        if (this.making.get(sid) === done) this.making.delete(sid);
-      });
-    this.making.set(sid, done);
-    return removal;
+    return this.holdSid(sid, this.removeAfter(sid, this.making.get(sid)));
   }
 
   private async removeAfter(sid: string, before: Promise<void> | undefined): Promise<void> {

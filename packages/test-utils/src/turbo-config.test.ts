@@ -24,7 +24,6 @@ const RUN_TASKS: readonly Task[] = ['test', 'bench', 'fuzz'];
 interface DryTask {
   taskId: string;
   task: string;
-  package: string;
   directory: string;
   inputs: Record<string, string>;
   environmentVariables: { specified: { env?: string[]; passThroughEnv?: string[] | null } };

@@ -20,8 +20,13 @@ export function guideExample(name: string): string {
 
 /** Writes the example to a file of its own and returns the path. */
 export function writeGuideExample(name: string): string {
+  return writeExample(name, guideExample(name));
+}
+
+/** Writes `code` as the example file `name`.ts beside the guide's (imports resolve as in a user's project) and returns the path. */
+export function writeExample(name: string, code: string): string {
   mkdirSync(OUT, { recursive: true });
   const file = `${OUT}${name}.ts`;
-  writeFileSync(file, guideExample(name) + '\n');
+  writeFileSync(file, code + '\n');
   return file;
 }
