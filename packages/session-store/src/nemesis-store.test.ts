@@ -1,6 +1,7 @@
 // NemesisStore's own API against the real nemesisdb app: callbacks and promises, TTLs, the
 // prefix-wide calls, exact values, and what happens when a session changes behind its back.
-import { NemesisClient } from '@nemesisdb/client';
+import { ConnectionError, NemesisClient } from '@nemesisdb/client';
+import { freePort, startApp } from '@nemesisdb/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NemesisStore, type StoredSession } from './nemesis-store.js';
 import { sleep, startNemesis, stopAll, type Child } from './testing/processes.test-util.js';
@@ -133,6 +134,24 @@ describe('NemesisStore', () => {
     await expect(failing.set('f', web())).rejects.toThrow('no ttl');
     const viaCallback = await new Promise<unknown>((resolve) => void failing.set('f', web(), resolve));
     expect(viaCallback).toBeInstanceOf(Error);
+  });
+
+  it('a ttl function giving undefined leaves the TTL to the cookie (else one day); one giving no number fails that call', async () => {
+    const some = newStore({ ttl: (session) => (session.admin === true ? 10 : undefined) });
+    await some.set('admin', { admin: true });
+    await some.set('user', web({}, 120_000));
+    await some.set('nocookie', { user: 'x' });
+    const info = async (sid: string) => (await db.sessions.openShared(`${some.prefix}${sid}`))!.info();
+    expect(await info('admin')).toMatchObject({ expiry: { durationSeconds: 10 } });
+    expect(await info('user')).toMatchObject({ expiry: { durationSeconds: 120 } });
+    expect(await info('nocookie')).toMatchObject({ expiry: { durationSeconds: 86_400 } });
+
+    const wrong = newStore({ ttl: (() => 'soon') as never });
+    await expect(wrong.set('w', web())).rejects.toThrow(/ttl function must give seconds/);
+    await expect(wrong.touch('w', web())).rejects.toThrow(/ttl function must give seconds/);
+    expect(await db.sessions.openShared(`${wrong.prefix}w`)).toBeNull();
+    expect(() => newStore({ ttl: Number.NaN })).toThrow(/ttl must be seconds/);
+    expect(() => newStore({ ttl: '60' as never })).toThrow(TypeError);
   });
 
   it('touch extends the session; without touches it expires ttl after the last set', async () => {
@@ -386,6 +405,31 @@ describe('NemesisStore', () => {
     const viaCallback = await new Promise<unknown>((resolve) => void store.set('x', {}, (error) => resolve(error)));
     expect(String(viaCallback)).toMatch(/shared sessions/);
     await strict.stop();
+  });
+
+  it('made while its server is down, it fails calls at once and works once the server is up', async () => {
+    const port = await freePort();
+    const store = new NemesisStore({ url: `ws://127.0.0.1:${port}`, prefix: 'late:' });
+    stores.push(store);
+    await expect(store.ready()).rejects.toBeInstanceOf(ConnectionError);
+    // Within a second of that failure, calls fail with it without trying again.
+    await expect(store.set('s', web({ n: 1 }))).rejects.toBeInstanceOf(ConnectionError);
+    const viaCallback = await new Promise<unknown>((resolve) => void store.get('s', (error) => resolve(error)));
+    expect(viaCallback).toBeInstanceOf(ConnectionError);
+
+    const late = await startApp({ console: false, port });
+    try {
+      // The first call a second after the failure starts the store again, and it stays started.
+      await sleep(1_000);
+      await store.set('s', web({ n: 2 }));
+      expect(await store.get('s')).toMatchObject({ n: 2 });
+      const seen = await NemesisClient.connect(late.url);
+      expect(await (await seen.sessions.openShared('late:s'))!.get(['sess'])).toMatchObject({ sess: { n: 2 } });
+      await seen.close();
+    } finally {
+      await store.close();
+      await late.stop();
+    }
   });
 
   it('refuses options with neither or both of url and client', () => {

@@ -22,7 +22,7 @@ import {
 } from '@nemesisdb/client';
 import { SessionIndex } from './session-index.js';
 import { storeBase } from './store-base.js';
-import { cookieExpired, plain, sessionTtl, type StoredSession, type TtlOption } from './stored-session.js';
+import { checkTtlOption, cookieExpired, plain, sessionTtl, type StoredSession, type TtlOption } from './stored-session.js';
 
 export { DEFAULT_TTL_SECONDS, type StoredSession } from './stored-session.js';
 
@@ -85,6 +85,12 @@ function sameLifetime(duration: number, ttl: number): boolean {
 /** What a write resolves with once its calls are done. */
 function nothing(): void {}
 
+/** How long after a start that could not reach the server a call may try again. */
+const RETRY_START_MS = 1_000;
+
+/** The server answers, but not the extensions the store needs: trying again would not help. */
+class UnsupportedServerError extends Error {}
+
 /** `Cached.ttl` of a session that never expires (`disableTTL`). */
 const NEVER = -1;
 
@@ -116,7 +122,12 @@ export class NemesisStore extends storeBase() {
   private readonly disableTTL: boolean;
   private readonly ownsClient: boolean;
   private clientValue: NemesisClient | undefined;
-  private readonly started: Promise<NemesisClient>;
+  private readonly options: NemesisStoreOptions;
+  /** The start under way or done: every call waits for it. Replaced by a new attempt after a failure to connect. */
+  private started: Promise<NemesisClient>;
+  /** When the last start failed to reach the server (ms, performance.now()), so a call may try again; undefined otherwise. */
+  private failedAt: number | undefined;
+  private closed = false;
   /** sid → its NemesisDB session: one round trip per call while it works. */
   private readonly cache = new Map<string, Cached>();
   /**
@@ -133,22 +144,45 @@ export class NemesisStore extends storeBase() {
       throw new TypeError('NemesisStore needs exactly one of url and client');
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
     this.index = new SessionIndex((options.indexPrefix ?? DEFAULT_INDEX_PREFIX) + this.prefix);
-    this.ttlOption = options.ttl;
+    this.ttlOption = checkTtlOption(options.ttl);
     this.disableTouch = options.disableTouch ?? false;
     this.disableTTL = options.disableTTL ?? false;
     this.ownsClient = options.client === undefined;
-    this.started = this.start(options);
-    // Every call reports a failed start; this keeps it from being an unhandled rejection meanwhile.
-    this.started.catch(() => {});
+    this.options = options;
+    this.started = this.attempt();
+  }
+
+  /**
+   * The client once started. A start that could not reach the server (down, or not up yet when
+   * the web app started) is tried again by the first call made RETRY_START_MS or more after it
+   * failed; calls made before then fail at once with its error, so an outage costs each request
+   * no more than a rejected promise. A server that answers but lacks shared sessions is final.
+   */
+  private connected(): Promise<NemesisClient> {
+    if (this.failedAt !== undefined && !this.closed && performance.now() - this.failedAt >= RETRY_START_MS) {
+      this.failedAt = undefined;
+      this.started = this.attempt();
+    }
+    return this.started;
+  }
+
+  private attempt(): Promise<NemesisClient> {
+    const attempt = this.start(this.options);
+    // Every call reports a failed start; this also keeps it from being an unhandled rejection.
+    attempt.catch((error: unknown) => {
+      if (!(error instanceof UnsupportedServerError)) this.failedAt = performance.now();
+    });
+    return attempt;
   }
 
   /**
    * Settles once the server is reached and known to have shared sessions and SH_SET_EXPIRY;
    * rejects with a clear error otherwise (e.g. C++ NemesisDB v0.7.4, or our server with
-   * `--no-extensions`). Every call waits for it, and fails with that error.
+   * `--no-extensions`). Every call waits for it, and fails with that error. After a failure to
+   * reach the server, a call (this one too) made a second or more later tries again.
    */
   async ready(): Promise<void> {
-    await this.started;
+    await this.connected();
   }
 
   private async start(options: NemesisStoreOptions): Promise<NemesisClient> {
@@ -169,7 +203,7 @@ export class NemesisStore extends storeBase() {
     } catch (error) {
       if (this.ownsClient) await client.close().catch(() => {});
       if (error instanceof NemesisError && error.status === 10) {
-        throw new Error(
+        throw new UnsupportedServerError(
           'NemesisStore needs a NemesisDB server with shared sessions (SH_OPEN, SH_SET_EXPIRY): this one answers them as unknown — C++ NemesisDB v0.7.4, or our server started with --no-extensions',
           { cause: error },
         );
@@ -181,6 +215,7 @@ export class NemesisStore extends storeBase() {
 
   /** Closes the client the store opened (not one it was given). */
   async close(): Promise<void> {
+    this.closed = true;
     const client = await this.started.catch(() => undefined);
     if (client !== undefined && this.ownsClient) await client.close();
   }
@@ -249,7 +284,7 @@ export class NemesisStore extends storeBase() {
   private async find(sid: string): Promise<Cached | undefined> {
     const cached = this.cache.get(sid);
     if (cached !== undefined) return cached;
-    const client = await this.started;
+    const client = await this.connected();
     const session = await client.sessions.openShared(this.name(sid));
     if (session === null) return undefined;
     // Its lifetime is asked (SH_INFO) only when a write needs to compare it.
@@ -408,7 +443,7 @@ export class NemesisStore extends storeBase() {
       const created = await this.create(sid, ttl);
       if (created === undefined) continue; // another request created it meanwhile: use that one
       // The index entry and the data in one round trip (the client pipelines them).
-      const client = await this.started;
+      const client = await this.connected();
       await Promise.all([created.session.set({ [SESSION_KEY]: value } as KeyValues), this.index.add(client, sid, created.session.token)]);
       return;
     }
@@ -417,7 +452,7 @@ export class NemesisStore extends storeBase() {
 
   /** Creates the shared session of `sid`; undefined when another request (or server) just did. */
   private async create(sid: string, ttl: number): Promise<Cached | undefined> {
-    const client = await this.started;
+    const client = await this.connected();
     try {
       const session = await client.sessions.create({ shared: this.name(sid), ...this.lifetime(ttl) });
       const created = { session, ttl: this.lifetimeOf(ttl) };
@@ -440,7 +475,7 @@ export class NemesisStore extends storeBase() {
 
   private async removeAfter(sid: string, before: Promise<void> | undefined): Promise<void> {
     await before;
-    const client = await this.started;
+    const client = await this.connected();
     const cached = this.cache.get(sid);
     this.cache.delete(sid);
     const end = async () => {
@@ -487,7 +522,7 @@ export class NemesisStore extends storeBase() {
 
   /** [sid, token] of every indexed session that is still live. */
   private async liveIndex(): Promise<[string, string][]> {
-    return this.index.live(await this.started);
+    return this.index.live(await this.connected());
   }
 
   private async readAll(): Promise<Record<string, StoredSession>> {

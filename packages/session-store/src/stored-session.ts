@@ -13,20 +13,39 @@ export interface StoredSession {
   [member: string]: unknown;
 }
 
-/** The `ttl` option: seconds, or a function of the session giving them. */
-export type TtlOption = number | ((session: StoredSession) => number);
+/**
+ * The `ttl` option: seconds, or a function of the session giving them — or `undefined` for the
+ * default (the cookie's expiry, else one day).
+ */
+export type TtlOption = number | ((session: StoredSession) => number | undefined);
 
 /** One day, in seconds: the TTL of a session whose cookie has no expiry (connect-redis's default). */
 export const DEFAULT_TTL_SECONDS = 86_400;
 
 /** The session's TTL in whole seconds: the `ttl` option, else the cookie's expiry, else one day. */
 export function sessionTtl(session: StoredSession, option: TtlOption | undefined): number {
-  if (typeof option === 'function') return Math.ceil(option(session));
   if (typeof option === 'number') return Math.ceil(option);
+  if (typeof option === 'function') {
+    const seconds = option(session);
+    if (seconds !== undefined) {
+      if (typeof seconds !== 'number' || Number.isNaN(seconds)) {
+        throw new TypeError(`NemesisStore's ttl function must give seconds (a number) or undefined, not ${String(seconds)}`);
+      }
+      return Math.ceil(seconds);
+    }
+  }
   const cookie = session.cookie;
   if (cookie?.expires !== undefined && cookie.expires !== null) return Math.ceil((new Date(cookie.expires).getTime() - Date.now()) / 1000);
   if (typeof cookie?.maxAge === 'number') return Math.ceil(cookie.maxAge / 1000);
   return DEFAULT_TTL_SECONDS;
+}
+
+/** The `ttl` option as given, once known to be usable: a number (not NaN) or a function. */
+export function checkTtlOption(option: unknown): TtlOption | undefined {
+  if (option === undefined || typeof option === 'function' || (typeof option === 'number' && !Number.isNaN(option))) {
+    return option as TtlOption | undefined;
+  }
+  throw new TypeError(`NemesisStore's ttl must be seconds (a number) or a function giving them, not ${String(option)}`);
 }
 
 /** Whether the session's cookie is past its expiry (a server clock ahead, an absolute expiry). */
