@@ -74,14 +74,34 @@ describe('encode', () => {
   });
 
   it('writes Dates beside a bigint as JSON.stringify does: any time value, invalid ones, and Dates whose conversions were replaced', () => {
-    // Any time value a Date can hold (±8.64e15 ms: years −271821 to 275760), and beyond (invalid).
-    const time = fc.oneof(fc.integer({ min: -8.64e15, max: 8.64e15 }), fc.constantFrom(-8.64e15 - 1, 8.64e15 + 1, Number.NaN), fc.double());
+    // Any time value a Date can hold (±8.64e15 ms: years −271821 to 275760), and beyond (invalid);
+    // and as many from 1970 to 9999, which the writer formats itself, with the edges of its range
+    // and of leap years, centuries and days.
+    const day = 86_400_000;
+    const edges = [
+      0,
+      day - 1,
+      Date.UTC(2000, 1, 29),
+      Date.UTC(2000, 2, 1) - 1,
+      Date.UTC(2100, 1, 28, 23, 59, 59, 999),
+      Date.UTC(2100, 2, 1),
+      Date.UTC(2024, 11, 31, 23, 59, 59, 999),
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+      Date.UTC(10000, 0, 1),
+      -1,
+    ];
+    const time = fc.oneof(
+      fc.integer({ min: -8.64e15, max: 8.64e15 }),
+      fc.integer({ min: 0, max: Date.UTC(10000, 0, 1) }),
+      fc.constantFrom(-8.64e15 - 1, 8.64e15 + 1, Number.NaN, ...edges),
+      fc.double(),
+    );
     fc.assert(
       fc.property(fc.array(time, { maxLength: 4 }), (times) => {
         const keys = { sess: { cookie: { expires: times.map((t) => new Date(t)) } } };
         expect(encode({ SH_SET: { tkn: 1n, keys } })).toBe(JSON.stringify({ SH_SET: { tkn: 1, keys } }));
       }),
-      { numRuns: 1000 },
+      { numRuns: 2000 },
     );
     class LocalDate extends Date {
       override toISOString(): string {

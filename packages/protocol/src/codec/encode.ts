@@ -99,7 +99,59 @@ function isPlainDate(value: object): value is Date {
 
 /** Date.prototype.toJSON's text: `null` for an invalid date, else the ISO string (nothing in it to escape). */
 function writeDate(date: Date): string {
-  return Number.isFinite(date.getTime()) ? '"' + date.toISOString() + '"' : 'null';
+  const time = date.getTime();
+  if (!Number.isFinite(time)) return 'null';
+  return '"' + (time >= 0 && time < YEAR_10000 ? isoString(time) : date.toISOString()) + '"';
+}
+
+// `toISOString` itself costs ~430 ns on the reference VM (Node 20); the same text made from the
+// time value with integer arithmetic ~125 ns. An express-session's every write holds one Date.
+// Only for 1970-01-01 up to the end of year 9999, where the text is always `YYYY-MM-DDTHH:mm:ss.sssZ`
+// (before 1970 and after 9999 toISOString writes it, signed years included).
+const YEAR_10000 = 253_402_300_800_000;
+const MS_PER_DAY = 86_400_000;
+const TWO_DIGITS = Array.from({ length: 100 }, (_, n) => String(n).padStart(2, '0'));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
+
+/** `new Date(time).toISOString()` for 0 ≤ time < YEAR_10000 (whole milliseconds, as every Date's time is). */
+function isoString(time: number): string {
+  const days = Math.floor(time / MS_PER_DAY);
+  let ms = time - days * MS_PER_DAY;
+  // The proleptic Gregorian date of a day number: Howard Hinnant's `civil_from_days`, in eras of 400 years from 0000-03-01.
+  const shifted = days + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hours = Math.floor(ms / 3_600_000);
+  ms -= hours * 3_600_000;
+  const minutes = Math.floor(ms / 60_000);
+  ms -= minutes * 60_000;
+  const seconds = Math.floor(ms / 1000);
+  ms -= seconds * 1000;
+  return (
+    TWO_DIGITS[Math.floor(year / 100)]! +
+    TWO_DIGITS[year % 100]! +
+    '-' +
+    TWO_DIGITS[month]! +
+    '-' +
+    TWO_DIGITS[day]! +
+    'T' +
+    TWO_DIGITS[hours]! +
+    ':' +
+    TWO_DIGITS[minutes]! +
+    ':' +
+    TWO_DIGITS[seconds]! +
+    '.' +
+    THREE_DIGITS[ms]! +
+    'Z'
+  );
 }
 
 function writeArray(array: unknown[], depth: number): string {
