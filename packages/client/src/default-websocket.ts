@@ -1,3 +1,4 @@
+import { MAX_PAYLOAD_HEADER } from '@nemesisdb/protocol';
 import { installFastReceiver } from '@nemesisdb/protocol/ws-fast-receiver';
 import type { WebSocket as WsWebSocket } from 'ws';
 import { ConnectionError } from './errors.js';
@@ -48,6 +49,12 @@ function wsWireFactory(WebSocket: WsClass, access: AccessOptions): WireFactory {
       ...(access.token === undefined ? {} : { headers: { authorization: `Bearer ${access.token}` } }),
       ...access.tls,
     });
+    // The server's largest message, from its handshake (our server says it; v0.7.4 does not).
+    let maxPayload: number | undefined;
+    socket.on('upgrade', (response) => {
+      const told = Number(response.headers[MAX_PAYLOAD_HEADER]);
+      if (Number.isSafeInteger(told) && told > 0) maxPayload = told;
+    });
     socket.on('open', () => {
       // Small replies are parsed straight from the socket; ws emits everything else.
       installFastReceiver(socket, { from: 'server', onText: (text) => handlers.message(text) });
@@ -88,6 +95,15 @@ function wsWireFactory(WebSocket: WsClass, access: AccessOptions): WireFactory {
         const frame = maskedTextFrame(text);
         if (frame === undefined) socket.send(text);
         else tcp.write(frame);
+      },
+      refuses: (text) => {
+        // UTF-8 takes at most 3 bytes per UTF-16 unit: most texts need no count.
+        if (maxPayload === undefined || text.length * 3 <= maxPayload) return undefined;
+        const bytes = Buffer.byteLength(text);
+        if (bytes <= maxPayload) return undefined;
+        return new RangeError(
+          `request of ${bytes} bytes not sent: the server reads messages of up to ${maxPayload} bytes (its maxPayload) and would close the connection`,
+        );
       },
       close: (code, reason) => socket.close(code, reason),
       terminate: () => socket.terminate(),

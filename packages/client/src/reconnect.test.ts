@@ -128,9 +128,34 @@ describe('losing the connection', () => {
     await expect(db.kv.count()).rejects.toMatchObject({ name: 'ConnectionError', failure: 'offline', sent: false });
   });
 
-  it('a request larger than the server accepts closes the connection with 1009; the client recovers', async () => {
+  it('a request larger than the server says it reads is refused alone, unsent; the connection and the calls beside it are kept', async () => {
     const app = await startApp({ args: ['--max-payload', '1024'] });
     const db = track(await NemesisClient.connect(app.url, { reconnect: quick }));
+    let disconnects = 0;
+    db.on('disconnect', () => disconnects++);
+    // `{"KV_SET":{"keys":{"k":"…"}}}` is 28 bytes beside its value.
+    const exactly = 'x'.repeat(1024 - 28);
+    const [before, big, accented, atLimit, after] = await Promise.allSettled([
+      db.kv.set({ before: 1 }),
+      db.kv.set({ big: 'x'.repeat(4096) }),
+      db.kv.set({ k: 'é'.repeat(600) }), // 600 UTF-16 units, 1,200 bytes of UTF-8
+      db.kv.set({ k: exactly }),
+      db.kv.set({ after: 2 }),
+    ]);
+    expect(big).toMatchObject({ status: 'rejected', reason: { name: 'RangeError' } });
+    expect(((big as PromiseRejectedResult).reason as Error).message).toMatch(/4126 bytes not sent: .* up to 1024 bytes \(its maxPayload\)/);
+    expect(accented).toMatchObject({ status: 'rejected', reason: { name: 'RangeError' } });
+    for (const sent of [before, atLimit, after]) expect(sent.status).toBe('fulfilled');
+    expect(await db.kv.get(['before', 'big', 'k', 'after'])).toEqual({ before: 1, k: exactly, after: 2 });
+    expect(await db.sendRaw(`{"KV_GET":{"keys":["${'x'.repeat(1024)}"]}}`).catch((error: unknown) => error)).toBeInstanceOf(RangeError);
+    expect(disconnects).toBe(0);
+    expect(db.status).toBe('open');
+  });
+
+  it('a request larger than the server accepts, on a WebSocket that does not read its limit, closes with 1009; the client recovers', async () => {
+    const app = await startApp({ args: ['--max-payload', '1024'] });
+    // A WebSocket class of your own (here ws's, through the standard API) does not see the handshake's headers.
+    const db = track(await NemesisClient.connect(app.url, { reconnect: quick, WebSocket: (await import('ws')).WebSocket }));
     const error = await db.kv.set({ big: 'x'.repeat(4096) }).catch((reason: unknown) => reason);
     expect(error).toMatchObject({ name: 'ConnectionError', failure: 'lost', closeCode: 1009 });
     expect((error as Error).message).toMatch(/maxPayload/);

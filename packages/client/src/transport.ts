@@ -189,6 +189,14 @@ export class Transport {
   }
 
   private write(link: Link, pending: Pending): void {
+    // A request the server would close the connection for (too large) is refused alone, unsent,
+    // instead of failing every request in flight with it.
+    const refusal = link.wire.refuses?.(pending.text);
+    if (refusal !== undefined) {
+      this.settle(pending);
+      pending.reject(refusal);
+      return;
+    }
     // Into the FIFO first: a reply can never arrive before the request is written, and if send()
     // throws the request is rejected with the rest of the FIFO when the connection ends.
     this.inFlight.push(pending);

@@ -21,6 +21,11 @@ export interface WireHandlers {
 /** An open (or opening) WebSocket, reduced to what the transport uses. */
 export interface Wire {
   send(text: string): void;
+  /**
+   * Why `text` must not be sent on this wire, if so: larger than the server said it reads (see
+   * MAX_PAYLOAD_HEADER). Absent, or undefined, when it can be sent (or the limit is not known).
+   */
+  refuses?(text: string): Error | undefined;
   /** Starts a clean close handshake. */
   close(code: number, reason: string): void;
   /** Drops the connection at once (used when an open or a close takes too long). */

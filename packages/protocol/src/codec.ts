@@ -16,4 +16,5 @@ export {
   type JsonPrimitive,
   type JsonValue,
 } from './codec/json-value.js';
+export { MAX_PAYLOAD_HEADER } from './handshake.js';
 export { STATUS_MEANINGS, Status, isSuccess, statusName, type StatusCode, type StatusName } from './status.js';

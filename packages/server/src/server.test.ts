@@ -1,6 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { Engine, MemoryStore } from '@nemesisdb/engine';
-import { decode } from '@nemesisdb/protocol';
+import { MAX_PAYLOAD_HEADER, decode } from '@nemesisdb/protocol';
 import { collectFrames } from '@nemesisdb/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -106,6 +107,22 @@ describe('one text message, one request (docs/reference/protocol.md §1–§3)',
     expect(await c.request(`{"KV_SET":{"keys":{"a":"${'x'.repeat(900)}"}}}`)).toEqual({ KV_SET_RSP: { st: 1 } });
     c.ws.send(`{"KV_SET":{"keys":{"a":"${'x'.repeat(1100)}"}}}`);
     expect((await c.closed).code).toBe(1009);
+  });
+
+  it('tells each client its maxPayload in the handshake, the default and a configured one', async () => {
+    for (const [options, expected] of [
+      [{}, String(1024 * 1024)],
+      [{ maxPayload: 4096 }, '4096'],
+    ] as const) {
+      const server = await serve(options);
+      const ws = new WebSocket(server.url);
+      clients.push(ws);
+      const response = await new Promise<IncomingMessage>((resolve, reject) => {
+        ws.once('upgrade', resolve);
+        ws.once('error', reject);
+      });
+      expect(response.headers[MAX_PAYLOAD_HEADER]).toBe(expected);
+    }
   });
 
   it('closes with 1007 on invalid UTF-8 in a text message', async () => {

@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { MAX_PAYLOAD_HEADER } from '@nemesisdb/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AccessPolicy } from './access.js';
 import { CloseCode, Connection } from './connection.js';
@@ -40,6 +41,11 @@ export async function startServer(options: ServerOptions): Promise<NemesisServer
     perMessageDeflate: false, // upstream never negotiates it, and it would cost CPU per message
     clientTracking: false,
   });
+  // The largest message this server reads, told to every client in the handshake: a client that
+  // knows it refuses a larger request itself, instead of sending it and losing the connection
+  // (close 1009) with every other request in flight on it.
+  const maxPayloadHeader = `${MAX_PAYLOAD_HEADER}: ${settings.maxPayload}`;
+  wss.on('headers', (headers: string[]) => headers.push(maxPayloadHeader));
   const access = new AccessPolicy(settings.authTokens, settings.allowedOrigins);
   const onRequest = httpRoutes({
     engine,

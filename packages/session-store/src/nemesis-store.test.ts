@@ -432,6 +432,19 @@ describe('NemesisStore', () => {
     }
   });
 
+  it('a session larger than the server reads fails its own write, not the calls of other sessions', async () => {
+    const small = await startNemesis(['--max-payload', '4096']);
+    const store = new NemesisStore({ url: small.url });
+    stores.push(store);
+    await store.set('other', web({ n: 1 }));
+    const [big, other] = await Promise.allSettled([store.set('big', web({ blob: 'x'.repeat(8192) })), store.get('other')]);
+    expect(big).toMatchObject({ status: 'rejected', reason: { name: 'RangeError' } });
+    expect(other).toMatchObject({ status: 'fulfilled', value: { n: 1 } });
+    expect(store.client?.status).toBe('open');
+    await store.close();
+    await small.stop();
+  });
+
   it('refuses options with neither or both of url and client', () => {
     expect(() => new NemesisStore({})).toThrow(TypeError);
     expect(() => new NemesisStore({ url: 'ws://x', client: db })).toThrow(TypeError);
