@@ -16,23 +16,34 @@ export interface LinkHandlers {
 
 /**
  * Opens a connection to `url`, failing with a ConnectionError (`failure: 'connect'`) when it does
- * not open within `connectTimeoutMs` or the WebSocket refuses the URL.
+ * not open within `connectTimeoutMs` or the WebSocket refuses the URL, and at once (`failure:
+ * 'closed'`) when `signal` aborts — the client was closed meanwhile.
  */
 export async function openLink(
   url: string,
   connectTimeoutMs: number,
   wireFactory: (url: string) => Promise<WireFactory>,
   on: LinkHandlers,
+  signal?: AbortSignal,
 ): Promise<Link> {
   const factory = await wireFactory(url);
+  const closed = () => new ConnectionError(`the client was closed while connecting to ${url}`, { url, failure: 'closed' });
+  if (signal?.aborted) throw closed();
   return new Promise<Link>((resolve, reject) => {
     let opened = false;
     let failed = false;
     let lastError: unknown;
+    const onAbort = () => {
+      fail(closed());
+      // Unset only if the WebSocket constructor threw, and then the attempt has failed already.
+      (link as Link | undefined)?.wire.terminate();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     const fail = (error: ConnectionError) => {
       if (opened || failed) return;
       failed = true;
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       reject(error);
     };
     const handlers: WireHandlers = {
@@ -40,6 +51,7 @@ export async function openLink(
         if (failed) return;
         opened = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         resolve(link);
       },
       message: (text) => on.message(link, text),

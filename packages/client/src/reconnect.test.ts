@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sleep, startApp, stopAllApps } from './app-server.test-util.js';
 import { NemesisClient } from './client.js';
@@ -117,6 +119,28 @@ describe('losing the connection', () => {
     await db.close();
     await expect(queued).rejects.toMatchObject({ name: 'ConnectionError', failure: 'closed', sent: false });
     expect(db.status).toBe('closed');
+  });
+
+  it('close() while the first connection is still opening ends the attempt at once: connect() and queued calls reject', async () => {
+    const silent = createServer(() => {}); // accepts the TCP connection, never answers the handshake
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const db = new NemesisClient(`ws://127.0.0.1:${port}`, { connectTimeoutMs: 120_000 });
+      const connecting = db.connect().catch((error: unknown) => error);
+      const queued = db.kv.count().catch((error: unknown) => error);
+      await sleep(100);
+      expect(db.status).toBe('connecting');
+      await db.close();
+      // Generous against the 120 s the attempt would otherwise take to time out.
+      const outcome = await Promise.race([connecting, sleep(20_000).then(() => 'still connecting')]);
+      expect(outcome).toMatchObject({ name: 'ConnectionError', failure: 'closed' });
+      expect(await queued).toMatchObject({ name: 'ConnectionError', sent: false });
+      expect(db.status).toBe('closed');
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
   });
 
   it('rejects calls at once while disconnected when queueWhileDisconnected is off', async () => {

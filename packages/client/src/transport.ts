@@ -72,6 +72,8 @@ export class Transport {
   /** `close({ force: true })` was called: replies still due are not awaited. */
   private forced = false;
   private readonly watches = new AbortWatches();
+  /** Aborted by close(): a connection still opening is dropped at once, not awaited until it times out. */
+  private readonly closingSignal = new AbortController();
 
   constructor(
     private readonly settings: TransportSettings,
@@ -167,14 +169,20 @@ export class Transport {
   // ------------------------------------------------------------------------ connection
 
   private open(): Promise<Link> {
-    return openLink(this.settings.url, this.settings.connectTimeoutMs, this.settings.wireFactory, {
-      message: (link, text) => {
-        if (this.link === link) this.onReply(text);
+    return openLink(
+      this.settings.url,
+      this.settings.connectTimeoutMs,
+      this.settings.wireFactory,
+      {
+        message: (link, text) => {
+          if (this.link === link) this.onReply(text);
+        },
+        lost: (link, code, reason, cause) => {
+          if (this.link === link) this.linkLost(code, reason, cause);
+        },
       },
-      lost: (link, code, reason, cause) => {
-        if (this.link === link) this.linkLost(code, reason, cause);
-      },
-    });
+      this.closingSignal.signal,
+    );
   }
 
   /** Makes an opened link the connection and writes what waited for it. */
@@ -287,6 +295,7 @@ export class Transport {
   private async shutdown(): Promise<void> {
     this.state = 'closing';
     this.wake?.();
+    this.closingSignal.abort();
     this.rejectAll(this.queued, this.closedError(false), false);
     const link = this.link;
     if (link !== undefined) {

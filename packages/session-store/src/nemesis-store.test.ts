@@ -1,7 +1,9 @@
 // NemesisStore's own API against the real nemesisdb app: callbacks and promises, TTLs, the
 // prefix-wide calls, exact values, and what happens when a session changes behind its back.
 import { ConnectionError, NemesisClient } from '@nemesisdb/client';
-import { freePort, startApp } from '@nemesisdb/test-utils';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { freePort, startApp, until } from '@nemesisdb/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NemesisStore, type StoredSession } from './nemesis-store.js';
 import { sleep, startNemesis, stopAll, type Child } from './testing/processes.test-util.js';
@@ -147,11 +149,18 @@ describe('NemesisStore', () => {
     expect(await info('nocookie')).toMatchObject({ expiry: { durationSeconds: 86_400 } });
 
     const wrong = newStore({ ttl: (() => 'soon') as never });
-    await expect(wrong.set('w', web())).rejects.toThrow(/ttl function must give seconds/);
+    await expect(wrong.set('w', web())).rejects.toThrow(/ttl function must give seconds or undefined, not "soon"/);
     await expect(wrong.touch('w', web())).rejects.toThrow(/ttl function must give seconds/);
     expect(await db.sessions.openShared(`${wrong.prefix}w`)).toBeNull();
+    const endless = newStore({ ttl: () => Infinity });
+    await expect(endless.set('e', web())).rejects.toThrow(/not Infinity/);
+    const later = newStore({ ttl: (async () => 60) as never });
+    await expect(later.set('l', web())).rejects.toThrow(/must not be async/);
     expect(() => newStore({ ttl: Number.NaN })).toThrow(/ttl must be seconds/);
-    expect(() => newStore({ ttl: '60' as never })).toThrow(TypeError);
+    expect(() => newStore({ ttl: Infinity })).toThrow(/not Infinity/);
+    expect(() => newStore({ ttl: 2 ** 53 })).toThrow(TypeError);
+    expect(() => newStore({ ttl: '60' as never })).toThrow(/not "60"/);
+    expect(() => newStore({ ttl: 60n as never })).toThrow(/not 60n/);
   });
 
   it('touch extends the session; without touches it expires ttl after the last set', async () => {
@@ -441,8 +450,55 @@ describe('NemesisStore', () => {
     expect(big).toMatchObject({ status: 'rejected', reason: { name: 'RangeError' } });
     expect(other).toMatchObject({ status: 'fulfilled', value: { n: 1 } });
     expect(store.client?.status).toBe('open');
+    // Its first write: nothing of it is left behind, neither the session made for it nor its index entry.
+    expect(await store.ids()).toEqual(['other']);
+    const seen = await NemesisClient.connect(small.url);
+    expect(await seen.sessions.openShared('sess:big')).toBeNull();
+    await seen.close();
+    // A later write too large fails alone and leaves the session as it was.
+    await expect(store.set('other', web({ blob: 'x'.repeat(8192) }))).rejects.toBeInstanceOf(RangeError);
+    expect(await store.get('other')).toMatchObject({ n: 1 });
     await store.close();
     await small.stop();
+  });
+
+  it('close() does not wait for a start stuck on a server that never answers the handshake', async () => {
+    const silent = createServer(() => {}); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = silent.address() as AddressInfo;
+      const store = new NemesisStore({ url: `ws://127.0.0.1:${port}`, clientOptions: { connectTimeoutMs: 120_000 } });
+      const ready = store.ready().catch((error: unknown) => error);
+      await sleep(100);
+      // Generous against the 120 s the attempt would otherwise hold it for.
+      await expect(Promise.race([store.close().then(() => 'closed'), sleep(20_000).then(() => 'still waiting')])).resolves.toBe('closed');
+      expect(await ready).toBeInstanceOf(ConnectionError);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+
+  it('opens a new client once the one it opened gave up reconnecting (reconnect off), and keeps working', async () => {
+    const port = await freePort();
+    let app = await startApp({ console: false, port });
+    const store = new NemesisStore({ url: app.url, prefix: 'gave-up:', clientOptions: { reconnect: false } });
+    stores.push(store);
+    try {
+      await store.set('s', web({ n: 1 }));
+      const first = store.client!;
+      await app.stop();
+      await until(() => first.status === 'closed', { what: 'the client to give up' });
+      await expect(store.get('s')).rejects.toThrow(/gave up reconnecting/);
+      app = await startApp({ console: false, port }); // a fresh in-memory server: the old session is gone
+      await sleep(1_000);
+      await store.set('s', web({ n: 2 }));
+      expect(await store.get('s')).toMatchObject({ n: 2 });
+      expect(store.client).not.toBe(first);
+    } finally {
+      await store.close();
+      await app.stop();
+    }
   });
 
   it('refuses options with neither or both of url and client', () => {

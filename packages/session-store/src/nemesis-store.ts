@@ -186,9 +186,12 @@ export class NemesisStore extends storeBase() {
   }
 
   private async start(options: NemesisStoreOptions): Promise<NemesisClient> {
-    const client = options.client ?? (await NemesisClient.connect(options.url!, options.clientOptions));
+    // Made before it connects, so that close() can stop an attempt under way (an unresponsive
+    // host holds one for connectTimeoutMs).
+    const client = options.client ?? new NemesisClient(options.url!, options.clientOptions);
     this.clientValue = client;
     try {
+      if (this.ownsClient) await client.connect();
       // The two extensions it uses, on what nobody has: SH_OPEN of a name nobody uses (102) and
       // SH_SET_EXPIRY of token 0, which no session has (100); a server without them answers 10.
       await Promise.all([
@@ -210,14 +213,28 @@ export class NemesisStore extends storeBase() {
       }
       throw error;
     }
+    if (this.ownsClient) client.on('close', () => this.clientClosed(client));
     return client;
   }
 
-  /** Closes the client the store opened (not one it was given). */
+  /**
+   * The client this store opened closed by itself: it gave up reconnecting (`reconnect` off, or
+   * its `maxAttempts` spent). Treated as a failed start, so that a call a second or more later
+   * opens a new one; the sessions cached on the old one are dropped (their tokens still hold).
+   */
+  private clientClosed(client: NemesisClient): void {
+    if (this.closed || this.clientValue !== client) return;
+    this.cache.clear();
+    const gone = new Error(`NemesisStore: the connection to ${client.url} was lost and the client gave up reconnecting`);
+    this.started = Promise.reject(gone);
+    this.started.catch(() => {});
+    this.failedAt = performance.now();
+  }
+
+  /** Closes the client the store opened (not one it was given), also while it is still connecting. */
   async close(): Promise<void> {
     this.closed = true;
-    const client = await this.started.catch(() => undefined);
-    if (client !== undefined && this.ownsClient) await client.close();
+    if (this.ownsClient) await this.clientValue?.close();
   }
 
   // ------------------------------------------------------------------------- the Store API
@@ -444,7 +461,21 @@ export class NemesisStore extends storeBase() {
       if (created === undefined) continue; // another request created it meanwhile: use that one
       // The index entry and the data in one round trip (the client pipelines them).
       const client = await this.connected();
-      await Promise.all([created.session.set({ [SESSION_KEY]: value } as KeyValues), this.index.add(client, sid, created.session.token)]);
+      const stored = created.session.set({ [SESSION_KEY]: value } as KeyValues);
+      const indexed = this.index.add(client, sid, created.session.token);
+      try {
+        await stored;
+      } catch (error) {
+        // Refused before it was sent (larger than the server reads: RangeError; not JSON: TypeError):
+        // the session just made for it would stay behind empty, counted by ids() and length().
+        if (error instanceof RangeError || error instanceof TypeError) {
+          if (this.cache.get(sid) === created) this.cache.delete(sid);
+          await Promise.allSettled([indexed, created.session.end()]);
+          await this.index.remove(client, sid).catch(() => {});
+        }
+        throw error;
+      }
+      await indexed;
       return;
     }
     throw new Error(`NemesisStore: the session ${JSON.stringify(sid)} kept changing while it was written`);

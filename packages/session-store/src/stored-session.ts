@@ -28,9 +28,7 @@ export function sessionTtl(session: StoredSession, option: TtlOption | undefined
   if (typeof option === 'function') {
     const seconds = option(session);
     if (seconds !== undefined) {
-      if (typeof seconds !== 'number' || Number.isNaN(seconds)) {
-        throw new TypeError(`NemesisStore's ttl function must give seconds (a number) or undefined, not ${String(seconds)}`);
-      }
+      if (!isSeconds(seconds)) throw new TypeError(`NemesisStore's ttl function must give seconds or undefined, not ${shown(seconds)}`);
       return Math.ceil(seconds);
     }
   }
@@ -42,10 +40,25 @@ export function sessionTtl(session: StoredSession, option: TtlOption | undefined
 
 /** The `ttl` option as given, once known to be usable: a number (not NaN) or a function. */
 export function checkTtlOption(option: unknown): TtlOption | undefined {
-  if (option === undefined || typeof option === 'function' || (typeof option === 'number' && !Number.isNaN(option))) {
-    return option as TtlOption | undefined;
-  }
-  throw new TypeError(`NemesisStore's ttl must be seconds (a number) or a function giving them, not ${String(option)}`);
+  if (option === undefined || typeof option === 'function' || isSeconds(option)) return option as TtlOption | undefined;
+  throw new TypeError(`NemesisStore's ttl must be seconds or a function giving them, not ${shown(option)}`);
+}
+
+/**
+ * Seconds a NemesisDB session can last: a finite number below 2^53 (≤ 0 destroys). Not Infinity:
+ * for sessions that never expire, `disableTTL`.
+ */
+function isSeconds(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER;
+}
+
+/** A value as an error message shows it, its type plain: "60" (a string), 60n, NaN. */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  if (value instanceof Promise) return 'a Promise (the ttl function must not be async)';
+  return String(value);
 }
 
 /** Whether the session's cookie is past its expiry (a server clock ahead, an absolute expiry). */
