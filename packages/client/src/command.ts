@@ -62,6 +62,9 @@ export function interpret<C extends CommandName>(command: C, reply: Reply): Succ
   return parsed.data as SuccessBody<C>;
 }
 
+/** A command name as the protocol spells them (`SH_GET`): written as it is, inside quotes. */
+const PLAIN_NAME = /^[A-Z_]+$/;
+
 /** Sends commands over a transport and interprets their replies; what Sessions, KeyValues and the client share. */
 export class CommandRunner {
   /** @internal */
@@ -78,7 +81,11 @@ export class CommandRunner {
     // 0.7 KB after.
     let text: string;
     try {
-      text = encode({ [command]: body });
+      // The envelope written around the body's text: an object with a computed member name, made
+      // only to be written, cost ~300 ns a request more (a runtime call to define the member,
+      // and one more level for the writer). A name that needs escaping (from an untyped caller)
+      // is written by the codec.
+      text = PLAIN_NAME.test(command) ? '{"' + command + '":' + encode(body) + '}' : encode({ [command]: body });
     } catch (error) {
       return Promise.reject(error as Error);
     }
