@@ -501,6 +501,20 @@ describe('NemesisStore', () => {
     }
   });
 
+  it('keeps the tokens of at most cacheSize sessions; the others are found again by name', async () => {
+    const store = newStore({ cacheSize: 3 });
+    const sids = Array.from({ length: 10 }, (_, i) => `c${i}`);
+    for (const sid of sids) await store.set(sid, web({ sid }));
+    // Every session still reads and writes, the ones dropped from the cache too.
+    for (const sid of sids) expect(await store.get(sid)).toMatchObject({ sid });
+    for (const sid of sids) await store.set(sid, web({ sid, again: true }));
+    for (const sid of sids) expect(await store.get(sid)).toMatchObject({ sid, again: true });
+    // The bound itself (internal: what keeps a long-running web app's memory flat).
+    expect((store as unknown as { cache: { size: number } }).cache.size).toBeLessThanOrEqual(3);
+    expect(() => newStore({ cacheSize: 0 })).toThrow(RangeError);
+    expect(() => newStore({ cacheSize: 1.5 })).toThrow(RangeError);
+  });
+
   it('refuses options with neither or both of url and client', () => {
     expect(() => new NemesisStore({})).toThrow(TypeError);
     expect(() => new NemesisStore({ url: 'ws://x', client: db })).toThrow(TypeError);

@@ -20,6 +20,7 @@ import {
   type KeyValues,
   type Session,
 } from '@nemesisdb/client';
+import { LRUCache } from 'lru-cache';
 import { SessionIndex } from './session-index.js';
 import { storeBase } from './store-base.js';
 import { checkTtlOption, cookieExpired, plain, sessionTtl, type StoredSession, type TtlOption } from './stored-session.js';
@@ -51,6 +52,21 @@ export interface NemesisStoreOptions {
   disableTTL?: boolean;
   /** KV keys of the store's index (for all/ids/length/clear) start with this, then `prefix`. Default `"nemesis-session-store:"`. */
   indexPrefix?: string;
+  /**
+   * How many sessions' tokens the store keeps, the least recently used dropped first. A session
+   * whose token is kept costs one round trip per call; another is found by name first (SH_OPEN).
+   * Default 100,000 (~35 MB at most).
+   */
+  cacheSize?: number;
+}
+
+const DEFAULT_CACHE_SIZE = 100_000;
+
+function checkCacheSize(size: number | undefined): number {
+  if (size === undefined) return DEFAULT_CACHE_SIZE;
+  if (!Number.isSafeInteger(size) || size < 1)
+    throw new RangeError(`NemesisStore's cacheSize must be a whole number ≥ 1, not ${String(size)}`);
+  return size;
 }
 
 const DEFAULT_PREFIX = 'sess:';
@@ -128,8 +144,12 @@ export class NemesisStore extends storeBase() {
   /** When the last start failed to reach the server (ms, performance.now()), so a call may try again; undefined otherwise. */
   private failedAt: number | undefined;
   private closed = false;
-  /** sid → its NemesisDB session: one round trip per call while it works. */
-  private readonly cache = new Map<string, Cached>();
+  /**
+   * sid → its NemesisDB session: one round trip per call while it works. Bounded (`cacheSize`,
+   * least recently used out first): a web app sees sessions come and go for as long as it runs,
+   * and most are never seen again. A sid no longer here is found again by name (one SH_OPEN).
+   */
+  private readonly cache: LRUCache<string, Cached>;
   /**
    * sid → the write under way that first has to find its NemesisDB session by name or create it
    * (several round trips), settled when it is done. Calls on that sid wait for it, so that they
@@ -149,6 +169,7 @@ export class NemesisStore extends storeBase() {
     this.disableTTL = options.disableTTL ?? false;
     this.ownsClient = options.client === undefined;
     this.options = options;
+    this.cache = new LRUCache({ max: checkCacheSize(options.cacheSize) });
     this.started = this.attempt();
   }
 
@@ -320,7 +341,7 @@ export class NemesisStore extends storeBase() {
       (values) => this.stored(sid, values),
       (error: unknown) => {
         if (!isGone(error)) throw error;
-        if (this.cache.get(sid) === cached) this.cache.delete(sid);
+        if (this.cache.peek(sid) === cached) this.cache.delete(sid);
         return this.readSlowly(sid); // ended or expired behind our back: ask by name
       },
     );
@@ -396,7 +417,7 @@ export class NemesisStore extends storeBase() {
   private setCached(sid: string, cached: Cached, value: unknown, ttl: number): Promise<void> {
     return this.put(cached, value, ttl).catch((error: unknown) => {
       // Whatever failed, the session's lifetime is no longer known here.
-      if (this.cache.get(sid) === cached) this.cache.delete(sid);
+      if (this.cache.peek(sid) === cached) this.cache.delete(sid);
       if (!isGone(error)) throw error;
       return this.writeValue(sid, plain(value), ttl);
     });
@@ -452,7 +473,7 @@ export class NemesisStore extends storeBase() {
           await this.put(found, value, ttl);
           return;
         } catch (error) {
-          if (this.cache.get(sid) === found) this.cache.delete(sid);
+          if (this.cache.peek(sid) === found) this.cache.delete(sid);
           if (!isGone(error)) throw error;
           continue;
         }
@@ -469,7 +490,7 @@ export class NemesisStore extends storeBase() {
         // Refused before it was sent (larger than the server reads: RangeError; not JSON: TypeError):
         // the session just made for it would stay behind empty, counted by ids() and length().
         if (error instanceof RangeError || error instanceof TypeError) {
-          if (this.cache.get(sid) === created) this.cache.delete(sid);
+          if (this.cache.peek(sid) === created) this.cache.delete(sid);
           await Promise.allSettled([indexed, created.session.end()]);
           await this.index.remove(client, sid).catch(() => {});
         }
@@ -546,7 +567,7 @@ export class NemesisStore extends storeBase() {
         await found.session.setExpiry(this.lifetime(ttl)); // another lifetime, from now
       }
     } catch (error) {
-      if (this.cache.get(sid) === found) this.cache.delete(sid);
+      if (this.cache.peek(sid) === found) this.cache.delete(sid);
       if (!isGone(error)) throw error; // gone meanwhile: nothing to renew
     }
   }
