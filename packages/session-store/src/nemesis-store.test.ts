@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { freePort, startApp, until } from '@nemesisdb/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NemesisStore, type StoredSession } from './nemesis-store.js';
+import { SWEEP_AFTER } from './session-index.js';
 import { sleep, startNemesis, stopAll, type Child } from './testing/processes.test-util.js';
 
 let server: Child;
@@ -28,6 +29,11 @@ function newStore(options: Partial<ConstructorParameters<typeof NemesisStore>[0]
   const store = new NemesisStore({ url: server.url, prefix: `t${counter++}-${Date.now()}:`, ...options });
   stores.push(store);
   return store;
+}
+
+/** `each(i)` for i < count, 64 at a time. */
+async function eachOf(count: number, each: (i: number) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < count; i += 64) await Promise.all(Array.from({ length: Math.min(64, count - i) }, (_, j) => each(i + j)));
 }
 
 const web = (extra: Record<string, unknown> = {}, maxAgeMs = 3_600_000): StoredSession => ({
@@ -363,6 +369,36 @@ describe('NemesisStore', () => {
     expect(await store.length()).toBe(0);
     expect(await store.get('s1')).toBeNull();
     expect(await other.length()).toBe(1);
+  });
+
+  it('a sid made anew after its session expired is listed once, and reading the index drops only the stale entry', async () => {
+    const store = newStore();
+    await store.set('x', web({ n: 1 }, 1_000));
+    await sleep(1_300); // expired
+    await store.set('x', web({ n: 2 })); // a new session of that name, a new token
+    const indexed = async () => (await db.kv.keys()).filter((key) => key.startsWith(`nemesis-session-store:${store.prefix}`));
+    expect(await store.ids()).toEqual(['x']);
+    expect(await indexed()).toHaveLength(1);
+    expect(await store.length()).toBe(1);
+    expect(await store.get('x')).toMatchObject({ n: 2 });
+    await store.destroy('x');
+    expect(await indexed()).toHaveLength(0);
+  });
+
+  it('drops the index entries of expired sessions in the background, though nothing reads the index', async () => {
+    const store = newStore();
+    const indexed = async () => (await db.kv.keys()).filter((key) => key.startsWith(`nemesis-session-store:${store.prefix}`)).length;
+    await eachOf(300, (i) => store.set(`short${i}`, web({ i }, 1_000)));
+    await sleep(1_300); // all 300 expired; their entries stay until a sweep
+    expect(await indexed()).toBe(300);
+    // The sweep starts once as many entries were added as the index held live (at least SWEEP_AFTER).
+    await eachOf(SWEEP_AFTER - 300, (i) => store.set(`long${i}`, web({ i })));
+    const deadline = Date.now() + 15_000;
+    while ((await indexed()) !== SWEEP_AFTER - 300) {
+      if (Date.now() > deadline) throw new Error(`the stale entries were not swept: ${await indexed()} entries`);
+      await sleep(20);
+    }
+    expect(await store.length()).toBe(SWEEP_AFTER - 300);
   });
 
   it('keeps a member named __proto__ (as JSON.parse makes it), on the first write and on later ones', async () => {

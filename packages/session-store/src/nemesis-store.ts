@@ -492,7 +492,7 @@ export class NemesisStore extends storeBase() {
         if (error instanceof RangeError || error instanceof TypeError) {
           if (this.cache.peek(sid) === created) this.cache.delete(sid);
           await Promise.allSettled([indexed, created.session.end()]);
-          await this.index.remove(client, sid).catch(() => {});
+          await this.index.remove(client, sid, [created.session.token]).catch(() => {});
         }
         throw error;
       }
@@ -530,8 +530,11 @@ export class NemesisStore extends storeBase() {
     const client = await this.connected();
     const cached = this.cache.get(sid);
     this.cache.delete(sid);
+    // The index entry of each session ended, in the same round trip as its SH_END.
+    const unindexed: Promise<void>[] = [];
     const end = async () => {
       if (cached !== undefined) {
+        unindexed.push(this.index.remove(client, sid, [cached.session.token]));
         try {
           await cached.session.end();
           return;
@@ -540,11 +543,19 @@ export class NemesisStore extends storeBase() {
         }
       }
       const session = await client.sessions.openShared(this.name(sid));
-      await session?.end().catch((error: unknown) => {
+      if (session === null) return;
+      unindexed.push(this.index.remove(client, sid, [session.token]));
+      await session.end().catch((error: unknown) => {
         if (!isGone(error)) throw error;
       });
     };
-    await Promise.all([end(), this.index.remove(client, sid)]);
+    try {
+      await end();
+    } catch (error) {
+      await Promise.allSettled(unindexed);
+      throw error;
+    }
+    await Promise.all(unindexed);
   }
 
   /**
