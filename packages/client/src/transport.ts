@@ -73,7 +73,7 @@ export class Transport {
   private forced = false;
   private readonly watches = new AbortWatches();
   /** Aborted by close(): a connection still opening is dropped at once, not awaited until it times out. */
-  private readonly closingSignal = new AbortController();
+  private readonly closeController = new AbortController();
 
   constructor(
     private readonly settings: TransportSettings,
@@ -181,7 +181,7 @@ export class Transport {
           if (this.link === link) this.linkLost(code, reason, cause);
         },
       },
-      this.closingSignal.signal,
+      this.closeController.signal,
     );
   }
 
@@ -295,7 +295,7 @@ export class Transport {
   private async shutdown(): Promise<void> {
     this.state = 'closing';
     this.wake?.();
-    this.closingSignal.abort();
+    this.closeController.abort();
     this.rejectAll(this.queued, this.closedError(false), false);
     const link = this.link;
     if (link !== undefined) {

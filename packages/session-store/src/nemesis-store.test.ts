@@ -401,6 +401,68 @@ describe('NemesisStore', () => {
     expect(await store.length()).toBe(SWEEP_AFTER - 300);
   });
 
+  it('drops stale index entries in messages the server takes, however many there are', async () => {
+    const small = await startNemesis(['--max-payload', '32768']);
+    const store = new NemesisStore({ url: small.url, prefix: 'many:' });
+    stores.push(store);
+    try {
+      // 35–55 bytes a key: 1,000 of them are more than one 32 KiB message.
+      await eachOf(1_000, (i) => store.set(`s${i}`, web({ i }, 1_000)));
+      await sleep(1_300);
+      expect(await store.length()).toBe(0);
+      const seen = await NemesisClient.connect(small.url);
+      expect((await seen.kv.keys()).filter((key) => key.includes('many:'))).toEqual([]);
+      await seen.close();
+    } finally {
+      await store.close();
+      await small.stop();
+    }
+  });
+
+  it('a connection lost during first writes fails them, with nothing left unhandled', async () => {
+    const lost = await startNemesis();
+    const store = new NemesisStore({ url: lost.url, prefix: 'lost:' });
+    stores.push(store);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await store.ready();
+      const writes = Promise.allSettled(Array.from({ length: 300 }, (_, i) => store.set(`w${i}`, web({ i }))));
+      await sleep(20);
+      await lost.stop();
+      const outcomes = await writes;
+      expect(outcomes.some((outcome) => outcome.status === 'rejected')).toBe(true);
+      await sleep(100); // an unhandled rejection is reported a turn after it happens
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await store.close();
+    }
+  });
+
+  it('an older write whose session went away never lands after a newer write or destroy of that sid', async () => {
+    const store = newStore();
+    // Drops the sid from the store's cache, as a full cache does for its least recently used (internal).
+    const evict = (sid: string) => (store as unknown as { cache: { delete(sid: string): void } }).cache.delete(sid);
+    const endBehindItsBack = async (sid: string) => (await db.sessions.openShared(`${store.prefix}${sid}`))!.end();
+
+    await store.set('a', web({ v: 0 }));
+    await endBehindItsBack('a');
+    const older = store.set('a', web({ v: 1 })); // through its cached token, which is gone
+    evict('a');
+    const newer = store.set('a', web({ v: 2 })); // not cached: by name, the slow way
+    await Promise.all([older, newer]);
+    expect(await store.get('a')).toMatchObject({ v: 2 });
+
+    // A destroy made right after, not awaited in between: the session stays destroyed.
+    await store.set('b', web({ v: 0 }));
+    await endBehindItsBack('b');
+    await Promise.all([store.set('b', web({ v: 1 })), store.destroy('b')]);
+    expect(await store.get('b')).toBeNull();
+    expect(await db.sessions.openShared(`${store.prefix}b`)).toBeNull();
+  });
+
   it('keeps a member named __proto__ (as JSON.parse makes it), on the first write and on later ones', async () => {
     const store = newStore();
     const session = JSON.parse('{"cookie":{"originalMaxAge":60000},"__proto__":{"admin":true},"deep":{"__proto__":[1]}}') as StoredSession;
@@ -549,6 +611,7 @@ describe('NemesisStore', () => {
     expect((store as unknown as { cache: { size: number } }).cache.size).toBeLessThanOrEqual(3);
     expect(() => newStore({ cacheSize: 0 })).toThrow(RangeError);
     expect(() => newStore({ cacheSize: 1.5 })).toThrow(RangeError);
+    expect(() => newStore({ cacheSize: 1e9 })).toThrow(RangeError); // lru-cache would reserve its slots up front
   });
 
   it('refuses options with neither or both of url and client', () => {

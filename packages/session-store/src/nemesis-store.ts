@@ -55,17 +55,22 @@ export interface NemesisStoreOptions {
   /**
    * How many sessions' tokens the store keeps, the least recently used dropped first. A session
    * whose token is kept costs one round trip per call; another is found by name first (SH_OPEN).
-   * Default 100,000 (~35 MB at most).
+   * Default 100,000: ~3 MB reserved up front, and ~250–350 bytes more per session cached. At
+   * most 10 million.
    */
   cacheSize?: number;
 }
 
 const DEFAULT_CACHE_SIZE = 100_000;
 
+/** lru-cache reserves ~28 bytes a slot up front: 10 million is ~280 MB before anything is cached. */
+const MAX_CACHE_SIZE = 10_000_000;
+
 function checkCacheSize(size: number | undefined): number {
   if (size === undefined) return DEFAULT_CACHE_SIZE;
-  if (!Number.isSafeInteger(size) || size < 1)
-    throw new RangeError(`NemesisStore's cacheSize must be a whole number ≥ 1, not ${String(size)}`);
+  if (!Number.isSafeInteger(size) || size < 1 || size > MAX_CACHE_SIZE) {
+    throw new RangeError(`NemesisStore's cacheSize must be a whole number from 1 to ${MAX_CACHE_SIZE}, not ${String(size)}`);
+  }
   return size;
 }
 
@@ -419,6 +424,11 @@ export class NemesisStore extends storeBase() {
       // Whatever failed, the session's lifetime is no longer known here.
       if (this.cache.peek(sid) === cached) this.cache.delete(sid);
       if (!isGone(error)) throw error;
+      // This write took the cached way, so no call on the sid was in `making` when it began. One
+      // there now is a later write or destroy that took the slow way meanwhile (the sid dropped
+      // from the cache, or its session gone): it has the last word, and this older write, sent
+      // again now, would land after it (and bring back a destroyed session).
+      if (this.making.has(sid)) return;
       return this.writeValue(sid, plain(value), ttl);
     });
   }
@@ -482,21 +492,21 @@ export class NemesisStore extends storeBase() {
       if (created === undefined) continue; // another request created it meanwhile: use that one
       // The index entry and the data in one round trip (the client pipelines them).
       const client = await this.connected();
-      const stored = created.session.set({ [SESSION_KEY]: value } as KeyValues);
-      const indexed = this.index.add(client, sid, created.session.token);
-      try {
-        await stored;
-      } catch (error) {
+      const [stored, indexed] = await Promise.allSettled([
+        created.session.set({ [SESSION_KEY]: value } as KeyValues),
+        this.index.add(client, sid, created.session.token),
+      ]);
+      if (stored.status === 'rejected') {
+        const error = stored.reason as unknown;
         // Refused before it was sent (larger than the server reads: RangeError; not JSON: TypeError):
         // the session just made for it would stay behind empty, counted by ids() and length().
         if (error instanceof RangeError || error instanceof TypeError) {
           if (this.cache.peek(sid) === created) this.cache.delete(sid);
-          await Promise.allSettled([indexed, created.session.end()]);
-          await this.index.remove(client, sid, [created.session.token]).catch(() => {});
+          await Promise.allSettled([created.session.end(), this.index.remove(client, sid, [created.session.token])]);
         }
         throw error;
       }
-      await indexed;
+      if (indexed.status === 'rejected') throw indexed.reason;
       return;
     }
     throw new Error(`NemesisStore: the session ${JSON.stringify(sid)} kept changing while it was written`);
