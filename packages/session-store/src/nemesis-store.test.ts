@@ -428,16 +428,28 @@ describe('NemesisStore', () => {
     process.on('unhandledRejection', onUnhandled);
     try {
       await store.ready();
-      const writes = Promise.allSettled(Array.from({ length: 300 }, (_, i) => store.set(`w${i}`, web({ i }))));
-      await sleep(20);
-      await lost.stop();
-      const outcomes = await writes;
+      // First writes keep starting until the server dies, so some are at every step then (making
+      // the session, writing it and its index entry).
+      const writes: Promise<void>[] = [];
+      let killed = false;
+      const starting = (async () => {
+        for (let i = 0; !killed; i++) {
+          writes.push(store.set(`w${i}`, web({ i })));
+          if (i % 20 === 19) await sleep(1);
+        }
+      })();
+      await sleep(100);
+      lost.process.kill('SIGKILL');
+      killed = true;
+      await starting;
+      const outcomes = await Promise.allSettled(writes);
       expect(outcomes.some((outcome) => outcome.status === 'rejected')).toBe(true);
       await sleep(100); // an unhandled rejection is reported a turn after it happens
       expect(unhandled).toEqual([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);
       await store.close();
+      await lost.stop();
     }
   });
 
@@ -609,6 +621,12 @@ describe('NemesisStore', () => {
     for (const sid of sids) expect(await store.get(sid)).toMatchObject({ sid, again: true });
     // The bound itself (internal: what keeps a long-running web app's memory flat).
     expect((store as unknown as { cache: { size: number } }).cache.size).toBeLessThanOrEqual(3);
+    // all() reads every session without pushing the active ones out of the cache.
+    const cache = (store as unknown as { cache: { has(sid: string): boolean } }).cache;
+    await store.get('c8');
+    await store.get('c9');
+    expect(Object.keys(await store.all()).sort()).toEqual([...sids].sort());
+    expect(cache.has('c8') && cache.has('c9')).toBe(true);
     expect(() => newStore({ cacheSize: 0 })).toThrow(RangeError);
     expect(() => newStore({ cacheSize: 1.5 })).toThrow(RangeError);
     expect(() => newStore({ cacheSize: 1e9 })).toThrow(RangeError); // lru-cache would reserve its slots up front

@@ -600,12 +600,29 @@ export class NemesisStore extends storeBase() {
 
   private async readAll(): Promise<Record<string, StoredSession>> {
     const all: Record<string, StoredSession> = {};
-    await eachInTurns(await this.liveIndex(), async ([sid]) => {
-      const session = await this.read(sid);
+    const client = await this.connected();
+    await eachInTurns(await this.liveIndex(), async ([sid, token]) => {
+      const session = await this.readIndexed(client, sid, token);
       // An own property whatever the sid: `all.__proto__ = …` would set the object's prototype.
       if (session !== null) Object.defineProperty(all, sid, { value: session, enumerable: true, writable: true, configurable: true });
     });
     return all;
+  }
+
+  /**
+   * A session `all` lists, read by the token its index entry holds: no SH_OPEN, and not cached, so
+   * that listing many sessions does not push the active ones out of the cache. One with a call
+   * under way or cached is read the usual way (after that call; on its cached token), and so is
+   * one whose token stopped working (made anew meanwhile).
+   */
+  private async readIndexed(client: NemesisClient, sid: string, token: string): Promise<StoredSession | null> {
+    if (this.making.has(sid) || this.cache.has(sid)) return this.read(sid);
+    try {
+      return await this.stored(sid, await client.sessions.open(token).get(SESSION_KEYS));
+    } catch (error) {
+      if (!isGone(error)) throw error;
+      return this.read(sid);
+    }
   }
 
   private async removeAll(): Promise<void> {
