@@ -4,7 +4,7 @@ export const ExitCode = {
   Ok: 0,
   /** The server answered, but not with success: `--fail-on-status`, or pipe mode with errors. */
   Failed: 1,
-  /** Bad usage: an unknown option, input that is not a request, a missing file. */
+  /** Bad usage: an unknown option, input that is not a request, a missing file, a request larger than the server reads. */
   Usage: 2,
   /** No reply: the server could not be reached, or the connection was lost. */
   Unreachable: 3,

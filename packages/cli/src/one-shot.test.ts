@@ -12,6 +12,14 @@ afterAll(stopAllApps);
 const MAX_U64 = '18446744073709551615';
 
 describe('one-shot: nemesisdb-cli [-u url] COMMAND [body]', () => {
+  it('refuses a request larger than the server reads, unsent, and exits 2', async () => {
+    const small = await startApp({ args: ['--max-payload', '1024'] });
+    const result = await runCli([small.url, 'KV_SET', `{"keys":{"big":"${'x'.repeat(2000)}"}}`]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/request of \d+ bytes not sent: the server reads messages of up to 1024 bytes/);
+    expect(result.stderr).not.toMatch(STACK_TRACE);
+  });
+
   it('prints the reply as JSON with the exact 64-bit token and exits 0', async () => {
     const result = await runCli(['-u', app.url, 'SH_NEW', '{"expiry":{"duration":60,"deleteSession":true}}']);
     expect(result).toMatchObject({ code: 0, stderr: '' });

@@ -48,7 +48,8 @@ export async function runOneShot(
     return ExitCode.Ok;
   } catch (error) {
     complain(output, describeConnectionError(error));
-    return ExitCode.Unreachable;
+    // Larger than the server reads (the SDK refused it unsent): the input, not the server.
+    return error instanceof RangeError ? ExitCode.Usage : ExitCode.Unreachable;
   } finally {
     await client.close({ force: true });
   }

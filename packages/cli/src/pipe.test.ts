@@ -36,6 +36,23 @@ async function loadThenBreak(options: string[], breakServer: (server: App) => un
 }
 
 describe('--pipe', () => {
+  it('reports a line larger than the server reads as an error of that line and goes on', async () => {
+    const small = await startApp({ args: ['--max-payload', '1024'] });
+    const big = 'x'.repeat(2000);
+    const input = [
+      `{"KV_SET":{"keys":{"pipeBefore":1}}}`,
+      `{"KV_SET":{"keys":{"pipeBig":"${big}"}}}`,
+      `{"KV_SET":{"keys":{"pipeAfter":2}}}`,
+    ].join('\n');
+    const result = await runCli(['--pipe', small.url], { input });
+    expect(result.code).toBe(1);
+    expect(summary(result.stdout)).toMatchObject({ sent: 3, replies: 2, errors: 1 });
+    expect(result.stderr).toMatch(/line 2: request of 2034 bytes not sent: the server reads messages of up to 1024 bytes/);
+    expect(result.stdout).not.toMatch(/connection lost/);
+    const after = await runCli(['--raw', small.url, 'KV_GET', '{"keys":["pipeBefore","pipeBig","pipeAfter"]}']);
+    expect(after.stdout).toContain('"keys":{"pipeBefore":1,"pipeAfter":2}');
+  });
+
   it('sends every line pipelined and reports sent, replies by status, errors and requests/s', async () => {
     const n = 3000;
     const lines = Array.from({ length: n }, (_, i) => `{"KV_SET":{"keys":{"pipe${i}":${i}}}}`);

@@ -132,7 +132,10 @@ export async function runPipe(settings: ConnectionSettings, options: PipeOptions
       (error: unknown) => {
         inFlight--;
         summary.errors++;
-        if (summary.lost === undefined) {
+        if (error instanceof RangeError) {
+          // Larger than the server reads: refused unsent by the SDK, the connection kept.
+          problem(at, error.message);
+        } else if (summary.lost === undefined) {
           complain(output, describeConnectionError(error));
           summary.lost = 'connection lost';
         }

@@ -68,6 +68,9 @@ export class ReplConnection {
     try {
       return await client.sendRaw(text, { signal: replySignal(this.settings, interrupt) });
     } catch (error) {
+      // Larger than the server reads: refused unsent by the SDK, the connection kept; its own
+      // message says so.
+      if (error instanceof RangeError) throw error;
       // e.g. the server closed the connection with the request in flight: the SDK's message
       // says so, and that the request may have run.
       throw new Error(describeConnectionError(error));

@@ -231,4 +231,13 @@ describe('the REPL reading a script from stdin', () => {
     expect((await runCli([app.url], { input: 'SH_NEW {\n' })).code).toBe(2);
     expect((await runCli(['ws://127.0.0.1:1'], { input: 'SH_INFO_ALL\n' })).code).toBe(3);
   });
+
+  it('says a request is larger than the server reads, runs the next lines, and exits 2', async () => {
+    const small = await startApp({ args: ['--max-payload', '1024'] });
+    const script = [`KV_SET {"keys":{"replBig":"${'x'.repeat(2000)}"}}`, 'KV_SET {"keys":{"replAfter":1}}', 'KV_COUNT', ''].join('\n');
+    const result = await runCli([small.url], { input: script });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/request of \d+ bytes not sent: the server reads messages of up to 1024 bytes/);
+    expect(result.stdout).toContain('"cnt": 1');
+  });
 });

@@ -116,7 +116,7 @@ export async function runRepl(settings: ConnectionSettings, options: ReplOptions
       replyText = await connection.send(parsed.text, waiting.signal);
     } catch (error) {
       complain(output, (error as Error).message);
-      if (!interactive) exitCode = ExitCode.Unreachable;
+      if (!interactive) exitCode = error instanceof RangeError ? ExitCode.Usage : ExitCode.Unreachable;
       return;
     } finally {
       waiting = undefined;
