@@ -11,3 +11,11 @@ export const ExitCode = {
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * The status of a request that got no reply: Usage when the SDK refused it unsent (a RangeError:
+ * larger than the server reads), Unreachable otherwise.
+ */
+export function noReplyExitCode(error: unknown): ExitCode {
+  return error instanceof RangeError ? ExitCode.Usage : ExitCode.Unreachable;
+}

@@ -1,5 +1,5 @@
 import { connectOrComplain, describeConnectionError, replySignal, type ConnectionSettings } from './connection.js';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode, noReplyExitCode } from './exit-codes.js';
 import { parseInput } from './input.js';
 import { complain, type Output } from './output.js';
 import { prettyJson } from './pretty.js';
@@ -48,8 +48,7 @@ export async function runOneShot(
     return ExitCode.Ok;
   } catch (error) {
     complain(output, describeConnectionError(error));
-    // Larger than the server reads (the SDK refused it unsent): the input, not the server.
-    return error instanceof RangeError ? ExitCode.Usage : ExitCode.Unreachable;
+    return noReplyExitCode(error);
   } finally {
     await client.close({ force: true });
   }

@@ -1,7 +1,7 @@
 import { createInterface, type Interface } from 'node:readline';
 import { shortAddress, type ConnectionSettings } from './connection.js';
 import { complete } from './completer.js';
-import { ExitCode } from './exit-codes.js';
+import { ExitCode, noReplyExitCode } from './exit-codes.js';
 import { helpFor, helpIndex } from './help.js';
 import { HISTORY_SIZE, oneLine, type HistoryFile } from './history.js';
 import { parseInput } from './input.js';
@@ -116,7 +116,7 @@ export async function runRepl(settings: ConnectionSettings, options: ReplOptions
       replyText = await connection.send(parsed.text, waiting.signal);
     } catch (error) {
       complain(output, (error as Error).message);
-      if (!interactive) exitCode = error instanceof RangeError ? ExitCode.Usage : ExitCode.Unreachable;
+      if (!interactive) exitCode = noReplyExitCode(error);
       return;
     } finally {
       waiting = undefined;

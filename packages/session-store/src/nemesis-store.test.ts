@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freePort, startApp, until } from '@nemesisdb/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eachInTurns } from './in-turns.js';
 import { NemesisStore, type StoredSession } from './nemesis-store.js';
 import { SWEEP_AFTER } from './session-index.js';
 import { sleep, startNemesis, stopAll, type Child } from './testing/processes.test-util.js';
@@ -31,10 +32,16 @@ function newStore(options: Partial<ConstructorParameters<typeof NemesisStore>[0]
   return store;
 }
 
-/** `each(i)` for i < count, 64 at a time. */
-async function eachOf(count: number, each: (i: number) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < count; i += 64) await Promise.all(Array.from({ length: Math.min(64, count - i) }, (_, j) => each(i + j)));
-}
+/** `each(i)` for i < count, as the store runs its own sweeps. */
+const eachOf = (count: number, each: (i: number) => Promise<unknown>) =>
+  eachInTurns(
+    Array.from({ length: count }, (_, i) => i),
+    each,
+  );
+
+/** The KV keys of a store's index (on the shared test server). */
+const indexEntries = async (store: NemesisStore) =>
+  (await db.kv.keys()).filter((key) => key.startsWith(`nemesis-session-store:${store.prefix}`));
 
 const web = (extra: Record<string, unknown> = {}, maxAgeMs = 3_600_000): StoredSession => ({
   cookie: { originalMaxAge: maxAgeMs, expires: new Date(Date.now() + maxAgeMs).toISOString(), httpOnly: true, path: '/' },
@@ -376,7 +383,7 @@ describe('NemesisStore', () => {
     await store.set('x', web({ n: 1 }, 1_000));
     await sleep(1_300); // expired
     await store.set('x', web({ n: 2 })); // a new session of that name, a new token
-    const indexed = async () => (await db.kv.keys()).filter((key) => key.startsWith(`nemesis-session-store:${store.prefix}`));
+    const indexed = () => indexEntries(store);
     expect(await store.ids()).toEqual(['x']);
     expect(await indexed()).toHaveLength(1);
     expect(await store.length()).toBe(1);
@@ -387,7 +394,7 @@ describe('NemesisStore', () => {
 
   it('drops the index entries of expired sessions in the background, though nothing reads the index', async () => {
     const store = newStore();
-    const indexed = async () => (await db.kv.keys()).filter((key) => key.startsWith(`nemesis-session-store:${store.prefix}`)).length;
+    const indexed = async () => (await indexEntries(store)).length;
     await eachOf(300, (i) => store.set(`short${i}`, web({ i }, 1_000)));
     await sleep(1_300); // all 300 expired; their entries stay until a sweep
     expect(await indexed()).toBe(300);

@@ -40,8 +40,8 @@ export class SessionIndex {
     return client.kv.set({ [this.key(sid, token)]: token });
   }
 
-  remove(client: NemesisClient, sid: string, tokens: readonly string[]): Promise<void> {
-    return tokens.length === 0 ? Promise.resolve() : client.kv.remove(tokens.map((token) => this.key(sid, token)));
+  remove(client: NemesisClient, sid: string, token: string): Promise<void> {
+    return client.kv.remove([this.key(sid, token)]);
   }
 
   /** [sid, token] of every indexed session that is still live; stale entries are dropped. */
