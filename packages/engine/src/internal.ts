@@ -2,3 +2,4 @@
 // need from the engine and users do not: not covered by semver, may change in any release.
 
 export { chain, isPromise, type MaybePromise } from './maybe-promise.js';
+export { TokenMap, type HasToken } from './store/memory/token-map.js';
