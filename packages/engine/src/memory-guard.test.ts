@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { Engine, MEMORY_FULL_MESSAGE } from './engine.js';
 import { MemoryGuard } from './memory-guard.js';
@@ -21,6 +22,15 @@ describe('MemoryGuard', () => {
     expect(guard.full).toBe(false);
     expect(changes).toEqual([true, false]);
     guard.dispose();
+  });
+
+  it('counts typed arrays outside the heap (the session index is one), not only the heap', () => {
+    const outside = new Int32Array(32 * 1024 * 1024); // 128 MiB, none of it in the heap
+    // A ceiling 64 MiB above the heap alone: crossed only if the array is counted.
+    const guard = new MemoryGuard(getHeapStatistics().used_heap_size + 64 * 1024 * 1024, () => {});
+    expect(guard.full).toBe(true);
+    guard.dispose();
+    expect(outside.length).toBeGreaterThan(0); // kept alive until measured
   });
 });
 

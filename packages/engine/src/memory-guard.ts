@@ -10,10 +10,11 @@ export const MIN_COLLECTION_GAP_MS = 250;
  * `maxDataBytes`: a ceiling on memory, past which commands that add data are refused (deletes
  * still work, so a full server can be emptied).
  *
- * What is measured: V8's heap in use (`used_heap_size`), sampled every MEMORY_SAMPLE_MS rather
- * than on every write (measuring every stored value would cost more than the writes). That is the
- * data plus the engine's own structures plus garbage not collected yet — so set the ceiling with
- * headroom below the process's memory. Garbage matters once the ceiling is reached: an idle
+ * What is measured: V8's heap in use (`used_heap_size`) and the memory outside it that V8 accounts
+ * for (`external_memory`: typed arrays, such as the session index's, and buffers), sampled every
+ * MEMORY_SAMPLE_MS rather than on every write (measuring every stored value would cost more than
+ * the writes). That is the data plus the engine's own structures plus garbage not collected yet —
+ * so set the ceiling with headroom below the process's memory. Garbage matters once the ceiling is reached: an idle
  * server has no reason to collect, and deleted data would keep it "full" for minutes. So while
  * full, after a change that frees data (a delete, a clear, an expiry), the guard asks V8 for a full
  * collection before it samples: writes are accepted again within about MEMORY_SAMPLE_MS of the
@@ -31,7 +32,7 @@ export class MemoryGuard {
   constructor(
     readonly maxBytes: number,
     private readonly onChange: (over: boolean, usedBytes: number) => void,
-    private readonly usedBytes: () => number = () => getHeapStatistics().used_heap_size,
+    private readonly usedBytes: () => number = memoryInUse,
     private readonly collect: (() => void) | null = fullCollection(),
   ) {
     this.sample();
@@ -85,4 +86,10 @@ function fullCollection(): (() => void) | null {
   } catch {
     return null;
   }
+}
+
+/** V8's heap in use and the memory outside it that V8 accounts for (see `MemoryGuard`). */
+function memoryInUse(): number {
+  const heap = getHeapStatistics();
+  return heap.used_heap_size + heap.external_memory;
 }
