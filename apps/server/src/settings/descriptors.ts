@@ -160,7 +160,7 @@ export const SETTINGS = {
     schema: MAX_DATA_BYTES.schema,
     default: null as number | null,
     defaultText: 'none',
-    help: `heap in use past which commands that add data are refused (${MAX_DATA_BYTES.range}; memory store only)`,
+    help: `memory in use (V8's heap and its typed arrays) past which commands that add data are refused (${MAX_DATA_BYTES.range}; memory store only)`,
   },
   authTokens: {
     file: 'auth.token',
