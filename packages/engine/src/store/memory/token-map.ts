@@ -165,7 +165,7 @@ export class TokenMap<V extends HasToken> {
 
   /** A new index of `capacity` slots over the values, their holes dropped (order kept). */
   private rebuild(capacity: number): void {
-    const values = this.toArray();
+    const values = this.entries.length === this.live ? this.entries : this.toArray();
     this.entries = values;
     this.index = new Int32Array(2 * capacity);
     this.mask = capacity - 1;
