@@ -90,8 +90,8 @@ newEngine.close();
 
 // ------------------------------------------------------------------ memory per session
 
-/** The heap, and the typed arrays outside it (the sessions' token table keeps its keys in one). */
-function heapUsed(): number {
+/** The heap, and the typed arrays outside it (the sessions' token index is one). */
+function memoryUsed(): number {
   gc!();
   gc!();
   const { heapUsed, arrayBuffers } = process.memoryUsage();
@@ -104,9 +104,9 @@ function heapUsed(): number {
  */
 function memoryPerSession(fill: (engine: Engine, i: number) => void, COUNT = 1_000_000): number {
   const memoryEngine = new Engine();
-  const before = heapUsed();
+  const before = memoryUsed();
   for (let i = 0; i < COUNT; i++) fill(memoryEngine, i);
-  const perSession = (heapUsed() - before) / COUNT;
+  const perSession = (memoryUsed() - before) / COUNT;
   // Keep the engine alive until measured.
   if (sync(memoryEngine.executeRequest({ SH_INFO_ALL: {} })) === undefined) console.log('unreachable');
   memoryEngine.close();
@@ -164,7 +164,7 @@ console.log(
   let i = 0;
   const keys = new Bench({ time: 500 });
   keys
-    .add('TokenMap (open addressing, halves inline)', () => byTable.get(probes[i++ & 4095]!))
+    .add('TokenMap (open addressing, low bits inline)', () => byTable.get(probes[i++ & 4095]!))
     .add('Map<bigint> (decoded token as is)', () => byBigint.get(probes[i++ & 4095]!))
     .add('Map<string> (token.toString())', () => byString.get(probes[i++ & 4095]!.toString()))
     .add('two Map<number> levels (32-bit halves)', () => {

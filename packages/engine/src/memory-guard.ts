@@ -14,12 +14,13 @@ export const MIN_COLLECTION_GAP_MS = 250;
  * for (`external_memory`: typed arrays, such as the session index's, and buffers), sampled every
  * MEMORY_SAMPLE_MS rather than on every write (measuring every stored value would cost more than
  * the writes). That is the data plus the engine's own structures plus garbage not collected yet —
- * so set the ceiling with headroom below the process's memory. Garbage matters once the ceiling is reached: an idle
- * server has no reason to collect, and deleted data would keep it "full" for minutes. So while
- * full, after a change that frees data (a delete, a clear, an expiry), the guard asks V8 for a full
- * collection before it samples: writes are accepted again within about MEMORY_SAMPLE_MS of the
- * delete. Collections are spaced (MIN_COLLECTION_GAP_MS, and 5× the last one's duration) so that a
- * server that stays full under deletes does not spend its time collecting.
+ * so set the ceiling with headroom below the process's memory. Garbage matters once the ceiling
+ * is reached: an idle server has no reason to collect, and deleted data would keep it "full" for
+ * minutes. So while full, after a change that frees data (a delete, a clear, an expiry), the guard
+ * asks V8 for a full collection before it samples: writes are accepted again within about
+ * MEMORY_SAMPLE_MS of the delete. Collections are spaced (MIN_COLLECTION_GAP_MS, and 5× the last
+ * one's duration) so that a server that stays full under deletes does not spend its time
+ * collecting.
  * (Byte accounting per value was measured against this: it costs every write, to spare a
  * collection only when the ceiling is reached.)
  */
