@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TokenMap } from './token-map.js';
+import { TokenMap, tokenHash } from './token-map.js';
 
 interface Held {
   readonly token: bigint;
@@ -102,5 +102,18 @@ describe('TokenMap', () => {
     expect(table.get(5n)).toBe(held);
     expect(table.get(0n)).toBe(zero);
     expect(table.size).toBe(2);
+  });
+
+  it('spreads tokens whose halves agree in their low bits over as many hashes as random ones get', () => {
+    // The halves of (b·2^16 + 9)·2^32 + (a·2^16 + 7): every token alike in both halves' low 16 bits.
+    for (const seed of [0, 1, 0x5bd1e995, -1]) {
+      const hashes = new Set<number>();
+      for (let a = 0; a < 512; a++) {
+        for (let b = 0; b < 512; b++) hashes.add(tokenHash((a << 16) | 7, (b << 16) | 9, seed));
+      }
+      // 262,144 tokens: random 32-bit hashes would repeat ~8 times; a hash blind to the high
+      // bits of the halves' products gives at most 65,536.
+      expect(hashes.size).toBeGreaterThan(262_144 - 100);
+    }
   });
 });
