@@ -61,15 +61,28 @@ export class TokenMap<V extends HasToken> {
   /** Adds the value of `value.token`, or replaces it in its place. */
   set(value: V): void {
     const token = value.token;
-    const found = this.find(token);
-    if (found >= 0) {
-      this.entries[this.index[2 * found + 1]! - 1] = value;
-      return;
+    scratch64[0] = token;
+    const low = scratch32[0]!;
+    const index = this.index;
+    const mask = this.mask;
+    // One probe: the token's slot, or the free slot that ends its run, where it goes.
+    let slot = this.home(low, scratch32[1]!);
+    for (; ; slot = (slot + 1) & mask) {
+      const entry = index[2 * slot + 1]!;
+      if (entry === 0) break;
+      if (index[2 * slot] === low && this.entries[entry - 1]!.token === token) {
+        this.entries[entry - 1] = value;
+        return;
+      }
     }
     this.entries.push(value);
     this.live++;
-    if (this.live > (this.mask + 1) * MAX_LOAD) this.rebuild(2 * (this.mask + 1));
-    else this.place(token, this.entries.length);
+    if (this.live > (mask + 1) * MAX_LOAD) {
+      this.rebuild(2 * (mask + 1));
+      return;
+    }
+    index[2 * slot] = low;
+    index[2 * slot + 1] = this.entries.length;
   }
 
   /** Removes the value of `token`; whether there was one. */
